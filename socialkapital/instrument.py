@@ -147,16 +147,12 @@ def _build(raw: dict) -> Instrument:
     return Instrument(
         name=str(raw["name"]),
         names=_langs(raw["names"]),
-        scale=tuple(
-            ScalePoint(int(p["code"]), float(p["score"]), _langs(p)) for p in raw["scale"]
-        ),
+        scale=tuple(ScalePoint(int(p["code"]), float(p["score"]), _langs(p)) for p in raw["scale"]),
         missing_labels=tuple(str(x) for x in raw.get("missing", {}).get("labels", [])),
         dimensions=tuple(
             Dimension(str(d["key"]), _langs(d), _langs(d, "short_")) for d in raw["dimensions"]
         ),
-        items=tuple(
-            Item(int(i["number"]), str(i["dimension"]), _langs(i)) for i in raw["items"]
-        ),
+        items=tuple(Item(int(i["number"]), str(i["dimension"]), _langs(i)) for i in raw["items"]),
     )
 
 

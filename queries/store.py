@@ -1,0 +1,398 @@
+"""The DuckDB store: one file, a versioned schema, short-lived connections.
+
+DuckDB lets one process write a file, or many processes read it, never both at once. The
+dashboard and the CLI may run side by side, so every operation opens a connection, does its
+work and closes it again; a file held by another writer gives ``StoreBusy``, not a traceback.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from queries.sql import migrations, query
+from socialkapital import instrument as instrument_mod
+from socialkapital.settings import Settings
+
+LATEST_VERSION = migrations()[-1][0]
+_BUSY_RETRIES = 20
+_BUSY_WAIT_S = 0.1
+
+
+class StoreBusy(RuntimeError):
+    """Another program is writing to the store right now."""
+
+
+class StoreError(RuntimeError):
+    """The store file cannot be used (not a DuckDB file, newer schema, ...)."""
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    round: str
+    workplaces: list[str]
+    respondents: int
+    answers: int
+    replaced: int
+
+
+class Store:
+    """A social capital store in one DuckDB file."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        instrument: instrument_mod.Instrument | None = None,
+        settings: Settings | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self.instrument = instrument or instrument_mod.load()
+        self.settings = settings or Settings()
+        self._ensure_schema()
+
+    # -- connections -------------------------------------------------------------------
+
+    def _connect(self, read_only: bool) -> duckdb.DuckDBPyConnection:
+        for attempt in range(_BUSY_RETRIES):
+            try:
+                return duckdb.connect(str(self.path), read_only=read_only)
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower():
+                    raise StoreError(f"{self.path}: {exc}") from exc
+                if attempt == _BUSY_RETRIES - 1:
+                    raise StoreBusy(
+                        f"The store {self.path} is busy (another program is writing to it). "
+                        "Try again in a moment."
+                    ) from exc
+                time.sleep(_BUSY_WAIT_S)
+            except duckdb.Error as exc:
+                raise StoreError(f"{self.path}: not a usable store: {exc}") from exc
+        raise AssertionError("unreachable")
+
+    @contextmanager
+    def reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-only connection with the instrument and the scoring macros in place."""
+        con = self._connect(read_only=True)
+        try:
+            self._register_instrument(con)
+            yield con
+        finally:
+            con.close()
+
+    @contextmanager
+    def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-write connection inside one transaction: all of it lands, or none of it."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        con = self._connect(read_only=False)
+        try:
+            con.begin()
+            yield con
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+        finally:
+            con.close()
+
+    def _register_instrument(self, con: duckdb.DuckDBPyConnection) -> None:
+        ins = self.instrument
+        rules = pl.DataFrame(
+            {
+                "dimension": ins.dimension_keys,
+                "min_answered": [
+                    ins.min_answered(d, self.settings.min_answered_share)
+                    for d in ins.dimension_keys
+                ],
+            }
+        )
+        con.register("instrument_items", ins.items_frame())
+        con.register("instrument_scale", ins.scale_frame())
+        con.register("dimension_rules", rules)
+        _run(con, query("define_macros"))
+
+    def version(self) -> tuple[str, int, int]:
+        """Changes whenever the store's content does: a cache key for the dashboard."""
+        stat = self.path.stat()
+        return (str(self.path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+    # -- schema --------------------------------------------------------------------------
+
+    def schema_version(self) -> int:
+        with self.reading() as con:
+            return _schema_version(con)
+
+    def _ensure_schema(self) -> None:
+        if self.path.exists():
+            con = self._connect(read_only=True)
+            try:
+                current = _schema_version(con)
+            finally:
+                con.close()
+            if current > LATEST_VERSION:
+                raise StoreError(
+                    f"{self.path} was written by a newer version of socialkapital "
+                    f"(schema {current}, this one knows {LATEST_VERSION})."
+                )
+            if current == LATEST_VERSION:
+                return
+        self.migrate()
+
+    def migrate(self, target: int = LATEST_VERSION) -> None:
+        """Bring the file up to ``target``, one migration at a time, each in the transaction."""
+        with self.writing() as con:
+            _run(con, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            current = _schema_version(con)
+            for version, _name, sql in migrations():
+                if current < version <= target:
+                    _run(con, sql)
+                    _run(con, "DELETE FROM schema_version")
+                    _run(con, "INSERT INTO schema_version VALUES ($v)", {"v": version})
+
+    # -- reading -------------------------------------------------------------------------
+
+    def frame(self, name: str, **params: object) -> pl.DataFrame:
+        """Run a named query and return a polars frame."""
+        with self.reading() as con:
+            return con.sql(query(name), params=params).pl()
+
+    def counts(self) -> dict[str, int]:
+        return self.frame("counts").row(0, named=True)
+
+    def rounds(self) -> pl.DataFrame:
+        return self.frame("rounds")
+
+    def latest_round(self) -> str | None:
+        rounds = self.rounds()
+        return rounds["name"][0] if rounds.height else None
+
+    def workplaces(self, round_name: str) -> list[str]:
+        return self.frame("workplaces", round=round_name)["name"].to_list()
+
+    def departments(self, round_name: str, workplace: str) -> list[str]:
+        return self.frame("departments", round=round_name, workplace=workplace)["name"].to_list()
+
+    def imports(self) -> pl.DataFrame:
+        return self.frame("imports")
+
+    # -- writing -------------------------------------------------------------------------
+
+    def existing_respondents(self, round_name: str, workplaces: list[str]) -> dict[str, int]:
+        """Respondents an import of these workplaces into this round would replace."""
+        found = self.frame("existing_respondents", round=round_name, workplaces=workplaces)
+        return dict(zip(found["workplace"], found["respondents"], strict=True))
+
+    def replace_responses(
+        self,
+        responses: pl.DataFrame,
+        round_name: str,
+        round_date: date | None,
+        source: str,
+        source_format: str,
+    ) -> ImportOutcome:
+        """Store a canonical response frame, replacing the round's data for its workplaces.
+
+        ``responses`` has columns workplace, department, respondent and q1..qN (codes or null);
+        every row has at least one answer (the importer drops non-respondents).
+        """
+        item_keys = self.instrument.item_keys
+        incoming = responses.select("workplace", "department", "respondent", *item_keys)
+        answers = (
+            incoming.with_row_index("row")
+            .unpivot(index="row", on=item_keys, variable_name="item_key", value_name="code")
+            .drop_nulls("code")
+            .with_columns(pl.col("item_key").str.slice(1).cast(pl.Int16).alias("item"))
+            .select("row", "item", pl.col("code").cast(pl.Int8))
+        )
+        workplaces = sorted(incoming["workplace"].unique().to_list())
+        with self.writing() as con:
+            round_id = _upsert_round(con, round_name, round_date)
+            con.register("incoming", incoming.with_row_index("row"))
+            con.register("incoming_answers", answers)
+            _upsert_names(con)
+            replaced = _delete_round_workplaces(con, round_id, workplaces)
+            base = _scalar(con, "SELECT coalesce(max(respondent_id), 0) FROM respondents")
+            _run(
+                con,
+                """
+                INSERT INTO respondents
+                SELECT $base + i.row + 1, $round_id, d.department_id, i.respondent
+                FROM incoming i
+                JOIN workplaces w ON lower(w.name) = lower(i.workplace)
+                JOIN departments d ON d.workplace_id = w.workplace_id
+                                  AND lower(d.name) = lower(i.department)
+                """,
+                {"base": base, "round_id": round_id},
+            )
+            _run(
+                con,
+                "INSERT INTO answers SELECT $base + row + 1, item, code FROM incoming_answers",
+                {"base": base},
+            )
+            _log_import(con, round_id, "responses", source, source_format, incoming)
+        return ImportOutcome(round_name, workplaces, incoming.height, answers.height, replaced)
+
+    def replace_roster(
+        self,
+        roster: pl.DataFrame,
+        workplace: str,
+        round_name: str,
+        round_date: date | None,
+        source: str,
+    ) -> int:
+        """Store the invitation list (email, name, department) of one workplace for a round."""
+        incoming = roster.select(
+            pl.lit(workplace).alias("workplace"), "department", "email", "name"
+        )
+        with self.writing() as con:
+            round_id = _upsert_round(con, round_name, round_date)
+            con.register("incoming", incoming)
+            _upsert_names(con)
+            _run(
+                con,
+                """
+                DELETE FROM roster WHERE round_id = $round_id AND workplace_id IN
+                    (SELECT workplace_id FROM workplaces WHERE lower(name) = lower($workplace))
+                """,
+                {"round_id": round_id, "workplace": workplace},
+            )
+            _run(
+                con,
+                """
+                INSERT INTO roster
+                SELECT $round_id, w.workplace_id, d.department_id, i.email, i.name
+                FROM incoming i
+                JOIN workplaces w ON lower(w.name) = lower(i.workplace)
+                LEFT JOIN departments d ON d.workplace_id = w.workplace_id
+                                       AND lower(d.name) = lower(i.department)
+                """,
+                {"round_id": round_id},
+            )
+            _log_import(con, round_id, "roster", source, "roster", incoming)
+        return incoming.height
+
+
+def _run(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) -> None:
+    """Execute a statement and consume its result (DuckDB wants it fetched before the next)."""
+    con.execute(sql, params or {}).fetchall()
+
+
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None):
+    """The first value of a query's first row (None when there is no row)."""
+    rows = con.execute(sql, params or {}).fetchall()
+    return rows[0][0] if rows else None
+
+
+def _schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    exists = _scalar(
+        con,
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'",
+    )
+    if not exists:
+        # A file with tables of ours but no version table predates versioning: refuse it.
+        tables = _scalar(con, "SELECT count(*) FROM information_schema.tables")
+        if tables:
+            raise StoreError("the file holds tables but is not a socialkapital store")
+        return 0
+    return int(_scalar(con, "SELECT max(version) FROM schema_version") or 0)
+
+
+def _upsert_round(con: duckdb.DuckDBPyConnection, name: str, when: date | None) -> int:
+    found = _scalar(con, "SELECT round_id FROM rounds WHERE name = $n", {"n": name})
+    if found is not None:
+        if when is not None:
+            _run(con, "UPDATE rounds SET date = $d WHERE round_id = $id", {"d": when, "id": found})
+        return int(found)
+    new_id = _scalar(con, "SELECT coalesce(max(round_id), 0) + 1 FROM rounds")
+    _run(con, "INSERT INTO rounds VALUES ($id, $n, $d)", {"id": new_id, "n": name, "d": when})
+    return int(new_id)
+
+
+def _upsert_names(con: duckdb.DuckDBPyConnection) -> None:
+    """Add the workplaces and departments of the registered ``incoming`` frame that are new.
+
+    Names match case-insensitively; the spelling first stored is kept.
+    """
+    _run(
+        con,
+        """
+        INSERT INTO workplaces (workplace_id, name)
+        SELECT (SELECT coalesce(max(workplace_id), 0) FROM workplaces)
+               + row_number() OVER (ORDER BY name), name
+        FROM (SELECT min(workplace) AS name FROM incoming GROUP BY lower(workplace))
+        WHERE lower(name) NOT IN (SELECT lower(name) FROM workplaces)
+        """,
+    )
+    _run(
+        con,
+        """
+        INSERT INTO departments
+        SELECT (SELECT coalesce(max(department_id), 0) FROM departments)
+               + row_number() OVER (ORDER BY w.workplace_id, n.name), w.workplace_id, n.name
+        FROM (SELECT min(workplace) AS workplace, min(department) AS name
+              FROM incoming WHERE department IS NOT NULL
+              GROUP BY lower(workplace), lower(department)) n
+        JOIN workplaces w ON lower(w.name) = lower(n.workplace)
+        WHERE NOT EXISTS (SELECT 1 FROM departments d
+                          WHERE d.workplace_id = w.workplace_id
+                            AND lower(d.name) = lower(n.name))
+        """,
+    )
+
+
+def _delete_round_workplaces(
+    con: duckdb.DuckDBPyConnection, round_id: int, workplaces: list[str]
+) -> int:
+    """Remove a round's respondents of these workplaces; return how many there were."""
+    _run(
+        con,
+        """
+        CREATE OR REPLACE TEMP TABLE doomed AS
+        SELECT r.respondent_id FROM respondents r
+        JOIN departments d ON d.department_id = r.department_id
+        JOIN workplaces w ON w.workplace_id = d.workplace_id
+        WHERE r.round_id = $round_id AND list_contains($names, lower(w.name))
+        """,
+        {"round_id": round_id, "names": [w.lower() for w in workplaces]},
+    )
+    doomed = _scalar(con, "SELECT count(*) FROM doomed")
+    _run(con, "DELETE FROM answers WHERE respondent_id IN (SELECT respondent_id FROM doomed)")
+    _run(con, "DELETE FROM respondents WHERE respondent_id IN (SELECT respondent_id FROM doomed)")
+    _run(con, "DROP TABLE doomed")
+    return int(doomed)
+
+
+def _log_import(
+    con: duckdb.DuckDBPyConnection,
+    round_id: int,
+    kind: str,
+    source: str,
+    source_format: str,
+    incoming: pl.DataFrame,
+) -> None:
+    per_workplace = incoming.group_by("workplace").len()
+    for workplace, rows in per_workplace.iter_rows():
+        _run(
+            con,
+            """
+            INSERT INTO imports
+            SELECT (SELECT coalesce(max(import_id), 0) + 1 FROM imports), $round_id,
+                   w.workplace_id, $kind, $source, $format, $rows, $at
+            FROM workplaces w WHERE lower(w.name) = lower($workplace)
+            """,
+            {
+                "round_id": round_id,
+                "kind": kind,
+                "source": source,
+                "format": source_format,
+                "rows": rows,
+                "at": datetime.now(),
+                "workplace": workplace,
+            },
+        )

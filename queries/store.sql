@@ -1,0 +1,60 @@
+-- name: rounds
+-- Every survey round, newest first, with its respondents.
+SELECT o.name, o.date, count(r.respondent_id) AS respondents
+FROM rounds o LEFT JOIN respondents r ON r.round_id = o.round_id
+GROUP BY o.round_id, o.name, o.date
+ORDER BY o.date DESC NULLS LAST, o.round_id DESC;
+
+-- name: workplaces
+-- Workplaces with respondents or invitations in the given round, by name.
+SELECT w.name
+FROM workplaces w
+JOIN rounds o ON o.name = $round
+WHERE EXISTS (SELECT 1 FROM respondents r
+              JOIN departments d ON d.department_id = r.department_id
+              WHERE d.workplace_id = w.workplace_id AND r.round_id = o.round_id)
+   OR EXISTS (SELECT 1 FROM roster ro
+              WHERE ro.workplace_id = w.workplace_id AND ro.round_id = o.round_id)
+ORDER BY w.name;
+
+-- name: departments
+-- Departments of a workplace with respondents or invitations in the given round, by name.
+SELECT DISTINCT d.name
+FROM departments d
+JOIN workplaces w ON w.workplace_id = d.workplace_id
+JOIN rounds o ON o.name = $round
+WHERE w.name = $workplace
+  AND (EXISTS (SELECT 1 FROM respondents r
+               WHERE r.department_id = d.department_id AND r.round_id = o.round_id)
+       OR EXISTS (SELECT 1 FROM roster ro
+                  WHERE ro.department_id = d.department_id AND ro.round_id = o.round_id))
+ORDER BY d.name;
+
+-- name: counts
+-- Sizes of the store's tables, for the status line and tests.
+SELECT
+    (SELECT count(*) FROM rounds) AS rounds,
+    (SELECT count(*) FROM workplaces) AS workplaces,
+    (SELECT count(*) FROM departments) AS departments,
+    (SELECT count(*) FROM respondents) AS respondents,
+    (SELECT count(*) FROM answers) AS answers,
+    (SELECT count(*) FROM roster) AS roster;
+
+-- name: existing_respondents
+-- Respondents already stored for a round in each of the given workplaces (what an import replaces).
+SELECT w.name AS workplace, count(*) AS respondents
+FROM respondents r
+JOIN departments d ON d.department_id = r.department_id
+JOIN workplaces w ON w.workplace_id = d.workplace_id
+JOIN rounds o ON o.round_id = r.round_id
+WHERE o.name = $round AND list_contains($workplaces, w.name)
+GROUP BY w.name;
+
+-- name: imports
+-- The import log, newest first.
+SELECT i.imported_at, o.name AS round, w.name AS workplace, i.kind, i.source,
+       i.source_format, i.rows
+FROM imports i
+JOIN rounds o ON o.round_id = i.round_id
+JOIN workplaces w ON w.workplace_id = i.workplace_id
+ORDER BY i.imported_at DESC, i.import_id DESC;

@@ -1,0 +1,84 @@
+"""The one anonymity gate: every figure on a page, in an export, a PDF or the CLI passes here.
+
+A figure is hidden when it rests on fewer respondents than the threshold (primary
+suppression). Because a workplace's figure is the n-weighted mean of its departments', a
+hidden department could be worked out by subtracting the shown ones from the workplace; so
+within each parent, more siblings are hidden (secondary suppression, smallest first) until
+the hidden ones together hold at least the threshold of respondents. Then the only figure
+that subtraction can reveal is the mean of at least the threshold of people.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+PRIMARY = "primary"
+SECONDARY = "secondary"
+MEASURE_COLUMNS = ("mean", "sd")
+_PARENT = {"department": ["workplace"], "workplace": []}
+
+
+def gate(stats: pl.DataFrame, threshold: int) -> pl.DataFrame:
+    """Hide what must not be shown.
+
+    ``stats`` has one row per group and measure: level ('all', 'workplace', 'department'),
+    workplace, department, measure, mean, sd, n. The result has the same rows with
+    ``suppressed`` and ``reason`` added, and mean and sd set to null where suppressed.
+    """
+    flagged = stats.with_columns(
+        (pl.col("n") < threshold).alias("suppressed"),
+        pl.when(pl.col("n") < threshold).then(pl.lit(PRIMARY)).alias("reason"),
+    )
+    parts = [flagged.filter(pl.col("level") == "all")]
+    for level, parent_keys in _PARENT.items():
+        rows = flagged.filter(pl.col("level") == level)
+        if rows.height:
+            parts.append(_secondary(rows, [*parent_keys, "measure"], threshold))
+    gated = pl.concat(parts, how="vertical_relaxed")
+    hidden = pl.col("suppressed")
+    return gated.with_columns(
+        [pl.when(hidden).then(None).otherwise(pl.col(c)).alias(c) for c in MEASURE_COLUMNS]
+    )
+
+
+def _secondary(rows: pl.DataFrame, parent: list[str], threshold: int) -> pl.DataFrame:
+    """Add secondary suppression among the siblings of each parent."""
+    out = []
+    for siblings in rows.partition_by(parent, maintain_order=True):
+        out.append(_protect_siblings(siblings, threshold))
+    return pl.concat(out, how="vertical_relaxed")
+
+
+def _protect_siblings(siblings: pl.DataFrame, threshold: int) -> pl.DataFrame:
+    """Hide the smallest shown siblings until the hidden ones hold ≥ threshold respondents."""
+    n = siblings["n"].to_list()
+    hidden = siblings["suppressed"].to_list()
+    reason = siblings["reason"].to_list()
+    hidden_n = sum(k for k, h in zip(n, hidden, strict=True) if h)
+    # Siblings with n = 0 add nothing to a subtraction, so hiding them would not help.
+    candidates = sorted((k, i) for i, (k, h) in enumerate(zip(n, hidden, strict=True)) if not h)
+    for k, i in candidates:
+        if not 0 < hidden_n < threshold:
+            break
+        if k == 0:
+            continue
+        hidden[i], reason[i] = True, SECONDARY
+        hidden_n += k
+    return siblings.with_columns(
+        pl.Series("suppressed", hidden, dtype=pl.Boolean),
+        pl.Series("reason", reason, dtype=pl.String),
+    )
+
+
+def overall_from_items(gated_items: pl.DataFrame, item_count: int) -> pl.DataFrame:
+    """The overall score of each group: the mean of its item means.
+
+    Shown only when every item mean of the group is shown, so that the overall cannot be
+    used to work out a hidden item.
+    """
+    return gated_items.group_by("level", "workplace", "department", maintain_order=True).agg(
+        pl.when(pl.col("mean").is_not_null().sum() == item_count)
+        .then(pl.col("mean").mean())
+        .alias("mean"),
+        (pl.col("suppressed").any()).alias("any_hidden"),
+    )

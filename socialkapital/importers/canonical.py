@@ -1,0 +1,140 @@
+"""From raw answer text to the canonical response frame every importer yields.
+
+Canonical columns: workplace, department, respondent (id or e-mail, may be null), row (the
+spreadsheet row in the source file, for messages) and q1..qN (answer codes, null = missing).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from socialkapital.importers.errors import ImportFailed, Problem
+from socialkapital.instrument import Instrument, normalise_text
+
+META_COLUMNS = ("workplace", "department", "respondent")
+
+
+@dataclass
+class Parsed:
+    """A file read, checked and mapped, ready for the user's confirmation."""
+
+    file: str
+    format: str
+    responses: pl.DataFrame
+    rows_read: int
+    skipped_empty: int = 0
+    duplicates: int = 0
+    unfinished: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def missing_per_item(self) -> dict[str, int]:
+        """How many respondents left each item unanswered (blank or "don't know")."""
+        nulls = self.responses.select(pl.col(r"^q\d+$").null_count()).row(0, named=True)
+        return {key: int(value) for key, value in nulls.items()}
+
+    @property
+    def workplaces(self) -> list[str]:
+        return sorted(self.responses["workplace"].unique().to_list())
+
+
+def to_canonical(
+    raw: pl.DataFrame,
+    *,
+    file: str,
+    format: str,
+    instrument: Instrument,
+    columns: dict[str, str],
+    lookup: dict[str, int | None] | None = None,
+) -> Parsed:
+    """Check and map a frame of raw strings.
+
+    ``raw`` has a ``row`` column, the meta columns and one column per item key (q1..qN);
+    ``columns`` names each of them as the file does, for messages. Every bad cell becomes a
+    problem; if there is any, the whole file is refused.
+    """
+    lookup = instrument.answer_lookup() if lookup is None else lookup
+    problems = _blank_meta_problems(raw, file, columns)
+    codes, unknown = _map_answers(raw, instrument, lookup)
+    problems += _unknown_answer_problems(raw, unknown, file, columns, instrument)
+    if problems:
+        raise ImportFailed(problems)
+
+    frame = (
+        raw.select("row", *META_COLUMNS)
+        .with_columns(
+            pl.col("workplace").str.strip_chars(),
+            pl.col("department").str.strip_chars(),
+            pl.col("respondent").str.strip_chars().replace("", None),
+        )
+        .hstack(codes)
+    )
+    answered = pl.sum_horizontal(pl.col(instrument.item_keys).is_not_null())
+    empty = frame.filter(answered == 0).height
+    frame = frame.filter(answered > 0)
+    with_id = frame.filter(pl.col("respondent").is_not_null())
+    # The same person twice (same id within a workplace): keep the last submission.
+    kept = with_id.unique(subset=["workplace", "respondent"], keep="last")
+    duplicates = with_id.height - kept.height
+    deduped = frame.filter(pl.col("respondent").is_null()).vstack(kept).sort("row")
+    parsed = Parsed(file, format, deduped, raw.height, skipped_empty=empty, duplicates=duplicates)
+    if empty:
+        parsed.notes.append(f"{empty} rows without any answer were skipped (non-respondents).")
+    if duplicates:
+        parsed.notes.append(
+            f"{duplicates} respondents answered more than once; the last answer of each is kept."
+        )
+    return parsed
+
+
+def _blank_meta_problems(raw: pl.DataFrame, file: str, columns: dict[str, str]) -> list[Problem]:
+    problems = []
+    for key in ("workplace", "department"):
+        blank = raw.filter(pl.col(key).is_null() | (pl.col(key).str.strip_chars() == ""))
+        for row in blank["row"]:
+            problems.append(Problem(file, row, columns[key], "", f"the {key} is missing"))
+    return problems
+
+
+def _map_answers(
+    raw: pl.DataFrame, instrument: Instrument, lookup: dict[str, int | None]
+) -> tuple[pl.DataFrame, set[str]]:
+    """Codes for every item column, and the raw texts that are not answers on the scale."""
+    keys = instrument.item_keys
+    values = pl.concat([raw[k].drop_nulls() for k in keys]).unique().to_list()
+    known: dict[str, int | None] = {}
+    unknown: set[str] = set()
+    for value in values:
+        normal = normalise_text(value)
+        if normal in lookup:
+            known[value] = lookup[normal]
+        else:
+            unknown.add(value)
+    codes = raw.select(
+        pl.col(k).replace_strict(known, default=None, return_dtype=pl.Int8).alias(k) for k in keys
+    )
+    return codes, unknown
+
+
+def _unknown_answer_problems(
+    raw: pl.DataFrame,
+    unknown: set[str],
+    file: str,
+    columns: dict[str, str],
+    instrument: Instrument,
+) -> list[Problem]:
+    if not unknown:
+        return []
+    scale = ", ".join(f"{p.code} = {p.labels['da']} / {p.labels['en']}" for p in instrument.scale)
+    cells = (
+        raw.select("row", *instrument.item_keys)
+        .unpivot(index="row", variable_name="key", value_name="value")
+        .filter(pl.col("value").is_in(list(unknown)))
+        .with_columns(pl.col("key").str.slice(1).cast(pl.Int32).alias("item"))
+        .sort("row", "item")
+    )
+    return [
+        Problem(file, row, columns[key], value, f"not an answer on the scale ({scale})")
+        for row, key, value, _item in cells.iter_rows()
+    ]

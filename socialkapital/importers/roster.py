@@ -1,0 +1,76 @@
+"""The invitation roster: one invited employee a line, ``e-mail; name[; department]``.
+
+Separated by semicolon or TAB (pasted from Excel), no header, UTF-8 or Windows-1252 — the
+layout of the invitation form in NFA's survey system.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from socialkapital.importers.errors import ImportFailed, Problem, fail
+from socialkapital.importers.sniff import decode
+
+_EMAIL = re.compile(r"^[^@\s;]+@[^@\s;]+\.[^@\s;]+$")
+_HEADER_WORDS = {"e-mail", "email", "mail", "e-mail-adresse", "e-mailadresse", "emailadresse"}
+
+
+@dataclass
+class Roster:
+    file: str
+    invited: pl.DataFrame  # email, name, department (null when the line names none), row
+    duplicates: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def parse(data: bytes, name: str) -> Roster:
+    """Read a roster file, or refuse it naming every bad line."""
+    if not data.strip():
+        raise fail(name, "the roster is empty")
+    text, _encoding = decode(data, name)
+    problems: list[Problem] = []
+    rows: list[tuple[str, str, str | None, int]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        fields = [f.strip() for f in re.split(r"[;\t]", line)]
+        while len(fields) > 3 and not fields[-1]:
+            fields.pop()  # trailing separators from a spreadsheet
+        if number == 1 and fields[0].casefold() in _HEADER_WORDS:
+            continue  # tolerate a header line, though the form has none
+        if len(fields) not in (2, 3):
+            problems.append(
+                Problem(
+                    name,
+                    number,
+                    None,
+                    line,
+                    "expected 'e-mail; name' or 'e-mail; name; department'",
+                )
+            )
+            continue
+        email = fields[0]
+        if not _EMAIL.match(email):
+            problems.append(Problem(name, number, "e-mail", email, "not an e-mail address"))
+            continue
+        department = fields[2] if len(fields) == 3 and fields[2] else None
+        rows.append((email.casefold(), fields[1], department, number))
+    if problems:
+        raise ImportFailed(problems)
+    if not rows:
+        raise fail(name, "the roster has no invited employees")
+    frame = pl.DataFrame(
+        rows,
+        schema={"email": pl.String, "name": pl.String, "department": pl.String, "row": pl.Int64},
+        orient="row",
+    )
+    unique = frame.unique(subset="email", keep="first", maintain_order=True)
+    roster = Roster(name, unique, duplicates=frame.height - unique.height)
+    if roster.duplicates:
+        roster.notes.append(
+            f"{roster.duplicates} e-mail addresses appear more than once; each is counted once."
+        )
+    return roster

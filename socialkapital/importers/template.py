@@ -1,0 +1,154 @@
+"""Our own import template: one row per respondent; workplace, department, respondent, q1..qN.
+
+Headers are matched case-insensitively, in English or Danish; answers may be Danish or
+English labels or codes; blank and "don't know" are missing.
+"""
+
+from __future__ import annotations
+
+import io
+
+import polars as pl
+
+from socialkapital.importers.canonical import META_COLUMNS, Parsed, to_canonical
+from socialkapital.importers.errors import ImportFailed, Problem, fail
+from socialkapital.importers.sniff import RawTable
+from socialkapital.instrument import Instrument, normalise_text
+
+FORMAT = "template"
+# Accepted header names for the meta columns (normalised); the first is the template's own.
+META_NAMES = {
+    "workplace": ("workplace", "arbejdsplads", "site"),
+    "department": ("department", "afdeling", "team", "gruppe"),
+    "respondent": ("respondent", "respondent id", "id", "e-mail", "email", "mail"),
+}
+
+
+def header_map(header: list[str], instrument: Instrument) -> dict[str, list[int]]:
+    """Canonical name -> positions of the header cells that carry it."""
+    wanted = {name: key for key, names in META_NAMES.items() for name in names}
+    wanted.update({key: key for key in instrument.item_keys})
+    found: dict[str, list[int]] = {}
+    for position, cell in enumerate(header):
+        key = wanted.get(normalise_text(cell))
+        if key is not None:
+            found.setdefault(key, []).append(position)
+    return found
+
+
+def looks_like_template(table: RawTable, instrument: Instrument) -> bool:
+    """True when the first record names the department and at least one item column."""
+    found = header_map(table.records[0], instrument)
+    return "department" in found and any(k in found for k in instrument.item_keys)
+
+
+def parse(table: RawTable, instrument: Instrument, workplace: str | None = None) -> Parsed:
+    """Read a template table into canonical responses, or refuse it with every problem."""
+    header = table.records[0]
+    found = header_map(header, instrument)
+    problems = _header_problems(table, header, found, instrument, workplace)
+    problems += _width_problems(table, len(header))
+    if problems:
+        raise ImportFailed(problems)
+
+    def column(key: str) -> list[str | None]:
+        if key not in found:
+            return [None] * (len(table.records) - 1)
+        position = found[key][0]
+        return [rec[position] if position < len(rec) else "" for rec in table.records[1:]]
+
+    data = {key: column(key) for key in (*META_COLUMNS, *instrument.item_keys)}
+    if workplace is not None:
+        data["workplace"] = [workplace] * (len(table.records) - 1)
+    raw = pl.DataFrame(data, schema={k: pl.String for k in data}).with_columns(
+        pl.Series("row", table.rows[1:], dtype=pl.Int64)
+    )
+    names = {key: header[pos[0]] for key, pos in found.items()}
+    names.setdefault("workplace", "workplace")
+    return to_canonical(raw, file=table.name, format=FORMAT, instrument=instrument, columns=names)
+
+
+def _header_problems(
+    table: RawTable,
+    header: list[str],
+    found: dict[str, list[int]],
+    instrument: Instrument,
+    workplace: str | None,
+) -> list[Problem]:
+    row = table.rows[0]
+    required = ["department", *instrument.item_keys]
+    if workplace is None:
+        required.insert(0, "workplace")
+    problems = [
+        Problem(table.name, row, key, None, "this column is missing")
+        for key in required
+        if key not in found
+    ]
+    for positions in found.values():
+        if len(positions) > 1:
+            cols = ", ".join(_column_letter(p) for p in positions)
+            problems.append(
+                Problem(
+                    table.name,
+                    row,
+                    header[positions[0]],
+                    None,
+                    f"the column appears {len(positions)} times (columns {cols})",
+                )
+            )
+    if len(table.records) < 2:
+        problems.append(Problem(table.name, None, None, None, "the file has a header but no rows"))
+    return problems
+
+
+def _width_problems(table: RawTable, width: int) -> list[Problem]:
+    """Rows with fewer fields than the header: a cut-off file or a broken line."""
+    problems = []
+    for record, row in zip(table.records[1:], table.rows[1:], strict=True):
+        if len(record) < width and table.kind == "csv":
+            last = row == table.rows[-1] and not table.ends_with_newline
+            why = "the file seems cut off in this row" if last else "the row is incomplete"
+            problems.append(
+                Problem(
+                    table.name,
+                    row,
+                    None,
+                    None,
+                    f"{why}: {len(record)} of {width} fields; nothing was imported",
+                )
+            )
+    return problems
+
+
+def _column_letter(position: int) -> str:
+    """Spreadsheet column letter (0 -> A, 26 -> AA), for messages."""
+    letters = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def template_csv(instrument: Instrument, lang: str = "da") -> bytes:
+    """An empty template with two example rows, as UTF-8 CSV with BOM (opens well in Excel)."""
+    labels = [p.labels[lang] for p in instrument.scale]
+    example = {
+        "workplace": ["Eksempel A/S" if lang == "da" else "Example Ltd"] * 2,
+        "department": ["Lager", "Lager"] if lang == "da" else ["Warehouse", "Warehouse"],
+        "respondent": ["anna@example.dk", "bo@example.dk"],
+    }
+    for i, key in enumerate(instrument.item_keys):
+        example[key] = [labels[(i + 3) % len(labels)], labels[(i + 2) % len(labels)]]
+    buffer = io.BytesIO()
+    pl.DataFrame(example).write_csv(buffer)
+    return b"\xef\xbb\xbf" + buffer.getvalue()
+
+
+def fail_not_template(table: RawTable) -> ImportFailed:
+    return fail(
+        table.name,
+        "the file is not in the import template's layout (columns workplace, department, "
+        "respondent, q1 ... q21) and its survey tool was not recognised",
+        row=table.rows[0],
+    )

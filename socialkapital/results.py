@@ -1,0 +1,145 @@
+"""Scores for a survey round, through the anonymity gate: what every page, export and CLI reads.
+
+The scoring itself is SQL in queries/scores.sql; this module asks the store for it, passes
+every figure through ``anonymity.gate`` and shapes the result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from queries.store import Store
+from socialkapital import anonymity
+
+GROUP_KEYS = ("level", "workplace", "department")
+_LEVEL_ORDER = {"all": 0, "workplace": 1, "department": 2}
+
+
+class NoData(LookupError):
+    """The store has no survey round (or not the one asked for)."""
+
+
+@dataclass(frozen=True)
+class Results:
+    """A round's figures after the anonymity gate.
+
+    ``groups``: one row per group (level, workplace, department, respondents, invited,
+    response_rate, suppressed). ``measures``: one row per group and measure (each dimension
+    key, item keys q1..qN, and 'overall') with mean, sd, n, suppressed and reason.
+    """
+
+    round: str
+    threshold: int
+    groups: pl.DataFrame
+    measures: pl.DataFrame
+
+    def measure_table(self, level: str) -> pl.DataFrame:
+        """Wide table of one level: a row per group, a mean column per measure."""
+        rows = self.measures.filter(pl.col("level") == level)
+        return rows.pivot(on="measure", index=["workplace", "department"], values="mean")
+
+    def group(self, workplace: str | None, department: str | None) -> dict | None:
+        """One group's counts and figures, or None if it has no data this round."""
+        found = self.groups.filter(_eq("workplace", workplace) & _eq("department", department))
+        if not found.height:
+            return None
+        row = found.row(0, named=True)
+        mine = self.measures.filter(_eq("workplace", workplace) & _eq("department", department))
+        row["measures"] = {r["measure"]: r for r in mine.iter_rows(named=True)}
+        return row
+
+
+def _eq(column: str, value: str | None) -> pl.Expr:
+    return pl.col(column).is_null() if value is None else pl.col(column) == value
+
+
+def compute(store: Store, round_name: str | None = None, workplaces: list[str] | None = None):
+    """Gated results of a round (the newest when none is named) for some or all workplaces."""
+    round_name = round_name or store.latest_round()
+    if round_name is None:
+        raise NoData("The store holds no survey round yet: import responses first.")
+    if round_name not in store.rounds()["name"].to_list():
+        raise NoData(f"There is no survey round called {round_name!r}.")
+    threshold = store.settings.anonymity_threshold
+    params = {"round": round_name, "workplaces": workplaces}
+    counts = store.frame("group_counts", **params)
+    dims = store.frame("dimension_stats", **params)
+    items = store.frame("item_stats", **params)
+
+    gated_dims = anonymity.gate(dims, threshold)
+    gated_items = anonymity.gate(items, threshold)
+    overall = _overall(gated_items, counts, len(store.instrument.items), threshold)
+    measures = pl.concat([gated_dims, gated_items, overall], how="vertical_relaxed")
+
+    groups = counts.with_columns(
+        (pl.col("respondents") < threshold).alias("suppressed"),
+        pl.when(pl.col("invited") > 0)
+        .then(pl.col("respondents") / pl.col("invited"))
+        .alias("response_rate"),
+    )
+    return Results(round_name, threshold, _sorted(groups), _sorted(measures))
+
+
+def _overall(
+    gated_items: pl.DataFrame, counts: pl.DataFrame, item_count: int, threshold: int
+) -> pl.DataFrame:
+    """Overall score rows: mean of the item means, hidden when any item mean is hidden."""
+    overall = anonymity.overall_from_items(gated_items, item_count)
+    joined = overall.join(
+        counts.select(*GROUP_KEYS, "respondents"), on=GROUP_KEYS, how="left", nulls_equal=True
+    )
+    hidden = pl.col("mean").is_null()
+    return joined.select(
+        *GROUP_KEYS,
+        pl.lit("overall").alias("measure"),
+        "mean",
+        pl.lit(None, dtype=pl.Float64).alias("sd"),
+        pl.col("respondents").alias("n"),
+        hidden.alias("suppressed"),
+        pl.when(pl.col("respondents") < threshold)
+        .then(pl.lit(anonymity.PRIMARY))
+        .when(hidden)
+        .then(pl.lit(anonymity.SECONDARY))
+        .alias("reason"),
+    )
+
+
+def _sorted(frame: pl.DataFrame) -> pl.DataFrame:
+    order = pl.col("level").replace_strict(_LEVEL_ORDER, return_dtype=pl.Int8)
+    return frame.sort(order, "workplace", "department", nulls_last=False)
+
+
+def to_summary(results: Results, instrument) -> dict:
+    """The ``summary --json`` object: round, threshold, and one entry per group."""
+    by_group = results.measures.partition_by(["workplace", "department"], as_dict=True)
+    groups = []
+    for g in results.groups.iter_rows(named=True):
+        rows = by_group.get((g["workplace"], g["department"]))
+        m = {} if rows is None else {r["measure"]: r for r in rows.iter_rows(named=True)}
+        suppressed = bool(g["suppressed"])
+
+        def figure(key: str, m=m, suppressed=suppressed) -> dict:
+            row = m.get(key)
+            n = int(row["n"]) if row else 0
+            return {"mean": None if suppressed or not row else row["mean"], "n": n}
+
+        groups.append(
+            {
+                "workplace": g["workplace"],
+                "department": g["department"],
+                "invited": g["invited"],
+                "respondents": int(g["respondents"]),
+                "response_rate": g["response_rate"],
+                "suppressed": suppressed,
+                "dimensions": {d: figure(d) for d in instrument.dimension_keys},
+                "overall": figure("overall")["mean"],
+                "items": [{"item": item.number, **figure(item.key)} for item in instrument.items],
+            }
+        )
+    return {
+        "round": results.round,
+        "anonymity_threshold": results.threshold,
+        "groups": groups,
+    }
