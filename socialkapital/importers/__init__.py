@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from socialkapital.importers import roster, template
 from socialkapital.importers.canonical import Parsed
-from socialkapital.importers.errors import ImportFailed, Problem
+from socialkapital.importers.errors import ImportFailed, Problem, fail
 from socialkapital.importers.sniff import read_table
 from socialkapital.instrument import Instrument
 
@@ -25,31 +23,9 @@ def read_responses(
         # Not recognised: let the template parser name the missing columns precisely.
         return template.parse(tables[0], instrument, workplace)
     sheets = ", ".join(t.sheet or "?" for t in tables)
-    raise ImportFailed(
-        [
-            Problem(
-                name,
-                None,
-                None,
-                None,
-                f"no sheet has the template's columns (workplace, department, q1 ...); "
-                f"the sheets are: {sheets}",
-            )
-        ]
-    )
-
-
-def read_responses_file(path: Path, instrument: Instrument, workplace: str | None = None):
-    """``read_responses`` for a file on disk."""
-    return read_responses(_read_bytes(path), path.name, instrument, workplace)
+    raise fail(name, "no_template_sheet", sheets=sheets)
 
 
 def read_roster(data: bytes, name: str) -> roster.Roster:
+    """Read an invitation roster (nothing is stored)."""
     return roster.parse(data, name)
-
-
-def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise ImportFailed([Problem(path.name, None, None, None, f"cannot read: {exc}")]) from exc

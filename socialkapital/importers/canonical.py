@@ -27,7 +27,7 @@ class Parsed:
     skipped_empty: int = 0
     duplicates: int = 0
     unfinished: int = 0
-    notes: list[str] = field(default_factory=list)
+    notes: list[tuple[str, dict]] = field(default_factory=list)  # (text key, values)
 
     def missing_per_item(self) -> dict[str, int]:
         """How many respondents left each item unanswered (blank or "don't know")."""
@@ -80,11 +80,9 @@ def to_canonical(
     deduped = frame.filter(pl.col("respondent").is_null()).vstack(kept).sort("row")
     parsed = Parsed(file, format, deduped, raw.height, skipped_empty=empty, duplicates=duplicates)
     if empty:
-        parsed.notes.append(f"{empty} rows without any answer were skipped (non-respondents).")
+        parsed.notes.append(("note.skipped_empty", {"count": empty}))
     if duplicates:
-        parsed.notes.append(
-            f"{duplicates} respondents answered more than once; the last answer of each is kept."
-        )
+        parsed.notes.append(("note.duplicates", {"count": duplicates}))
     return parsed
 
 
@@ -93,7 +91,7 @@ def _blank_meta_problems(raw: pl.DataFrame, file: str, columns: dict[str, str]) 
     for key in ("workplace", "department"):
         blank = raw.filter(pl.col(key).is_null() | (pl.col(key).str.strip_chars() == ""))
         for row in blank["row"]:
-            problems.append(Problem(file, row, columns[key], "", f"the {key} is missing"))
+            problems.append(Problem(file, row, columns[key], "", f"blank_{key}"))
     return problems
 
 
@@ -126,7 +124,6 @@ def _unknown_answer_problems(
 ) -> list[Problem]:
     if not unknown:
         return []
-    scale = ", ".join(f"{p.code} = {p.labels['da']} / {p.labels['en']}" for p in instrument.scale)
     cells = (
         raw.select("row", *instrument.item_keys)
         .unpivot(index="row", variable_name="key", value_name="value")
@@ -135,6 +132,6 @@ def _unknown_answer_problems(
         .sort("row", "item")
     )
     return [
-        Problem(file, row, columns[key], value, f"not an answer on the scale ({scale})")
+        Problem(file, row, columns[key], value, "not_on_scale")
         for row, key, value, _item in cells.iter_rows()
     ]

@@ -1,8 +1,14 @@
-"""Problems found in an input file, each naming the file, row, column and value."""
+"""Problems found in an input file, each naming the file, row, column and value.
+
+A problem carries a message key and its values, so the dashboard can say it in Danish or
+English; ``str()`` gives English, for logs and the CLI's default.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from socialkapital import text
 
 MAX_LISTED = 40
 
@@ -13,18 +19,26 @@ class Problem:
     row: int | None
     column: str | None
     value: str | None
-    message: str
+    key: str
+    params: dict = field(default_factory=dict)
 
-    def __str__(self) -> str:
+    def message(self, lang: str = "en") -> str:
+        return text.t(f"problem.{self.key}", lang, **self.params)
+
+    def text(self, lang: str = "en") -> str:
+        """The whole problem in one line: where, what, and the value found."""
         where = [self.file]
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(text.t("problem.at_row", lang, row=self.row))
         if self.column is not None:
-            where.append(f"column {self.column!r}")
-        text = ", ".join(where) + f": {self.message}"
+            where.append(text.t("problem.at_column", lang, column=self.column))
+        line = ", ".join(where) + ": " + self.message(lang)
         if self.value is not None:
-            text += f" (value {self.value!r})"
-        return text
+            line += " " + text.t("problem.value", lang, value=repr(self.value))
+        return line
+
+    def __str__(self) -> str:
+        return self.text("en")
 
 
 class ImportFailed(ValueError):
@@ -34,19 +48,20 @@ class ImportFailed(ValueError):
         self.problems = problems
         super().__init__(self.describe())
 
-    def describe(self, limit: int = MAX_LISTED) -> str:
-        lines = [str(p) for p in self.problems[:limit]]
+    def describe(self, lang: str = "en", limit: int = MAX_LISTED) -> str:
+        lines = [p.text(lang) for p in self.problems[:limit]]
         if len(self.problems) > limit:
-            lines.append(f"... and {len(self.problems) - limit} more problems")
+            lines.append(text.t("problem.more", lang, count=len(self.problems) - limit))
         return "\n".join(lines)
 
 
 def fail(
     file: str,
-    message: str,
+    key: str,
     row: int | None = None,
     column: str | None = None,
     value: str | None = None,
+    **params: object,
 ) -> ImportFailed:
     """A refusal with one problem."""
-    return ImportFailed([Problem(file, row, column, value, message)])
+    return ImportFailed([Problem(file, row, column, value, key, params)])

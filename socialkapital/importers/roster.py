@@ -23,13 +23,13 @@ class Roster:
     file: str
     invited: pl.DataFrame  # email, name, department (null when the line names none), row
     duplicates: int = 0
-    notes: list[str] = field(default_factory=list)
+    notes: list[tuple[str, dict]] = field(default_factory=list)
 
 
 def parse(data: bytes, name: str) -> Roster:
     """Read a roster file, or refuse it naming every bad line."""
     if not data.strip():
-        raise fail(name, "the roster is empty")
+        raise fail(name, "empty_roster")
     text, _encoding = decode(data, name)
     problems: list[Problem] = []
     rows: list[tuple[str, str, str | None, int]] = []
@@ -42,26 +42,18 @@ def parse(data: bytes, name: str) -> Roster:
         if number == 1 and fields[0].casefold() in _HEADER_WORDS:
             continue  # tolerate a header line, though the form has none
         if len(fields) not in (2, 3):
-            problems.append(
-                Problem(
-                    name,
-                    number,
-                    None,
-                    line,
-                    "expected 'e-mail; name' or 'e-mail; name; department'",
-                )
-            )
+            problems.append(Problem(name, number, None, line, "roster_fields"))
             continue
         email = fields[0]
         if not _EMAIL.match(email):
-            problems.append(Problem(name, number, "e-mail", email, "not an e-mail address"))
+            problems.append(Problem(name, number, "e-mail", email, "not_email"))
             continue
         department = fields[2] if len(fields) == 3 and fields[2] else None
         rows.append((email.casefold(), fields[1], department, number))
     if problems:
         raise ImportFailed(problems)
     if not rows:
-        raise fail(name, "the roster has no invited employees")
+        raise fail(name, "no_invited")
     frame = pl.DataFrame(
         rows,
         schema={"email": pl.String, "name": pl.String, "department": pl.String, "row": pl.Int64},
@@ -70,7 +62,5 @@ def parse(data: bytes, name: str) -> Roster:
     unique = frame.unique(subset="email", keep="first", maintain_order=True)
     roster = Roster(name, unique, duplicates=frame.height - unique.height)
     if roster.duplicates:
-        roster.notes.append(
-            f"{roster.duplicates} e-mail addresses appear more than once; each is counted once."
-        )
+        roster.notes.append(("note.roster_duplicates", {"count": roster.duplicates}))
     return roster

@@ -12,17 +12,17 @@ from dataclasses import dataclass
 import charset_normalizer
 import fastexcel
 
-from socialkapital.importers.errors import ImportFailed, Problem, fail
+from socialkapital.importers.errors import fail
 
 DELIMITERS = (",", ";", "\t")
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0"  # legacy .xls
 _BINARY_MAGIC = {
-    b"\x89PNG": "a PNG image",
-    b"%PDF": "a PDF document",
-    b"GIF8": "a GIF image",
-    b"\xff\xd8\xff": "a JPEG image",
-    b"\x1f\x8b": "a gzip archive",
+    b"\x89PNG": "PNG",
+    b"%PDF": "PDF",
+    b"GIF8": "GIF",
+    b"\xff\xd8\xff": "JPEG",
+    b"\x1f\x8b": "gzip",
 }
 # Encodings a Danish survey file can come in when it is not UTF-8 (charset-normalizer picks).
 _FALLBACK_ENCODINGS = ["cp1252", "latin_1", "iso8859_15", "mac_roman"]
@@ -45,12 +45,12 @@ class RawTable:
 def read_table(data: bytes, name: str, sheet: str | None = None) -> list[RawTable]:
     """Read a CSV/TSV text file (one table) or an Excel workbook (one table per sheet)."""
     if not data.strip():
-        raise fail(name, "the file is empty")
+        raise fail(name, "empty_file")
     if data.startswith(_ZIP) or data.startswith(_OLE):
         return _read_excel(data, name, sheet)
     for magic, what in _BINARY_MAGIC.items():
         if data.startswith(magic):
-            raise fail(name, f"this is {what}, not a table (CSV, TSV or Excel)")
+            raise fail(name, "binary_file", what=what)
     text, encoding = decode(data, name)
     return [_read_text(text, name, encoding)]
 
@@ -63,7 +63,7 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
         try:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as exc:
-            raise fail(name, f"broken UTF-16 text at byte {exc.start}") from exc
+            raise fail(name, "broken_utf16", byte=exc.start) from exc
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -82,7 +82,7 @@ def _refuse_binary(text: str, name: str) -> None:
     sample = text[:4096]
     controls = sum(1 for ch in sample if ch < " " and ch not in "\t\r\n")
     if "\x00" in sample or controls > len(sample) // 20:
-        raise fail(name, "this is not a text table (it holds binary data)")
+        raise fail(name, "not_text")
 
 
 def sniff_delimiter(text: str) -> str:
@@ -130,19 +130,9 @@ def _read_text(text: str, name: str, encoding: str) -> RawTable:
             records.append(record)
             rows.append(row)
     except csv.Error as exc:
-        raise ImportFailed(
-            [
-                Problem(
-                    name,
-                    row + 1,
-                    None,
-                    None,
-                    f"the file is cut off or malformed here ({exc}); nothing was imported",
-                )
-            ]
-        ) from exc
+        raise fail(name, "malformed", row=row + 1, detail=str(exc)) from exc
     if not records:
-        raise fail(name, "the file has no rows")
+        raise fail(name, "no_rows")
     return RawTable(
         name,
         records,
@@ -158,12 +148,10 @@ def _read_excel(data: bytes, name: str, sheet: str | None) -> list[RawTable]:
     try:
         reader = fastexcel.read_excel(data)
     except Exception as exc:  # fastexcel raises its own exception classes
-        raise fail(
-            name, f"this is not a readable Excel workbook ({exc.__class__.__name__})"
-        ) from exc
+        raise fail(name, "bad_workbook", kind=exc.__class__.__name__) from exc
     names = reader.sheet_names
     if sheet is not None and sheet not in names:
-        raise fail(name, f"there is no sheet {sheet!r}; the sheets are: {', '.join(names)}")
+        raise fail(name, "no_such_sheet", sheet=sheet, sheets=", ".join(names))
     tables = []
     for sheet_name in [sheet] if sheet else names:
         frame = reader.load_sheet(sheet_name, header_row=None, dtypes="string").to_polars()
@@ -177,5 +165,5 @@ def _read_excel(data: bytes, name: str, sheet: str | None) -> list[RawTable]:
             )
         )
     if not tables:
-        raise fail(name, "the workbook has no data in any sheet")
+        raise fail(name, "empty_workbook")
     return tables

@@ -80,7 +80,7 @@ def _header_problems(
     if workplace is None:
         required.insert(0, "workplace")
     problems = [
-        Problem(table.name, row, key, None, "this column is missing")
+        Problem(table.name, row, key, None, "missing_column")
         for key in required
         if key not in found
     ]
@@ -93,11 +93,12 @@ def _header_problems(
                     row,
                     header[positions[0]],
                     None,
-                    f"the column appears {len(positions)} times (columns {cols})",
+                    "duplicate_column",
+                    {"count": len(positions), "columns": cols},
                 )
             )
     if len(table.records) < 2:
-        problems.append(Problem(table.name, None, None, None, "the file has a header but no rows"))
+        problems.append(Problem(table.name, None, None, None, "header_only"))
     return problems
 
 
@@ -107,16 +108,9 @@ def _width_problems(table: RawTable, width: int) -> list[Problem]:
     for record, row in zip(table.records[1:], table.rows[1:], strict=True):
         if len(record) < width and table.kind == "csv":
             last = row == table.rows[-1] and not table.ends_with_newline
-            why = "the file seems cut off in this row" if last else "the row is incomplete"
-            problems.append(
-                Problem(
-                    table.name,
-                    row,
-                    None,
-                    None,
-                    f"{why}: {len(record)} of {width} fields; nothing was imported",
-                )
-            )
+            key = "cut_off" if last else "short_row"
+            params = {"found": len(record), "width": width}
+            problems.append(Problem(table.name, row, None, None, key, params))
     return problems
 
 
@@ -146,9 +140,4 @@ def template_csv(instrument: Instrument, lang: str = "da") -> bytes:
 
 
 def fail_not_template(table: RawTable) -> ImportFailed:
-    return fail(
-        table.name,
-        "the file is not in the import template's layout (columns workplace, department, "
-        "respondent, q1 ... q21) and its survey tool was not recognised",
-        row=table.rows[0],
-    )
+    return fail(table.name, "not_template", row=table.rows[0])

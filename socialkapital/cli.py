@@ -1,0 +1,272 @@
+"""The ``socialkapital`` command: import, roster, summary, demo and template, for scripts."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import polars as pl
+import typer
+
+from queries.store import Store, StoreBusy, StoreError
+from socialkapital import instrument as instrument_mod
+from socialkapital import results, settings, text
+from socialkapital.importers import ImportFailed, read_responses, read_roster
+
+app = typer.Typer(
+    help="Social capital at work: import survey exports, summarise, report.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db", help="The store file (default: $SOCIALKAPITAL_DB or data/).", show_default=False
+    ),
+]
+LangOption = Annotated[str, typer.Option("--lang", help="Language of messages: da or en.")]
+RoundOption = Annotated[str, typer.Option("--round", help="Name of the survey round.")]
+DateOption = Annotated[
+    str | None, typer.Option("--date", help="Date of the survey round (YYYY-MM-DD).")
+]
+
+
+def _open_store(db: Path | None) -> Store:
+    try:
+        return Store(settings.db_path(db), settings=settings.from_env())
+    except (StoreBusy, StoreError, settings.SettingsError) as exc:
+        _exit(str(exc), 3)
+
+
+def _exit(message: str, code: int) -> typer.Exit:
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+def _round_date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        _exit(f"--date {value!r}: expected a date like 2026-03-31", 2)
+
+
+def _read_file(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        _exit(f"{path}: {exc.strerror or exc}", 2)
+
+
+@app.command("import")
+def import_(
+    files: Annotated[list[Path], typer.Argument(help="Answer files (CSV, TSV, XLSX).")],
+    round_name: RoundOption,
+    round_date: DateOption = None,
+    workplace: Annotated[
+        str | None, typer.Option(help="Workplace of every row, for a file without that column.")
+    ] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Replace the round's earlier responses.")
+    ] = False,
+    db: DbOption = None,
+    lang: LangOption = "da",
+) -> None:
+    """Check answer files and store them in a survey round (all files, or none)."""
+    store = _open_store(db)
+    parsed = []
+    for path in files:
+        try:
+            parsed.append(read_responses(_read_file(path), path.name, store.instrument, workplace))
+        except ImportFailed as exc:
+            typer.echo(text.t("cli.refused", lang, file=path.name), err=True)
+            _exit(exc.describe(lang), 2)
+    for p in parsed:
+        for key, values in p.notes:
+            typer.echo(text.t(key, lang, **values))
+    try:
+        _store_parsed(store, parsed, round_name, _round_date(round_date), replace, lang)
+    except StoreBusy as exc:
+        _exit(str(exc), 3)
+
+
+def _store_parsed(store, parsed, round_name, round_date, replace, lang) -> None:
+    workplaces = sorted({w for p in parsed for w in p.workplaces})
+    existing = store.existing_respondents(round_name, workplaces)
+    if existing and not replace:
+        ask = sys.stdin.isatty()
+        names = ", ".join(existing)
+        typer.echo(
+            text.t("cli.would_replace", lang, round=round_name, workplaces=names), err=not ask
+        )
+        if not ask or not typer.confirm(text.t("cli.confirm_replace", lang)):
+            _exit(text.t("cli.cancelled", lang), 1)
+    frame = pl.concat([p.responses for p in parsed], how="vertical")
+    sources = ", ".join(p.file for p in parsed)
+    formats = ", ".join(sorted({p.format for p in parsed}))
+    outcome = store.replace_responses(frame, round_name, round_date, sources, formats)
+    typer.echo(
+        text.t(
+            "cli.imported",
+            lang,
+            respondents=outcome.respondents,
+            answers=outcome.answers,
+            workplaces=", ".join(outcome.workplaces),
+            round=round_name,
+        )
+    )
+    if outcome.replaced:
+        typer.echo(text.t("cli.replaced", lang, count=outcome.replaced))
+
+
+@app.command()
+def roster(
+    file: Annotated[Path, typer.Argument(help="Roster: 'e-mail; name; department' per line.")],
+    workplace: Annotated[str, typer.Option(help="The workplace the roster belongs to.")],
+    round_name: RoundOption,
+    round_date: DateOption = None,
+    db: DbOption = None,
+    lang: LangOption = "da",
+) -> None:
+    """Store the invitation roster of a workplace (the denominator of response rates)."""
+    store = _open_store(db)
+    try:
+        parsed = read_roster(_read_file(file), file.name)
+    except ImportFailed as exc:
+        typer.echo(text.t("cli.refused", lang, file=file.name), err=True)
+        _exit(exc.describe(lang), 2)
+    for key, values in parsed.notes:
+        typer.echo(text.t(key, lang, **values))
+    try:
+        count = store.replace_roster(
+            parsed.invited, workplace, round_name, _round_date(round_date), file.name
+        )
+    except StoreBusy as exc:
+        _exit(str(exc), 3)
+    typer.echo(text.t("cli.roster_saved", lang, count=count, workplace=workplace, round=round_name))
+
+
+@app.command()
+def summary(
+    round_name: Annotated[
+        str | None, typer.Option("--round", help="Survey round (default: the newest).")
+    ] = None,
+    workplace: Annotated[
+        list[str] | None, typer.Option(help="Only this workplace (repeatable).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    db: DbOption = None,
+    lang: LangOption = "da",
+) -> None:
+    """Scores of a round for all workplaces together, each workplace and each department."""
+    store = _open_store(db)
+    try:
+        gated = results.compute(store, round_name, workplace or None)
+    except results.NoData as exc:
+        _exit(str(exc), 1)
+    except StoreBusy as exc:
+        _exit(str(exc), 3)
+    data = results.to_summary(gated, store.instrument)
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        typer.echo(_summary_table(data, store.instrument, lang))
+
+
+def _summary_table(data: dict, instrument, lang: str) -> str:
+    """A plain-text table of the summary, one line per group."""
+    dims = instrument.dimension_keys
+    head = [
+        "",
+        text.t("overview.respondents", lang),
+        text.t("overview.response_rate", lang),
+        text.t("overview.overall", lang),
+        *[instrument.dimension(d).short[lang] for d in dims],
+    ]
+    lines = [head]
+    for g in data["groups"]:
+        name = g["department"] or g["workplace"] or text.t("app.all_workplaces", lang)
+        indent = "    " if g["department"] else ("  " if g["workplace"] else "")
+        lines.append(
+            [
+                indent + name,
+                text.integer(g["respondents"], lang),
+                text.percent(g["response_rate"], lang),
+                text.score(g["overall"], lang),
+                *[text.score(g["dimensions"][d]["mean"], lang) for d in dims],
+            ]
+        )
+    widths = [max(len(row[i]) for row in lines) for i in range(len(head))]
+    out = [
+        f"{data['round']}  ({text.t('app.threshold', lang, threshold=data['anonymity_threshold'])})"
+    ]
+    for row in lines:
+        out.append(
+            "  ".join(
+                c.ljust(w) if i == 0 else c.rjust(w)
+                for i, (c, w) in enumerate(zip(row, widths, strict=True))
+            )
+        )
+    return "\n".join(out)
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option(help="Folder for the demo files.")] = Path("data/demo"),
+    load: Annotated[
+        bool, typer.Option("--load", help="Also load the files into the store.")
+    ] = False,
+    if_empty: Annotated[
+        bool, typer.Option("--if-empty", help="With --load: only when the store has no data.")
+    ] = False,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 2026,
+    respondents: Annotated[int, typer.Option(help="Respondents per round.")] = 2000,
+    db: DbOption = None,
+    lang: LangOption = "da",
+) -> None:
+    """Write a realistic synthetic data set (answers and rosters), and optionally load it."""
+    from socialkapital import demo as demo_mod
+
+    store = _open_store(db) if load else None
+    if store is not None and if_empty and store.counts()["respondents"]:
+        typer.echo(text.t("cli.demo_skipped", lang))
+        return
+    rounds = demo_mod.generate(seed=seed, respondents=respondents)
+    paths = demo_mod.write(rounds, out)
+    typer.echo(text.t("cli.demo_written", lang, folder=out, files=len(paths)))
+    if store is None:
+        return
+    total = 0
+    for r in rounds:
+        for workplace, invited in r.rosters.items():
+            lines = "\n".join(";".join(row) for row in invited).encode()
+            parsed = read_roster(lines, f"roster {workplace}")
+            store.replace_roster(parsed.invited, workplace, r.name, r.date, parsed.file)
+        buffer = r.responses.write_csv().encode()
+        parsed = read_responses(buffer, f"{r.name}.csv", store.instrument)
+        outcome = store.replace_responses(parsed.responses, r.name, r.date, parsed.file, "demo")
+        total += outcome.respondents
+    typer.echo(text.t("cli.demo_loaded", lang, rounds=len(rounds), respondents=total))
+
+
+@app.command()
+def template(
+    out: Annotated[Path, typer.Option(help="Where to write the template CSV.")] = Path(
+        "socialkapital-skabelon.csv"
+    ),
+    lang: LangOption = "da",
+) -> None:
+    """Write the import template (CSV with two example rows)."""
+    from socialkapital.importers.template import template_csv
+
+    out.write_bytes(template_csv(instrument_mod.load(), lang))
+    typer.echo(text.t("cli.template_written", lang, path=out))
+
+
+if __name__ == "__main__":
+    app()
