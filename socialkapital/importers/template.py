@@ -11,7 +11,7 @@ import io
 import polars as pl
 
 from socialkapital.importers.canonical import META_COLUMNS, Parsed, to_canonical
-from socialkapital.importers.errors import ImportFailed, Problem, fail
+from socialkapital.importers.errors import ImportFailed, Problem
 from socialkapital.importers.sniff import RawTable
 from socialkapital.instrument import Instrument, normalise_text
 
@@ -124,8 +124,8 @@ def _column_letter(position: int) -> str:
     return letters
 
 
-def template_csv(instrument: Instrument, lang: str = "da") -> bytes:
-    """An empty template with two example rows, as UTF-8 CSV with BOM (opens well in Excel)."""
+def template_frame(instrument: Instrument, lang: str = "da") -> pl.DataFrame:
+    """The import template's columns with two example rows in the given language."""
     labels = [p.labels[lang] for p in instrument.scale]
     example = {
         "workplace": ["Eksempel A/S" if lang == "da" else "Example Ltd"] * 2,
@@ -134,10 +134,16 @@ def template_csv(instrument: Instrument, lang: str = "da") -> bytes:
     }
     for i, key in enumerate(instrument.item_keys):
         example[key] = [labels[(i + 3) % len(labels)], labels[(i + 2) % len(labels)]]
+    return pl.DataFrame(example)
+
+
+def template_csv(instrument: Instrument, lang: str = "da") -> bytes:
+    """The template as UTF-8 CSV with a BOM, so that Excel opens æ, ø and å right."""
+    return b"\xef\xbb\xbf" + template_frame(instrument, lang).write_csv().encode("utf-8")
+
+
+def template_xlsx(instrument: Instrument, lang: str = "da") -> bytes:
+    """The template as an Excel workbook."""
     buffer = io.BytesIO()
-    pl.DataFrame(example).write_csv(buffer)
-    return b"\xef\xbb\xbf" + buffer.getvalue()
-
-
-def fail_not_template(table: RawTable) -> ImportFailed:
-    return fail(table.name, "not_template", row=table.rows[0])
+    template_frame(instrument, lang).write_excel(buffer, worksheet="Svar", autofit=True)
+    return buffer.getvalue()

@@ -1,0 +1,25 @@
+"""Router: page config, language, sidebar filters, navigation."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import state
+
+st.set_page_config(page_title="Social kapital", page_icon=":material/groups:", layout="wide")
+
+state.language_switch()
+pages = [
+    st.Page(
+        "views/overview.py",
+        title=state.t("nav.overview"),
+        icon=":material/dashboard:",
+        default=True,
+    ),
+    st.Page("views/import_data.py", title=state.t("nav.import"), icon=":material/upload:"),
+    st.Page("views/rules.py", title=state.t("nav.rules"), icon=":material/calculate:"),
+]
+page = st.navigation(pages)
+st.session_state["filters"] = state.sidebar_filters()
+state.threshold_note()
+page.run()

@@ -1,0 +1,108 @@
+"""What every page shares: the store, cached results, the language and the sidebar filters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from queries.store import Store, StoreBusy, StoreError
+from socialkapital import results, settings, text
+
+
+@st.cache_resource
+def _store(path: str) -> Store:
+    # A Store opens a short-lived connection per query, so it is safe to share across sessions.
+    return Store(path, settings=settings.from_env())
+
+
+def store() -> Store:
+    """The store named by SOCIALKAPITAL_DB (or data/); stops the page if it is busy."""
+    try:
+        return _store(str(settings.db_path()))
+    except (StoreBusy, StoreError) as exc:
+        st.error(t("app.store_busy") if isinstance(exc, StoreBusy) else str(exc))
+        st.stop()
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _results(_store: Store, version: tuple, round_name: str, workplaces: tuple[str, ...] | None):
+    # ``version`` changes with the store file, so a new import is never served stale.
+    return results.compute(_store, round_name, list(workplaces) if workplaces else None)
+
+
+def gated_results(round_name: str, workplaces: list[str] | None = None) -> results.Results:
+    """The round's figures after the anonymity gate, cached per store version and filter."""
+    s = store()
+    try:
+        return _results(s, s.version(), round_name, tuple(workplaces) if workplaces else None)
+    except StoreBusy:
+        st.error(t("app.store_busy"))
+        st.stop()
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _rounds(_store: Store, version: tuple):
+    return _store.rounds()
+
+
+def rounds():
+    s = store()
+    return _rounds(s, s.version())
+
+
+def lang() -> str:
+    return st.session_state.get("lang", text.DEFAULT_LANG)
+
+
+def t(key: str, **values: object) -> str:
+    """A UI string in the current language."""
+    return text.t(key, lang(), **values)
+
+
+def language_switch() -> None:
+    """Dansk/English in the sidebar; Danish by default."""
+    st.session_state.setdefault("lang", text.DEFAULT_LANG)
+    st.sidebar.segmented_control(
+        t("app.language"),
+        options=list(text.LANGS),
+        format_func={"da": "Dansk", "en": "English"}.get,
+        key="lang",
+        required=True,
+    )
+
+
+@dataclass(frozen=True)
+class Filters:
+    round: str
+    workplace: str
+    department: str | None  # None = the whole workplace
+
+
+def sidebar_filters() -> Filters | None:
+    """Round, workplace and department pickers; None when the store has no data yet."""
+    available = rounds()
+    if not available.height:
+        return None
+    s = store()
+    round_names = available["name"].to_list()
+    sidebar = st.sidebar
+    round_name = sidebar.selectbox(t("app.round"), round_names, key="round")
+    workplaces = s.workplaces(round_name)
+    if not workplaces:
+        return None
+    workplace = sidebar.selectbox(t("app.workplace"), workplaces, key="workplace")
+    departments = s.departments(round_name, workplace)
+    whole = t("app.whole_workplace")
+    choice = sidebar.selectbox(
+        t("app.department"),
+        [None, *departments],
+        format_func=lambda d: whole if d is None else d,
+        key="department",
+    )
+    return Filters(round_name, workplace, choice)
+
+
+def threshold_note() -> None:
+    """Every page states the anonymity threshold."""
+    st.sidebar.caption(t("app.threshold", threshold=store().settings.anonymity_threshold))

@@ -1,0 +1,226 @@
+"""Import: upload answers or a roster, see the preview and every problem, then confirm."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+import polars as pl
+import streamlit as st
+
+from dashboard import state
+from socialkapital import text
+from socialkapital.importers import ImportFailed, read_responses, read_roster
+from socialkapital.importers.template import template_csv, template_xlsx
+
+lang = state.lang()
+t = state.t
+s = state.store()
+ins = s.instrument
+
+st.title(t("import.heading"))
+tab_answers, tab_roster, tab_template = st.tabs(
+    [t("import.tab_responses"), t("import.tab_roster"), t("import.tab_template")]
+)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _parse(data: bytes, name: str, workplace: str | None, digest: str):
+    # ``digest`` keys the cache on the content; a refusal is cached as its exception.
+    try:
+        return read_responses(data, name, ins, workplace), None
+    except ImportFailed as exc:
+        return None, exc
+
+
+def show_problems(exc: ImportFailed) -> None:
+    """The refusal, every problem listed, and all of them as a CSV download."""
+    st.error(t("import.refused", count=len(exc.problems)), icon=":material/block:")
+    st.code(exc.describe(lang), language=None)
+    problems = pl.DataFrame(
+        [
+            {
+                "file": p.file,
+                "row": p.row,
+                "column": p.column,
+                "value": p.value,
+                "problem": p.message(lang),
+            }
+            for p in exc.problems
+        ],
+        schema={
+            "file": pl.String,
+            "row": pl.Int64,
+            "column": pl.String,
+            "value": pl.String,
+            "problem": pl.String,
+        },
+    )
+    st.download_button(
+        t("import.problems_download"),
+        problems.write_csv(),
+        file_name="problems.csv",
+        mime="text/csv",
+    )
+
+
+def round_picker(key: str) -> tuple[str | None, date | None]:
+    """Pick an existing survey round or name a new one (with its date)."""
+    existing = state.rounds()["name"].to_list()
+    new = t("import.new_round")
+    choice = st.selectbox(t("import.round"), [*existing, new], key=f"{key}_round")
+    if choice != new:
+        return choice, None
+    c1, c2 = st.columns([2, 1])
+    name = c1.text_input(t("import.new_round_name"), key=f"{key}_round_name").strip()
+    when = c2.date_input(
+        t("import.round_date"), value=date.today(), key=f"{key}_round_date", format="DD-MM-YYYY"
+    )
+    return (name or None), when
+
+
+def finish(message: str) -> None:
+    st.cache_data.clear()
+    st.session_state["import_done"] = message
+    st.rerun()
+
+
+if done := st.session_state.pop("import_done", None):
+    st.success(done, icon=":material/check_circle:")
+
+with tab_answers:
+    upload = st.file_uploader(
+        t("import.upload"),
+        type=["csv", "tsv", "txt", "xlsx", "xls"],
+        help=t("import.upload_help"),
+        key="answers_file",
+    )
+    round_name, round_date = round_picker("answers")
+    fixed = (
+        st.text_input(
+            t("import.fixed_workplace"),
+            help=t("import.fixed_workplace_help"),
+            key="answers_workplace",
+        ).strip()
+        or None
+    )
+    if upload is not None:
+        data = upload.getvalue()
+        parsed, error = _parse(data, upload.name, fixed, hashlib.sha256(data).hexdigest())
+        if error is not None:
+            show_problems(error)
+        else:
+            st.subheader(t("import.preview"))
+            c = st.columns(4)
+            c[0].metric(t("import.format"), parsed.format)
+            c[1].metric(t("import.rows_read"), text.integer(parsed.rows_read, lang))
+            c[2].metric(t("import.respondents"), text.integer(parsed.responses.height, lang))
+            c[3].metric(t("import.skipped"), text.integer(parsed.skipped_empty, lang))
+            if parsed.duplicates:
+                st.metric(t("import.duplicates"), text.integer(parsed.duplicates, lang))
+            for key, values in parsed.notes:
+                st.info(t(key, **values))
+            st.markdown(f"**{t('import.workplaces_found')}**")
+            per_dept = (
+                parsed.responses.group_by("workplace", "department")
+                .len()
+                .sort("workplace", "department")
+            )
+            st.dataframe(
+                per_dept.rename(
+                    {
+                        "workplace": t("app.workplace"),
+                        "department": t("app.department"),
+                        "len": t("import.respondents"),
+                    }
+                ),
+                hide_index=True,
+            )
+            missing = parsed.missing_per_item()
+            st.markdown(f"**{t('import.missing_per_item')}**")
+            st.dataframe(pl.DataFrame([missing]), hide_index=True)
+            st.markdown(f"**{t('import.first_rows')}**")
+            st.dataframe(parsed.responses.head(10), hide_index=True)
+            if round_name is None:
+                st.warning(t("import.need_round"))
+            else:
+                existing = s.existing_respondents(round_name, parsed.workplaces)
+                for wp, count in existing.items():
+                    st.warning(
+                        t("import.will_replace", round=round_name, count=count, workplace=wp),
+                        icon=":material/warning:",
+                    )
+                if st.button(t("import.confirm"), type="primary", key="answers_confirm"):
+                    outcome = s.replace_responses(
+                        parsed.responses, round_name, round_date, parsed.file, parsed.format
+                    )
+                    st.session_state["round"] = round_name
+                    finish(
+                        t(
+                            "import.done",
+                            respondents=outcome.respondents,
+                            workplaces=", ".join(outcome.workplaces),
+                            round=round_name,
+                        )
+                    )
+
+with tab_roster:
+    upload = st.file_uploader(
+        t("import.roster_upload"),
+        type=["csv", "txt", "tsv"],
+        help=t("import.roster_help"),
+        key="roster_file",
+    )
+    round_name, round_date = round_picker("roster")
+    workplace = st.text_input(t("import.roster_workplace"), key="roster_workplace").strip()
+    if upload is not None:
+        try:
+            roster = read_roster(upload.getvalue(), upload.name)
+        except ImportFailed as exc:
+            show_problems(exc)
+        else:
+            for key, values in roster.notes:
+                st.info(t(key, **values))
+            st.metric(t("import.roster_invited"), text.integer(roster.invited.height, lang))
+            per_dept = (
+                roster.invited.with_columns(
+                    pl.col("department").fill_null(t("import.no_department"))
+                )
+                .group_by("department")
+                .len()
+                .sort("department")
+            )
+            st.dataframe(
+                per_dept.rename(
+                    {"department": t("app.department"), "len": t("import.roster_invited")}
+                ),
+                hide_index=True,
+            )
+            ready = round_name is not None and workplace
+            if st.button(
+                t("import.confirm"), type="primary", disabled=not ready, key="roster_confirm"
+            ):
+                count = s.replace_roster(
+                    roster.invited, workplace, round_name, round_date, roster.file
+                )
+                finish(t("import.roster_done", count=count, workplace=workplace, round=round_name))
+
+with tab_template:
+    st.markdown(t("import.template_intro"))
+    c1, c2 = st.columns(2)
+    c1.download_button(
+        t("import.template_csv"),
+        template_csv(ins, lang),
+        file_name=f"socialkapital-template-{lang}.csv",
+        mime="text/csv",
+    )
+    c2.download_button(
+        t("import.template_xlsx"),
+        template_xlsx(ins, lang),
+        file_name=f"socialkapital-template-{lang}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    imports = s.imports()
+    if imports.height:
+        st.subheader(t("import.history"))
+        st.dataframe(imports, hide_index=True)

@@ -1,0 +1,126 @@
+"""Overview: a department next to its whole workplace — responses, rate, the two overall
+numbers and the four forms with the n behind each."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, state
+from socialkapital import text
+
+lang = state.lang()
+t = state.t
+filters = st.session_state.get("filters")
+if filters is None:
+    st.title(t("app.title"))
+    st.info(t("app.no_data"))
+    st.stop()
+
+s = state.store()
+ins = s.instrument
+threshold = s.settings.anonymity_threshold
+res = state.gated_results(filters.round, [filters.workplace])
+workplace = res.group(filters.workplace, None)
+department = res.group(filters.workplace, filters.department) if filters.department else None
+
+if department:
+    st.title(t("overview.heading", workplace=filters.workplace, department=filters.department))
+else:
+    st.title(t("overview.heading_workplace", workplace=filters.workplace))
+st.caption(t("overview.round_caption", round=filters.round))
+
+
+def value(group: dict | None, measure: str) -> float | None:
+    if group is None or group["suppressed"]:
+        return None
+    row = group["measures"].get(measure)
+    return None if row is None else row["mean"]
+
+
+def n_of(group: dict | None, measure: str) -> int:
+    row = (group or {}).get("measures", {}).get(measure)
+    return 0 if row is None else int(row["n"])
+
+
+def rate_text(group: dict) -> str:
+    if group["invited"] is None:
+        return t("overview.no_roster")
+    return text.percent(group["response_rate"], lang)
+
+
+if department and department["suppressed"]:
+    st.warning(t("overview.suppressed", threshold=threshold), icon=":material/visibility_off:")
+
+shown = [(t("overview.this_department"), department)] if department else []
+shown.append((t("app.whole_workplace"), workplace))
+columns = st.columns(len(shown) * 3)
+for i, (label, group) in enumerate(shown):
+    c = columns[i * 3 : i * 3 + 3]
+    c[0].metric(
+        f"{t('overview.overall')} · {label}",
+        text.score(value(group, "overall"), lang, 1),
+        help=t("overview.overall_help", threshold=threshold),
+        border=True,
+    )
+    c[1].metric(
+        f"{t('overview.respondents')} · {label}",
+        text.integer(group["respondents"], lang),
+        help=t("overview.respondents_help"),
+        border=True,
+    )
+    c[2].metric(
+        f"{t('overview.response_rate')} · {label}",
+        rate_text(group),
+        help=t("overview.rate_help"),
+        border=True,
+    )
+
+st.subheader(t("overview.dimensions"), help=t("overview.dimension_help"))
+rows = []
+for dim in ins.dimensions:
+    for label, group in shown:
+        score = value(group, dim.key)
+        n = n_of(group, dim.key)
+        rows.append(
+            {
+                "dimension": dim.short[lang],
+                "group": label,
+                "score": score,
+                "label": f"{text.score(score, lang, 1)} (n = {n})"
+                if score is not None
+                else f"{t('overview.hidden')} (n = {n})",
+            }
+        )
+frame = pl.DataFrame(
+    rows,
+    schema={"dimension": pl.String, "group": pl.String, "score": pl.Float64, "label": pl.String},
+)
+left, right = st.columns([3, 2])
+left.altair_chart(
+    charts.dimension_bars(frame, t("overview.chart_group"), t("overview.score")),
+    width="stretch",
+)
+table = frame.pivot(on="group", index="dimension", values="label")
+right.dataframe(
+    table.rename({"dimension": t("overview.dimension")}), hide_index=True, width="stretch"
+)
+
+st.subheader(t("overview.departments"))
+dept_rows = res.groups.filter(pl.col("level") == "department")
+records = []
+for g in dept_rows.iter_rows(named=True):
+    group = res.group(g["workplace"], g["department"])
+    records.append(
+        {
+            t("app.department"): g["department"],
+            t("overview.respondents"): text.integer(g["respondents"], lang),
+            t("overview.response_rate"): rate_text(g),
+            t("overview.overall"): text.score(value(group, "overall"), lang, 1),
+            **{d.short[lang]: text.score(value(group, d.key), lang, 1) for d in ins.dimensions},
+        }
+    )
+st.dataframe(pl.DataFrame(records), hide_index=True, width="stretch")
+
+with st.expander(t("overview.rules_expander"), icon=":material/info:"):
+    st.markdown(text.rules_text(lang, threshold, s.settings.min_answered_share))
