@@ -25,7 +25,8 @@ def gate(stats: pl.DataFrame, threshold: int) -> pl.DataFrame:
     workplace, department, measure, mean, sd, n. The result has the same rows with
     ``suppressed`` and ``reason`` added, and mean and sd set to null where suppressed.
     """
-    flagged = stats.with_columns(
+    # Sorted, so that ties between equally small siblings are broken the same way every time.
+    flagged = stats.sort("workplace", "department", "measure", nulls_last=False).with_columns(
         (pl.col("n") < threshold).alias("suppressed"),
         pl.when(pl.col("n") < threshold).then(pl.lit(PRIMARY)).alias("reason"),
     )
@@ -57,6 +58,7 @@ def _protect_siblings(siblings: pl.DataFrame, threshold: int) -> pl.DataFrame:
     hidden_n = sum(k for k, h in zip(n, hidden, strict=True) if h)
     # Siblings with n = 0 add nothing to a subtraction, so hiding them would not help.
     candidates = sorted((k, i) for i, (k, h) in enumerate(zip(n, hidden, strict=True)) if not h)
+    # (n, position) order: the smallest first, ties by name (the rows are sorted by name).
     for k, i in candidates:
         if not 0 < hidden_n < threshold:
             break

@@ -33,7 +33,7 @@ from socialkapital import instrument
 DIMENSIONS = ("team", "between", "leader", "workplace")
 MEAN = {"team": 73.0, "between": 66.0, "leader": 74.0, "workplace": 66.0}  # seed benchmark
 PERSON_SD = {"team": 17.0, "between": 19.0, "leader": 20.0, "workplace": 18.0}  # Andersen 2015
-ICC1 = {"team": 0.11, "between": 0.17, "leader": 0.16, "workplace": 0.08}  # Clausen 2020
+ICC1 = {"team": 0.11, "between": 0.15, "leader": 0.16, "workplace": 0.08}  # near Clausen 2020
 CORRELATION = np.array(  # the seed's 4x4 table, order as DIMENSIONS
     [
         [1.00, 0.26, 0.29, 0.36],
@@ -70,6 +70,8 @@ MIN_RESPONDENTS = 400  # below this the fixed department structure cannot be sca
 
 @dataclass(frozen=True)
 class _Workplace:
+    """A fictional workplace: its name, e-mail domain, level and departments."""
+
     name: str
     domain: str
     offset: tuple[float, float, float, float]  # points added for everyone here, per dimension

@@ -14,7 +14,6 @@ from queries.store import Store
 from socialkapital import anonymity
 
 GROUP_KEYS = ("level", "workplace", "department")
-_LEVEL_ORDER = {"all": 0, "workplace": 1, "department": 2}
 
 
 class NoData(LookupError):
@@ -107,8 +106,8 @@ def _overall(
 
 
 def _sorted(frame: pl.DataFrame) -> pl.DataFrame:
-    order = pl.col("level").replace_strict(_LEVEL_ORDER, return_dtype=pl.Int8)
-    return frame.sort(order, "workplace", "department", nulls_last=False)
+    """All workplaces first, then each workplace followed by its departments."""
+    return frame.sort("workplace", "department", nulls_last=False, maintain_order=True)
 
 
 def to_summary(results: Results, instrument) -> dict:

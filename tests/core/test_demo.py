@@ -8,7 +8,6 @@ internals.
 from __future__ import annotations
 
 import re
-import time
 
 import numpy as np
 import polars as pl
@@ -107,7 +106,7 @@ def test_workplaces_and_departments(rounds):
         assert any(re.search("[æøå]", name) for name in frame["department"].unique())
 
 
-@pytest.mark.parametrize("respondents", [2000, 800])
+@pytest.mark.parametrize("respondents", [2000, 800, 400])
 def test_respondents_per_round_near_the_request(respondents):
     rounds = demo.generate(seed=11, respondents=respondents)
     for r in rounds:
@@ -254,12 +253,6 @@ def test_deterministic_for_a_seed():
         assert a.responses.equals(b.responses)
         assert a.rosters == b.rosters
     assert not first[0].responses.equals(other[0].responses)
-
-
-def test_default_set_is_fast():
-    start = time.perf_counter()
-    demo.generate()
-    assert time.perf_counter() - start < 2.0
 
 
 def test_slug():
