@@ -36,13 +36,14 @@ def run(*args):
 
 
 def test_import_then_summary_json(db, answers, tmp_path):
-    result = run("import", answers, "--round", "Forår 2026", "--date", "2026-03-31",
-                 "--lang", "en")
+    result = run("import", answers, "--round", "Forår 2026", "--date", "2026-03-31", "--lang", "en")
     assert result.exit_code == 0, result.output
     assert "21 responses" in result.output
     roster = tmp_path / "liste.txt"
     roster.write_text("\n".join(f"p{i}@x.dk;P{i};Køkken" for i in range(8)), encoding="utf-8")
-    assert run("roster", roster, "--workplace", "Mejeri Øst", "--round", "Forår 2026").exit_code == 0
+    assert (
+        run("roster", roster, "--workplace", "Mejeri Øst", "--round", "Forår 2026").exit_code == 0
+    )
 
     result = run("summary", "--json")
     assert result.exit_code == 0, result.output
@@ -50,8 +51,12 @@ def test_import_then_summary_json(db, answers, tmp_path):
     assert data["round"] == "Forår 2026" and data["anonymity_threshold"] == 5
     groups = {(g["workplace"], g["department"]): g for g in data["groups"]}
     assert set(groups) == {
-        (None, None), ("Mejeri Øst", None), ("Plejehjem Å", None),
-        ("Mejeri Øst", "Køkken"), ("Mejeri Øst", "Lager"), ("Mejeri Øst", "Pakkeri"),
+        (None, None),
+        ("Mejeri Øst", None),
+        ("Plejehjem Å", None),
+        ("Mejeri Øst", "Køkken"),
+        ("Mejeri Øst", "Lager"),
+        ("Mejeri Øst", "Pakkeri"),
         ("Plejehjem Å", "Nattevagt"),
     }
     kitchen = groups[("Mejeri Øst", "Køkken")]

@@ -30,7 +30,9 @@ def test_bad_lines_are_all_named():
     with pytest.raises(ImportFailed) as caught:
         read_roster(data, "liste.txt")
     assert [(p.row, p.key) for p in caught.value.problems] == [
-        (2, "not_email"), (3, "roster_fields"), (4, "roster_fields")
+        (2, "not_email"),
+        (3, "roster_fields"),
+        (4, "roster_fields"),
     ]
 
 
@@ -43,9 +45,14 @@ def test_response_rates_per_department_and_workplace(store, ins):
     rows = [("Mejeri Øst", "Køkken", [4] * 21)] * 6 + [("Mejeri Øst", "Lager", [3] * 21)] * 5
     parsed = read_responses(to_csv(template_rows(rows)), "svar.csv", ins)
     store.replace_responses(parsed.responses, "R", None, "svar.csv", "template")
-    lines = [f"k{i}@x.dk;K{i};Køkken" for i in range(8)] + [
-        f"l{i}@x.dk;L{i};lager" for i in range(10)  # department case differs: same department
-    ] + ["m@x.dk;M;Mælkemodtagelse", "n@x.dk;N"]
+    lines = (
+        [f"k{i}@x.dk;K{i};Køkken" for i in range(8)]
+        + [
+            f"l{i}@x.dk;L{i};lager"
+            for i in range(10)  # department case differs: same department
+        ]
+        + ["m@x.dk;M;Mælkemodtagelse", "n@x.dk;N"]
+    )
     roster = read_roster("\n".join(lines).encode(), "liste.txt")
     store.replace_roster(roster.invited, "Mejeri Øst", "R", None, "liste.txt")
     res = results.compute(store, "R")

@@ -11,9 +11,7 @@ from tests.conftest import template_rows, to_csv, to_xlsx
 from tests.importers.helpers import FIXTURES, assert_scores_match, expected
 
 
-@pytest.mark.parametrize(
-    "name", ["template.csv", "template_semicolon_cp1252.csv", "template.xlsx"]
-)
+@pytest.mark.parametrize("name", ["template.csv", "template_semicolon_cp1252.csv", "template.xlsx"])
 def test_template_fixtures_give_the_expected_scores(make_store, ins, name):
     parsed = read_responses((FIXTURES / "template" / name).read_bytes(), name, ins)
     assert parsed.format == "template"
@@ -60,7 +58,11 @@ def test_unknown_labels_and_codes_are_each_named(ins):
     )
     cells = {(p.row, p.column, p.value) for p in found}
     assert {(r, c) for r, c, _ in cells} == {
-        (3, "q3"), (8, "q1"), (5, "q10"), (6, "q17"), (9, "q21")
+        (3, "q3"),
+        (8, "q1"),
+        (5, "q10"),
+        (6, "q17"),
+        (9, "q21"),
     }
     assert {v for *_, v in cells} == {"Måske", "0", "7"}
     assert all(p.key == "not_on_scale" for p in found)
@@ -177,8 +179,10 @@ def test_any_bytes_give_a_clean_refusal_or_a_result(data):
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.lists(st.text(max_size=8), min_size=1, max_size=30), max_size=6),
-       st.sampled_from([",", ";", "\t"]))
+@given(
+    st.lists(st.lists(st.text(max_size=8), min_size=1, max_size=30), max_size=6),
+    st.sampled_from([",", ";", "\t"]),
+)
 def test_any_table_gives_a_clean_refusal_or_a_result(records, sep):
     from socialkapital.instrument import load
 

@@ -102,11 +102,13 @@ def test_a_store_held_by_another_writer_is_busy_not_a_traceback(store, ins, monk
 def test_every_named_block_is_documented():
     for name in ["scores.sql", "store.sql"]:
         for block_name, sql in blocks(name).items():
-            assert sql.startswith("--"), f"{name}:{block_name} needs a comment saying what it returns"
+            assert sql.startswith("--"), (
+                f"{name}:{block_name} needs a comment saying what it returns"
+            )
     assert [v for v, _, _ in migrations()] == [1, 2]
 
 
-@pytest.mark.parametrize("name", ['q1', 'evil"; DROP TABLE answers; --', "æøå"])
+@pytest.mark.parametrize("name", ["q1", 'evil"; DROP TABLE answers; --', "æøå"])
 def test_quote_identifier_prevents_injection(name):
     con = duckdb.connect()
     con.execute(f"CREATE TABLE t ({quote_identifier(name)} INTEGER)").fetchall()
