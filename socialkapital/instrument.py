@@ -41,6 +41,7 @@ class Item:
     number: int
     dimension: str
     texts: dict[str, str]
+    aliases: tuple[str, ...] = ()  # other wordings in circulation, for matching exports
 
     @property
     def key(self) -> str:
@@ -152,7 +153,15 @@ def _build(raw: dict) -> Instrument:
         dimensions=tuple(
             Dimension(str(d["key"]), _langs(d), _langs(d, "short_")) for d in raw["dimensions"]
         ),
-        items=tuple(Item(int(i["number"]), str(i["dimension"]), _langs(i)) for i in raw["items"]),
+        items=tuple(
+            Item(
+                int(i["number"]),
+                str(i["dimension"]),
+                _langs(i),
+                tuple(str(a) for a in i.get("aliases", ())),
+            )
+            for i in raw["items"]
+        ),
     )
 
 

@@ -1,29 +1,79 @@
-"""Importers: every source file becomes one canonical response frame (see ``canonical``)."""
+"""Importers: every export becomes one canonical response frame (see ``canonical``).
+
+Our template is read directly; a survey tool's export is recognised (``formats``), mapped
+onto the instrument (``mapping``: automatically where the file is unambiguous, otherwise by
+the user) and then checked cell by cell.
+"""
 
 from __future__ import annotations
 
-from socialkapital.importers import roster, template
+from socialkapital.importers import formats, roster, template
 from socialkapital.importers.canonical import Parsed
-from socialkapital.importers.errors import ImportFailed, Problem, fail
+from socialkapital.importers.errors import ImportFailed, Problem
+from socialkapital.importers.mapping import Mapping
 from socialkapital.importers.sniff import read_table
+from socialkapital.importers.source import Source
 from socialkapital.instrument import Instrument
 
-__all__ = ["ImportFailed", "Parsed", "Problem", "read_responses", "read_roster"]
+__all__ = [
+    "ImportFailed",
+    "Mapping",
+    "Parsed",
+    "Problem",
+    "Source",
+    "load_export",
+    "read_export",
+    "read_responses",
+    "read_roster",
+]
 
 
 def read_responses(
-    data: bytes, name: str, instrument: Instrument, workplace: str | None = None
+    data: bytes,
+    name: str,
+    instrument: Instrument,
+    workplace: str | None = None,
+    mapping: Mapping | None = None,
+    extras: dict[str, bytes] | None = None,
 ) -> Parsed:
-    """Detect the file's layout and read it into canonical responses (nothing is stored)."""
-    tables = read_table(data, name)
+    """Read one export into canonical responses (nothing is stored), or refuse it.
+
+    Without ``mapping``, a survey tool's export is mapped automatically, which succeeds only
+    when the file names every item exactly; otherwise the refusal lists what to map.
+    """
+    files = {name: data, **(extras or {})}
+    loaded = load_export(files, instrument)
+    if isinstance(loaded, Parsed):
+        return loaded
+    return read_export(loaded, instrument, workplace, mapping)
+
+
+def load_export(
+    files: dict[str, bytes], instrument: Instrument, sheet: str | None = None
+) -> Parsed | Source:
+    """Our template, read and checked; or a survey tool's export, read but not yet mapped."""
+    names = list(files)
+    main = next(
+        (n for n in names if n.rpartition("/")[2].casefold().startswith("dataset")), names[0]
+    )
+    tables = read_table(files[main], main.rpartition("/")[2], sheet)
     for table in tables:
         if template.looks_like_template(table, instrument):
-            return template.parse(table, instrument, workplace)
-    if len(tables) == 1:
-        # Not recognised: let the template parser name the missing columns precisely.
-        return template.parse(tables[0], instrument, workplace)
-    sheets = ", ".join(t.sheet or "?" for t in tables)
-    raise fail(name, "no_template_sheet", sheets=sheets)
+            return template.parse(table, instrument)
+    return formats.read_source(tables, {n: d for n, d in files.items() if n != main})
+
+
+def read_export(
+    source: Source,
+    instrument: Instrument,
+    workplace: str | None = None,
+    mapping: Mapping | None = None,
+) -> Parsed:
+    """Map an export (automatically unless a mapping is given) and check every cell."""
+    from socialkapital.importers import mapping as mapping_mod
+
+    chosen = mapping or mapping_mod.suggest(source, instrument)
+    return mapping_mod.apply(source, instrument, chosen, workplace)
 
 
 def read_roster(data: bytes, name: str) -> roster.Roster:

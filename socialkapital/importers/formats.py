@@ -1,0 +1,356 @@
+"""Recognise a survey tool's export and read it into a ``Source``.
+
+Each reader knows its tool's layout: how many header rows, where the question text is,
+which column says a response is unfinished, how answers are coded. What cannot be known
+from the file (which column is the department, what code 6 means) is left to the mapping.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable
+
+from socialkapital.importers.errors import ImportFailed, Problem, fail
+from socialkapital.importers.sniff import RawTable, decode, read_table
+from socialkapital.importers.source import Source, build
+from socialkapital.instrument import normalise_text
+
+NAMES = {
+    "qualtrics": "Qualtrics",
+    "google_forms": "Google Forms",
+    "ms_forms": "Microsoft Forms",
+    "limesurvey": "LimeSurvey",
+    "surveyxact": "SurveyXact",
+    "surveymonkey": "SurveyMonkey",
+    "template": "skabelon / template",
+    "generic": "CSV/Excel",
+}
+_NUMERIC = re.compile(r"^-?\d+(\.0)?$")
+_LIME_CODE = re.compile(r"^A\d+$")
+_LIME_HEADER = re.compile(r"^[A-Za-z_]\w*\[[^\]]+\]")
+
+
+def _head(table: RawTable, row: int = 0) -> list[str]:
+    return [normalise_text(c) for c in table.records[row]] if len(table.records) > row else []
+
+
+def _first(table: RawTable, names: tuple[str, ...]) -> str | None:
+    """The first header (as written) whose normalised form is one of ``names``."""
+    head = _head(table)
+    for name in names:
+        if name in head:
+            return table.records[0][head.index(name)]
+    return None
+
+
+def _mostly(values: list[str], pattern: re.Pattern) -> bool:
+    filled = [v.strip() for v in values if v.strip()]
+    return bool(filled) and sum(1 for v in filled if pattern.match(v)) >= 0.9 * len(filled)
+
+
+def _raise_problems(problems: list[Problem]) -> None:
+    if problems:
+        raise ImportFailed(problems)
+
+
+# -- Qualtrics --------------------------------------------------------------------------
+
+
+def is_qualtrics(table: RawTable) -> bool:
+    head = _head(table)
+    third = _head(table, 2)
+    modern = any(c.startswith(('{"importid"', "{'importid'")) for c in third)
+    legacy = head[:2] == ["v1", "v2"] and "responseid" in _head(table, 1)
+    return modern or legacy or ("responseid" in head and "finished" in head)
+
+
+def read_qualtrics(table: RawTable) -> Source:
+    third = _head(table, 2)
+    if _head(table)[:2] == ["v1", "v2"]:  # legacy (before 2017): real names in row 2
+        source, problems = build(table, "qualtrics", 2, texts=table.records[1])
+    else:
+        rows = 3 if any(c.startswith(('{"importid"', "{'importid'")) for c in third) else 2
+        source, problems = build(table, "qualtrics", rows, texts=table.records[1])
+    _raise_problems(problems)
+    by_text = {normalise_text(c.text): c.key for c in source.columns}
+    by_key = {normalise_text(c.key): c.key for c in source.columns}
+    finished = by_key.get("finished") or by_text.get("finished")
+    if finished:
+        done = {"true", "1"}
+        source.unfinished = [v.strip().casefold() not in done for v in source.values(finished)]
+    for name in ("recipientemail", "recipient email", "emailaddress"):
+        key = by_key.get(name) or by_text.get(name)
+        if key and any(v.strip() for v in source.values(key)):
+            source.hints["respondent"] = key
+            break
+    else:
+        key = by_key.get("responseid") or by_text.get("response id")
+        if key:
+            source.hints["respondent"] = key
+    # Numeric-values exports carry recode values, not labels: their meaning must be given.
+    answer_columns = [
+        c.key for c in source.columns if " - " in c.text or re.match(r"q\d", c.key.casefold())
+    ]
+    source.codes_need_labels = any(_mostly(source.values(k), _NUMERIC) for k in answer_columns)
+    return source
+
+
+# -- Google Forms, Microsoft Forms -------------------------------------------------------
+
+
+def is_google_forms(table: RawTable) -> bool:
+    head = _head(table)
+    grid = sum(1 for c in table.records[0] if re.search(r"\S \[.+\]$", c.strip()))
+    return bool(head) and (head[0] in ("timestamp", "tidsstempel") or grid >= 3)
+
+
+def read_google_forms(table: RawTable) -> Source:
+    source, problems = build(table, "google_forms", 1)
+    _raise_problems(problems)
+    email = _first(table, ("email address", "e-mailadresse", "e-mail-adresse", "email"))
+    if email:
+        source.hints["respondent"] = _key_of(source, email)
+    return source
+
+
+_MS_START = ("start time", "starttidspunkt", "starttid", "開始時刻")
+_MS_END = ("completion time", "sluttidspunkt", "afslutningstidspunkt", "完了時刻")
+
+
+def is_ms_forms(table: RawTable) -> bool:
+    head = _head(table)
+    return (
+        len(head) > 3
+        and head[0] == "id"
+        and (any(n in head[1:4] for n in _MS_START) or any(n in head[1:4] for n in _MS_END))
+    )
+
+
+def read_ms_forms(table: RawTable) -> Source:
+    source, problems = build(table, "ms_forms", 1)
+    _raise_problems(problems)
+    email = _first(table, ("email", "e-mail", "mail", "メール"))
+    if email:
+        source.hints["respondent"] = _key_of(source, email)
+    return source
+
+
+# -- LimeSurvey --------------------------------------------------------------------------
+
+
+def is_limesurvey(table: RawTable) -> bool:
+    head = _head(table)
+    coded = sum(1 for c in table.records[0] if _LIME_HEADER.match(c.strip()))
+    system = {"id", "submitdate", "lastpage", "startlanguage", "seed"} & set(head)
+    return len(system) >= 3 or coded >= 3
+
+
+def read_limesurvey(table: RawTable) -> Source:
+    # Headings may be "CODE[SQ001]" or "CODE[SQ001]. question text [row text]".
+    texts = [
+        h.split(". ", 1)[1] if _LIME_HEADER.match(h) and ". " in h else h for h in table.records[0]
+    ]
+    source, problems = build(table, "limesurvey", 1, texts=texts)
+    _raise_problems(problems)
+    by_key = {normalise_text(c.key): c.key for c in source.columns}
+    if "submitdate" in by_key:
+        source.unfinished = [not v.strip() for v in source.values(by_key["submitdate"])]
+    for name in ("token", "id"):
+        if name in by_key and any(v.strip() for v in source.values(by_key[name])):
+            source.hints["respondent"] = by_key[name]
+            break
+    coded = [c.key for c in source.columns if _LIME_HEADER.match(c.header)]
+    source.codes_need_labels = any(_mostly(source.values(k), _LIME_CODE) for k in coded)
+    return source
+
+
+# -- SurveyMonkey ------------------------------------------------------------------------
+
+
+def is_surveymonkey(table: RawTable) -> bool:
+    head, second = _head(table), _head(table, 1)
+    marked = sum(1 for c in second if c in ("response", "open-ended response"))
+    return bool(head) and head[0] in ("respondentid", "respondent id") and marked >= 1
+
+
+def read_surveymonkey(table: RawTable) -> Source:
+    """Two header rows: the question, blank over its later columns, then the option."""
+    question, combined = "", []
+    for top, sub in zip(
+        table.records[0], table.records[1] + [""] * len(table.records[0]), strict=False
+    ):
+        question = top.strip() or question
+        detail = sub.strip()
+        plain = not detail or detail.casefold() in ("response", "open-ended response")
+        combined.append(
+            question
+            if plain or (not top.strip() and not question)
+            else (question if plain else f"{question} - {detail}")
+        )
+    source, problems = build(table, "surveymonkey", 2, texts=combined)
+    _raise_problems(problems)
+    source.columns = [
+        type(c)(c.key if c.header.strip() else text, c.header, text)
+        for c, text in zip(source.columns, combined, strict=False)
+    ]
+    return source
+
+
+# -- SurveyXact --------------------------------------------------------------------------
+
+
+def is_surveyxact(table: RawTable) -> bool:
+    head = _head(table)
+    return any(h.startswith(("statoverall_", "stato_")) for h in head) or (
+        "respondentid" in head and not is_surveymonkey(table)
+    )
+
+
+def read_surveyxact(
+    dataset: RawTable, labels: RawTable | None, structure: RawTable | None
+) -> Source:
+    """The dataset file, decoded by labels (variable; code; label) and structure (texts)."""
+    texts = list(dataset.records[0])
+    if structure is not None:
+        head = _head(structure)
+        if "variablename" in head and "questiontext" in head:
+            v, q = head.index("variablename"), head.index("questiontext")
+            by_var = {r[v]: r[q] for r in structure.records[1:] if len(r) > max(v, q)}
+            texts = [by_var.get(h, h) for h in dataset.records[0]]
+    source, problems = build(dataset, "surveyxact", 1, texts=texts)
+    _raise_problems(problems)
+    if labels is not None:
+        for record in labels.records:
+            if len(record) >= 3 and record[0] != "variable":
+                source.labels.setdefault(record[0], {})[record[1].strip()] = record[2]
+    else:
+        source.codes_need_labels = True
+        source.notes.append(("note.surveyxact_no_labels", {}))
+    by_key = {normalise_text(c.key): c.key for c in source.columns}
+    partial = by_key.get("statoverall_3") or by_key.get("stato_3")
+    if partial:
+        source.unfinished = [v.strip() == "1" for v in source.values(partial)]
+    for name in ("email", "respondentid"):
+        if name in by_key:
+            source.hints["respondent"] = by_key[name]
+            break
+    return source
+
+
+def _companion(extras: dict[str, bytes], stem: str) -> RawTable | None:
+    for name, data in extras.items():
+        if name.rsplit("/", 1)[-1].casefold().startswith(stem):
+            text, _ = decode(data, name)
+            delimiter = "\t" if text.count("\t") > text.count(";") else ";"
+            records = [
+                r
+                for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+                if any(c.strip() for c in r)
+            ]
+            return RawTable(name, records, list(range(1, len(records) + 1)), "csv")
+    return None
+
+
+def _sheet(tables: list[RawTable], name: str) -> RawTable | None:
+    return next((t for t in tables if (t.sheet or "").casefold() == name), None)
+
+
+# -- the entry point ---------------------------------------------------------------------
+
+READERS: list[tuple[str, Callable[[RawTable], bool], Callable[[RawTable], Source]]] = [
+    ("qualtrics", is_qualtrics, read_qualtrics),
+    ("limesurvey", is_limesurvey, read_limesurvey),
+    ("surveymonkey", is_surveymonkey, read_surveymonkey),
+    ("ms_forms", is_ms_forms, read_ms_forms),
+    ("google_forms", is_google_forms, read_google_forms),
+]
+
+
+def read_source(tables: list[RawTable], extras: dict[str, bytes] | None = None) -> Source:
+    """Recognise the export among the file's tables (sheets) and read it."""
+    extras = extras or {}
+    sheets = {(t.sheet or "").casefold() for t in tables}
+    if {"dataset", "labels"} <= sheets:
+        return read_surveyxact(
+            _sheet(tables, "dataset"), _sheet(tables, "labels"), _sheet(tables, "structure")
+        )
+    table = _pick(tables)
+    if is_surveyxact(table):
+        return read_surveyxact(table, _companion(extras, "labels"), _companion(extras, "structure"))
+    for _name, detect, reader in READERS:
+        if detect(table):
+            return reader(table)
+    source, problems = build(table, "generic", 1)
+    _raise_problems(problems)
+    status = _first(table, ("status",))
+    if status:
+        values = source.values(_key_of(source, status))
+        if any(v.strip().casefold() == "partial" for v in values):
+            source.unfinished = [v.strip().casefold() == "partial" for v in values]
+    if len(tables) > 1:
+        source.notes.append(
+            (
+                "note.other_sheets",
+                {"sheet": table.sheet, "sheets": ", ".join(t.sheet for t in tables)},
+            )
+        )
+    return source
+
+
+def _pick(tables: list[RawTable]) -> RawTable:
+    """The sheet with the most rows (a workbook's first sheet may be a cover or labels)."""
+    return max(tables, key=lambda t: len(t.records))
+
+
+def _key_of(source: Source, header: str) -> str:
+    return next(c.key for c in source.columns if c.header == header)
+
+
+def group_exports(files: dict[str, bytes]) -> list[dict[str, bytes]]:
+    """Split uploaded files into exports: a SurveyXact labels/structure file goes with the
+    dataset file of its folder; every other file is an export of its own. ZIPs are opened."""
+    expanded: dict[str, bytes] = {}
+    for name, data in files.items():
+        if name.casefold().endswith(".zip"):
+            expanded.update(_unzip(name, data))
+        else:
+            expanded[name] = data
+    exports: list[dict[str, bytes]] = []
+    companions: dict[str, dict[str, bytes]] = {}
+    for name, data in expanded.items():
+        folder, _, base = name.rpartition("/")
+        if base.casefold().startswith(("labels", "structure")):
+            companions.setdefault(folder, {})[name] = data
+        else:
+            exports.append({name: data})
+    for export in exports:
+        (name,) = export
+        if name.rpartition("/")[2].casefold().startswith("dataset"):
+            export.update(companions.pop(name.rpartition("/")[0], {}))
+    return exports
+
+
+def _unzip(name: str, data: bytes) -> dict[str, bytes]:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return {
+                f"{name}/{info.filename}": archive.read(info)
+                for info in archive.infolist()
+                if not info.is_dir() and not info.filename.startswith("__MACOSX")
+            }
+    except zipfile.BadZipFile as exc:
+        raise fail(name, "bad_zip") from exc
+
+
+def read_export(files: dict[str, bytes], sheet: str | None = None) -> Source:
+    """Read one export: one file, or a SurveyXact dataset with its labels and structure."""
+    main = next(
+        (n for n in files if n.rpartition("/")[2].casefold().startswith("dataset")),
+        next(iter(files)),
+    )
+    extras = {n: d for n, d in files.items() if n != main}
+    return read_source(read_table(files[main], main.rpartition("/")[2], sheet), extras)
