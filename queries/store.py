@@ -181,6 +181,20 @@ class Store:
     def imports(self) -> pl.DataFrame:
         return self.frame("imports")
 
+    def mapping_profiles(self) -> pl.DataFrame:
+        return self.frame("mapping_profiles")
+
+    def save_mapping_profile(self, name: str, source_format: str, mapping_toml: str) -> None:
+        """Keep a column mapping under a name (a profile of the same name is replaced)."""
+        with self.writing() as con:
+            _run(con, "DELETE FROM mapping_profiles WHERE name = $name", {"name": name})
+            _run(
+                con,
+                "INSERT INTO mapping_profiles VALUES ($name, $format, $mapping, $at)",
+                {"name": name, "format": source_format, "mapping": mapping_toml,
+                 "at": datetime.now()},
+            )
+
     # -- writing -------------------------------------------------------------------------
 
     def existing_respondents(self, round_name: str, workplaces: list[str]) -> dict[str, int]:

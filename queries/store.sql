@@ -58,3 +58,9 @@ FROM imports i
 JOIN rounds o ON o.round_id = i.round_id
 JOIN workplaces w ON w.workplace_id = i.workplace_id
 ORDER BY i.imported_at DESC, i.import_id DESC;
+
+-- name: mapping_profiles
+-- Saved column mappings, newest first: name, source format, TOML text, when saved.
+SELECT name, source_format, mapping, saved_at
+FROM mapping_profiles
+ORDER BY saved_at DESC;

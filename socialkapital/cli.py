@@ -14,7 +14,7 @@ import typer
 from queries.store import Store, StoreBusy, StoreError
 from socialkapital import instrument as instrument_mod
 from socialkapital import results, settings, text
-from socialkapital.importers import ImportFailed, read_responses, read_roster
+from socialkapital.importers import ImportFailed, Mapping, formats, read_responses, read_roster
 
 app = typer.Typer(
     help="Social capital at work: import survey exports, summarise, report.",
@@ -65,11 +65,21 @@ def _read_file(path: Path) -> bytes:
 
 @app.command("import")
 def import_(
-    files: Annotated[list[Path], typer.Argument(help="Answer files (CSV, TSV, XLSX).")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Exports (CSV, TSV, XLSX, ZIP); a SurveyXact dataset.csv brings "
+            "the labels.csv and structure.csv of its folder."
+        ),
+    ],
     round_name: RoundOption,
     round_date: DateOption = None,
     workplace: Annotated[
         str | None, typer.Option(help="Workplace of every row, for a file without that column.")
+    ] = None,
+    mapping: Annotated[
+        Path | None,
+        typer.Option(help="TOML file saying which columns are which and what answers mean."),
     ] = None,
     replace: Annotated[
         bool, typer.Option("--replace", help="Replace the round's earlier responses.")
@@ -79,20 +89,58 @@ def import_(
 ) -> None:
     """Check answer files and store them in a survey round (all files, or none)."""
     store = _open_store(db)
+    chosen = None
+    try:
+        if mapping is not None:
+            chosen = Mapping.from_toml(_read_file(mapping).decode("utf-8", "replace"), mapping.name)
+    except ImportFailed as exc:
+        _exit(exc.describe(lang), 2)
     parsed = []
-    for path in files:
+    for export in _exports(files):
+        name = next(iter(export))
         try:
-            parsed.append(read_responses(_read_file(path), path.name, store.instrument, workplace))
+            extras = {n: d for n, d in export.items() if n != name}
+            parsed.append(
+                read_responses(
+                    export[name],
+                    name.rpartition("/")[2],
+                    store.instrument,
+                    workplace,
+                    chosen,
+                    extras,
+                )
+            )
         except ImportFailed as exc:
-            typer.echo(text.t("cli.refused", lang, file=path.name), err=True)
+            typer.echo(text.t("cli.refused", lang, file=name), err=True)
             _exit(exc.describe(lang), 2)
     for p in parsed:
+        typer.echo(
+            text.t(
+                "cli.read",
+                lang,
+                file=p.file,
+                tool=formats.NAMES[p.format],
+                respondents=p.responses.height,
+            )
+        )
         for key, values in p.notes:
             typer.echo(text.t(key, lang, **values))
     try:
         _store_parsed(store, parsed, round_name, _round_date(round_date), replace, lang)
     except StoreBusy as exc:
         _exit(str(exc), 3)
+
+
+def _exports(paths: list[Path]) -> list[dict[str, bytes]]:
+    """The exports among the files, each with its SurveyXact companions."""
+    files: dict[str, bytes] = {}
+    for path in paths:
+        files[str(path)] = _read_file(path)
+        if path.name.casefold().startswith("dataset"):
+            for stem in ("labels", "structure"):
+                for companion in path.parent.glob(f"{stem}*"):
+                    files.setdefault(str(companion), _read_file(companion))
+    return formats.group_exports(files)
 
 
 def _store_parsed(store, parsed, round_name, round_date, replace, lang) -> None:

@@ -8,9 +8,10 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
-from dashboard import state
+from dashboard import mapping_step, state
 from socialkapital import text
-from socialkapital.importers import ImportFailed, read_responses, read_roster
+from socialkapital.importers import ImportFailed, Parsed, formats, load_export, read_roster
+from socialkapital.importers import mapping as mapping_mod
 from socialkapital.importers.template import template_csv, template_xlsx
 
 lang = state.lang()
@@ -24,11 +25,11 @@ tab_answers, tab_roster, tab_template = st.tabs(
 )
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def _parse(data: bytes, name: str, workplace: str | None, digest: str):
+@st.cache_data(max_entries=16, show_spinner=False)
+def _load(files: dict[str, bytes], workplace: str | None, digest: str):
     # ``digest`` keys the cache on the content; a refusal is cached as its exception.
     try:
-        return read_responses(data, name, ins, workplace), None
+        return load_export(files, ins, workplace=workplace), None
     except ImportFailed as exc:
         return None, exc
 
@@ -88,10 +89,73 @@ def finish(message: str) -> None:
 if done := st.session_state.pop("import_done", None):
     st.success(done, icon=":material/check_circle:")
 
+
+def show_preview(parsed: Parsed) -> None:
+    """What will be stored: counts, notes, departments, missing answers, the first rows."""
+    c = st.columns(4)
+    c[0].metric(t("import.rows_read"), text.integer(parsed.rows_read, lang))
+    c[1].metric(t("import.respondents"), text.integer(parsed.responses.height, lang))
+    c[2].metric(t("import.skipped"), text.integer(parsed.skipped_empty, lang))
+    c[3].metric(t("import.unfinished"), text.integer(parsed.unfinished, lang))
+    if parsed.duplicates:
+        st.metric(t("import.duplicates"), text.integer(parsed.duplicates, lang))
+    for key, values in parsed.notes:
+        st.info(t(key, **values))
+    st.markdown(f"**{t('import.workplaces_found')}**")
+    per_dept = (
+        parsed.responses.group_by("workplace", "department").len().sort("workplace", "department")
+    )
+    st.dataframe(
+        per_dept.rename(
+            {
+                "workplace": t("app.workplace"),
+                "department": t("app.department"),
+                "len": t("import.respondents"),
+            }
+        ),
+        hide_index=True,
+    )
+    st.markdown(f"**{t('import.missing_per_item')}**")
+    st.dataframe(pl.DataFrame([parsed.missing_per_item()]), hide_index=True)
+    st.markdown(f"**{t('import.first_rows')}**")
+    st.dataframe(parsed.responses.head(10), hide_index=True)
+
+
+def read_one(export: dict[str, bytes], fixed: str | None) -> Parsed | None:
+    """Load one export, run its mapping step if it needs one, show its preview."""
+    digest = hashlib.sha256(b"".join(export.values()) + "|".join(export).encode()).hexdigest()
+    loaded, error = _load(export, fixed, digest)
+    name = next(iter(export)).rpartition("/")[2]
+    if error is not None:
+        show_problems(error)
+        return None
+    tool = formats.NAMES[loaded.format]
+    st.markdown(f"#### {name}")
+    if isinstance(loaded, Parsed):
+        st.caption(t("import.detected", tool=tool, rows=loaded.rows_read))
+        show_preview(loaded)
+        return loaded
+    st.caption(t("import.detected", tool=tool, rows=len(loaded.records)))
+    chosen = mapping_step.editor(loaded, ins, key=digest[:12])
+    remaining = mapping_mod.problems(loaded, ins, chosen, fixed)
+    if remaining:
+        st.warning(t("import.needs_mapping", count=len(remaining)), icon=":material/rule:")
+        st.code("\n".join(p.text(lang) for p in remaining[:20]), language=None)
+        return None
+    try:
+        parsed = mapping_mod.apply(loaded, ins, chosen, fixed)
+    except ImportFailed as exc:
+        show_problems(exc)
+        return None
+    show_preview(parsed)
+    return parsed
+
+
 with tab_answers:
-    upload = st.file_uploader(
+    uploads = st.file_uploader(
         t("import.upload"),
-        type=["csv", "tsv", "txt", "xlsx", "xls"],
+        type=["csv", "tsv", "txt", "xlsx", "xls", "zip"],
+        accept_multiple_files=True,
         help=t("import.upload_help"),
         key="answers_file",
     )
@@ -104,55 +168,34 @@ with tab_answers:
         ).strip()
         or None
     )
-    if upload is not None:
-        data = upload.getvalue()
-        parsed, error = _parse(data, upload.name, fixed, hashlib.sha256(data).hexdigest())
-        if error is not None:
-            show_problems(error)
-        else:
-            st.subheader(t("import.preview"))
-            c = st.columns(4)
-            c[0].metric(t("import.format"), parsed.format)
-            c[1].metric(t("import.rows_read"), text.integer(parsed.rows_read, lang))
-            c[2].metric(t("import.respondents"), text.integer(parsed.responses.height, lang))
-            c[3].metric(t("import.skipped"), text.integer(parsed.skipped_empty, lang))
-            if parsed.duplicates:
-                st.metric(t("import.duplicates"), text.integer(parsed.duplicates, lang))
-            for key, values in parsed.notes:
-                st.info(t(key, **values))
-            st.markdown(f"**{t('import.workplaces_found')}**")
-            per_dept = (
-                parsed.responses.group_by("workplace", "department")
-                .len()
-                .sort("workplace", "department")
-            )
-            st.dataframe(
-                per_dept.rename(
-                    {
-                        "workplace": t("app.workplace"),
-                        "department": t("app.department"),
-                        "len": t("import.respondents"),
-                    }
-                ),
-                hide_index=True,
-            )
-            missing = parsed.missing_per_item()
-            st.markdown(f"**{t('import.missing_per_item')}**")
-            st.dataframe(pl.DataFrame([missing]), hide_index=True)
-            st.markdown(f"**{t('import.first_rows')}**")
-            st.dataframe(parsed.responses.head(10), hide_index=True)
+    if uploads:
+        try:
+            exports = formats.group_exports({u.name: u.getvalue() for u in uploads})
+        except ImportFailed as exc:
+            show_problems(exc)
+            exports = []
+        results = [read_one(export, fixed) for export in exports]
+        ready = [p for p in results if p is not None]
+        if ready and len(ready) == len(results):
+            st.divider()
+            workplaces = sorted({w for p in ready for w in p.workplaces})
             if round_name is None:
                 st.warning(t("import.need_round"))
             else:
-                existing = s.existing_respondents(round_name, parsed.workplaces)
+                existing = s.existing_respondents(round_name, workplaces)
                 for wp, count in existing.items():
                     st.warning(
                         t("import.will_replace", round=round_name, count=count, workplace=wp),
                         icon=":material/warning:",
                     )
                 if st.button(t("import.confirm"), type="primary", key="answers_confirm"):
+                    frame = pl.concat([p.responses for p in ready], how="vertical")
                     outcome = s.replace_responses(
-                        parsed.responses, round_name, round_date, parsed.file, parsed.format
+                        frame,
+                        round_name,
+                        round_date,
+                        ", ".join(p.file for p in ready),
+                        ", ".join(sorted({p.format for p in ready})),
                     )
                     st.session_state["round"] = round_name
                     finish(

@@ -42,14 +42,17 @@ def read_responses(
     when the file names every item exactly; otherwise the refusal lists what to map.
     """
     files = {name: data, **(extras or {})}
-    loaded = load_export(files, instrument)
+    loaded = load_export(files, instrument, workplace=workplace)
     if isinstance(loaded, Parsed):
         return loaded
     return read_export(loaded, instrument, workplace, mapping)
 
 
 def load_export(
-    files: dict[str, bytes], instrument: Instrument, sheet: str | None = None
+    files: dict[str, bytes],
+    instrument: Instrument,
+    sheet: str | None = None,
+    workplace: str | None = None,
 ) -> Parsed | Source:
     """Our template, read and checked; or a survey tool's export, read but not yet mapped."""
     names = list(files)
@@ -58,8 +61,8 @@ def load_export(
     )
     tables = read_table(files[main], main.rpartition("/")[2], sheet)
     for table in tables:
-        if template.looks_like_template(table, instrument):
-            return template.parse(table, instrument)
+        if formats.tool_of(table) is None and template.looks_like_template(table, instrument):
+            return template.parse(table, instrument, workplace)
     return formats.read_source(tables, {n: d for n, d in files.items() if n != main})
 
 

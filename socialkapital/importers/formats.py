@@ -268,6 +268,13 @@ READERS: list[tuple[str, Callable[[RawTable], bool], Callable[[RawTable], Source
 ]
 
 
+def tool_of(table: RawTable) -> str | None:
+    """The survey tool whose export this table is, if its layout says so."""
+    if is_surveyxact(table):
+        return "surveyxact"
+    return next((name for name, detect, _ in READERS if detect(table)), None)
+
+
 def read_source(tables: list[RawTable], extras: dict[str, bytes] | None = None) -> Source:
     """Recognise the export among the file's tables (sheets) and read it."""
     extras = extras or {}

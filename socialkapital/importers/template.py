@@ -37,9 +37,13 @@ def header_map(header: list[str], instrument: Instrument) -> dict[str, list[int]
 
 
 def looks_like_template(table: RawTable, instrument: Instrument) -> bool:
-    """True when the first record names the department and at least one item column."""
+    """True when the first record names the template's columns (q1, q2 ... or department).
+
+    Only called for tables no survey tool claims, so q-numbered columns mean our template.
+    """
     found = header_map(table.records[0], instrument)
-    return "department" in found and any(k in found for k in instrument.item_keys)
+    items = sum(1 for k in instrument.item_keys if k in found)
+    return items >= 3 or ("department" in found and items >= 1)
 
 
 def parse(table: RawTable, instrument: Instrument, workplace: str | None = None) -> Parsed:

@@ -21,7 +21,7 @@ def parsed_rows(ins, n=6, workplace="Mejeri Øst", answer=4):
 
 
 def test_a_new_store_has_the_latest_schema(store):
-    assert store.schema_version() == LATEST_VERSION == 2
+    assert store.schema_version() == LATEST_VERSION == 3
     assert store.counts() == dict.fromkeys(
         ["rounds", "workplaces", "departments", "respondents", "answers", "roster"], 0
     )
@@ -38,7 +38,7 @@ def test_opening_an_older_file_migrates_it_and_keeps_the_data(tmp_path, ins):
     con.close()
 
     migrated = Store(path)
-    assert migrated.schema_version() == 2
+    assert migrated.schema_version() == 3
     assert migrated.rounds()["name"].to_list() == ["Forår 2024"]
     with migrated.reading() as con:
         columns = {r[0] for r in con.execute("DESCRIBE workplaces").fetchall()}
@@ -105,7 +105,7 @@ def test_every_named_block_is_documented():
             assert sql.startswith("--"), (
                 f"{name}:{block_name} needs a comment saying what it returns"
             )
-    assert [v for v, _, _ in migrations()] == [1, 2]
+    assert [v for v, _, _ in migrations()] == [1, 2, 3]
 
 
 @pytest.mark.parametrize("name", ["q1", 'evil"; DROP TABLE answers; --', "æøå"])
@@ -113,3 +113,11 @@ def test_quote_identifier_prevents_injection(name):
     con = duckdb.connect()
     con.execute(f"CREATE TABLE t ({quote_identifier(name)} INTEGER)").fetchall()
     assert [r[0] for r in con.execute("DESCRIBE t").fetchall()] == [name]
+
+
+def test_mapping_profiles_are_saved_and_replaced(store):
+    store.save_mapping_profile("Qualtrics 2026", "qualtrics", "[columns]\n")
+    store.save_mapping_profile("Qualtrics 2026", "qualtrics", "[columns]\ndepartment = 'x'\n")
+    profiles = store.mapping_profiles()
+    assert profiles.height == 1
+    assert profiles["mapping"][0].endswith("department = 'x'\n")
