@@ -135,7 +135,7 @@ def read_one(export: dict[str, bytes], fixed: str | None) -> Parsed | None:
         st.caption(t("import.detected", tool=tool, rows=loaded.rows_read))
         show_preview(loaded)
         return loaded
-    st.caption(t("import.detected", tool=tool, rows=len(loaded.records)))
+    st.caption(t("import.detected", tool=tool, rows=loaded.height))
     chosen = mapping_step.editor(loaded, ins, key=digest[:12])
     remaining = mapping_mod.problems(loaded, ins, chosen, fixed)
     if remaining:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from socialkapital.importers.errors import ImportFailed, Problem, fail
 from socialkapital.importers.sniff import RawTable, decode, read_table
-from socialkapital.importers.source import Source, build
+from socialkapital.importers.source import Column, Source, build, unique_keys
 from socialkapital.instrument import normalise_text
 
 NAMES = {
@@ -191,9 +191,13 @@ def read_surveymonkey(table: RawTable) -> Source:
         )
     source, problems = build(table, "surveymonkey", 2, texts=combined)
     _raise_problems(problems)
+    # Blank first-row headers take the carried-over question and option as their name.
+    names = unique_keys(
+        [c.header if c.header.strip() else combined[i] for i, c in enumerate(source.columns)]
+    )
+    source.data = source.data.rename(dict(zip(source.data.columns, names, strict=True)))
     source.columns = [
-        type(c)(c.key if c.header.strip() else text, c.header, text)
-        for c, text in zip(source.columns, combined, strict=False)
+        Column(name, c.header, c.text) for name, c in zip(names, source.columns, strict=True)
     ]
     return source
 

@@ -222,14 +222,13 @@ def lookup_for(source: Source, instrument: Instrument, mapping: Mapping) -> dict
 def unknown_values(source: Source, instrument: Instrument, mapping: Mapping):
     """Answers in the mapped item columns that are not known: [(value, count)], commonest first."""
     lookup = lookup_for(source, instrument, mapping)
-    counts: dict[str, int] = {}
-    for key in mapping.items:
-        if key is None:
-            continue
-        for value in source.values(key):
-            if normalise_text(value) not in lookup:
-                counts[value] = counts.get(value, 0) + 1
-    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    keys = [k for k in mapping.items if k]
+    if not keys:
+        return []
+    # Count distinct raw values first: normalising each of millions of cells would be slow.
+    counts = pl.concat([source.series(k).alias("value") for k in keys]).value_counts().rows()
+    unknown = [(v, n) for v, n in counts if normalise_text(v) not in lookup]
+    return sorted(unknown, key=lambda kv: (-kv[1], kv[0]))
 
 
 def problems(

@@ -125,7 +125,7 @@ def _read_text(text: str, name: str, encoding: str) -> RawTable:
     try:
         for record in reader:
             row += 1
-            if not any(cell.strip() for cell in record):
+            if not any(record) or not "".join(record).strip():
                 continue  # blank lines (LimeSurvey ends with one) are not records
             records.append(record)
             rows.append(row)

@@ -26,8 +26,8 @@ class Source:
     file: str
     format: str
     columns: list[Column]
-    records: list[list[str]]  # data rows, each as wide as ``columns``
-    rows: list[int]  # spreadsheet row of each record, for messages
+    data: pl.DataFrame  # every column as strings, named by column key
+    rows: list[int]  # spreadsheet row of each data row, for messages
     # Per column key: answer code -> label, where the tool ships its labels (SurveyXact).
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
     # True when answers are bare numbers whose meaning the export does not say
@@ -37,31 +37,36 @@ class Source:
     hints: dict[str, str] = field(default_factory=dict)  # role -> column key the format knows
     notes: list[tuple[str, dict]] = field(default_factory=list)
 
+    @property
+    def height(self) -> int:
+        return self.data.height
+
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
 
-    def position(self, key: str) -> int:
-        return next(i for i, c in enumerate(self.columns) if c.key == key)
+    def series(self, key: str) -> pl.Series:
+        """A column's cells, decoded through the tool's labels where it has them."""
+        raw = self.data[key]
+        labels = self.labels.get(key)
+        if not labels:
+            return raw
+        stripped = raw.str.strip_chars()
+        return stripped.replace_strict(labels, default=raw, return_dtype=pl.String)
 
     def values(self, key: str) -> list[str]:
-        """A column's cells, decoded through the tool's labels where it has them."""
-        i = self.position(key)
-        labels = self.labels.get(key, {})
-        return [labels.get(rec[i].strip(), rec[i]) for rec in self.records]
+        return self.series(key).to_list()
 
     def distinct(self, key: str, limit: int = 12) -> list[tuple[str, int]]:
         """The most common non-blank values of a column with their counts (for previews)."""
-        counts: dict[str, int] = {}
-        for value in self.values(key):
-            if value.strip():
-                counts[value] = counts.get(value, 0) + 1
-        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+        counts = self.series(key).filter(self.data[key].str.strip_chars() != "").value_counts()
+        ordered = counts.sort(["count", counts.columns[0]], descending=[True, False])
+        return [tuple(r) for r in ordered.head(limit).iter_rows()]
 
     def frame(self, keys: list[str]) -> pl.DataFrame:
         """Some columns as a string frame (decoded), with the spreadsheet ``row``."""
-        data = {key: self.values(key) for key in keys}
-        frame = pl.DataFrame(data, schema=dict.fromkeys(data, pl.String))
-        return frame.with_columns(pl.Series("row", self.rows, dtype=pl.Int64))
+        return pl.DataFrame([self.series(k).alias(k) for k in keys]).with_columns(
+            pl.Series("row", self.rows, dtype=pl.Int64)
+        )
 
 
 def unique_keys(headers: list[str]) -> list[str]:
@@ -105,11 +110,15 @@ def build(
             problems.append(
                 Problem(table.name, row, None, None, key, {"found": len(record), "width": width})
             )
-        records.append((record + [""] * width)[:width])
+        records.append(record if len(record) == width else (record + [""] * width)[:width])
     keys = unique_keys(header[:width])
     texts = (texts or header)[:width]
     columns = [
         Column(key, header[i], " ".join((texts[i] if i < len(texts) else "").split()) or key)
         for i, key in enumerate(keys)
     ]
-    return Source(table.name, format, columns, records, rows), problems
+    cells = list(zip(*records, strict=True)) if records else [()] * width
+    data = pl.DataFrame(
+        {k: pl.Series(k, col, dtype=pl.String) for k, col in zip(keys, cells, strict=True)}
+    )
+    return Source(table.name, format, columns, data, rows), problems

@@ -174,7 +174,7 @@ def test_real_exports_are_recognised_and_refused_cleanly(rel, tool, rows):
         files.update(surveyxact_extras(path.parent))
     source = load_export(files, load())
     assert source.format == tool
-    assert len(source.records) == rows
+    assert source.height == rows
     keys = [c.key for c in source.columns]
     assert len(keys) == len(set(keys)) and all(k.strip() for k in keys)  # duplicates kept apart
     assert not keys[0].startswith("\ufeff")
