@@ -41,5 +41,9 @@ def dimension_bars(frame: pl.DataFrame, group_title: str, score_title: str) -> a
         tooltip=[alt.Tooltip("dimension:N"), alt.Tooltip("group:N"), alt.Tooltip("label:N")],
     )
     bars = base.mark_bar(height={"band": 0.9})
-    labels = base.mark_text(align="left", dx=4, fontSize=14, color="#222").encode(text="label:N")
+    # Dark label text: the shared colour encoding would otherwise paint it in the bar's colour,
+    # and orange text on white is unreadable on a projector.
+    labels = base.mark_text(align="left", dx=4, fontSize=14).encode(
+        text="label:N", color=alt.value("#222")
+    )
     return (bars + labels).properties(height=alt.Step(22)).configure_view(stroke=None)

@@ -1,0 +1,144 @@
+"""What the browser tests do to the page: wait for Streamlit, pick in the sidebar, take pictures.
+
+Every wait here waits for something on the page (the app's run state, a drawn chart or
+table), never for a fixed time.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from playwright.sync_api import Locator, Page, expect
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
+# A desktop and a projector-like screen.
+SIZES = [(1440, 900), (1280, 720)]
+FULL_HEIGHT_CAP = 6000
+DEMO_ROUND = "Måling forår 2026"
+
+# A score as the dashboard writes it: one decimal, comma in Danish, point in English.
+SCORE_DA = re.compile(r"\b\d{1,3},\d\b")
+SCORE_EN = re.compile(r"\b\d{1,3}\.\d\b")
+
+
+def settle(page: Page) -> None:
+    """Wait until the script run is over and every visible chart and table is drawn."""
+    app = page.get_by_test_id("stApp")
+    expect(app).to_have_attribute("data-test-connection-state", "CONNECTED")
+    expect(app).to_have_attribute("data-test-script-state", "notRunning")
+    expect(page.locator("[data-stale='true']")).to_have_count(0)
+    expect(page.get_by_test_id("stSkeleton")).to_have_count(0)
+    for chart in page.locator(".vega-embed").filter(visible=True).all():
+        expect(chart.locator("svg, canvas").first).to_be_visible()
+    for table in page.get_by_test_id("stDataFrame").filter(visible=True).all():
+        expect(table.locator("canvas").first).to_be_visible()
+    # Charts and tables resize on the next frames after a layout change.
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
+def shoot(page: Page, name: str) -> list[Path]:
+    """Screenshots at each size (what the screen shows) and a full-length one at desktop size."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for width, height in SIZES:
+        page.set_viewport_size({"width": width, "height": height})
+        settle(page)
+        paths.append(ARTIFACTS / f"{name}-{width}x{height}.png")
+        page.screenshot(path=paths[-1])
+    width, height = SIZES[0]
+    page.set_viewport_size({"width": width, "height": height})
+    settle(page)
+    # The page scrolls inside <main>; a window as tall as its content shows all of it.
+    full = page.get_by_test_id("stMain").evaluate("m => m.scrollHeight")
+    if full > height:
+        page.set_viewport_size({"width": width, "height": min(full, FULL_HEIGHT_CAP)})
+        settle(page)
+        paths.append(ARTIFACTS / f"{name}-{width}-full.png")
+        page.screenshot(path=paths[-1])
+        page.set_viewport_size({"width": width, "height": height})
+        settle(page)
+    return paths
+
+
+def sidebar(page: Page) -> Locator:
+    return page.get_by_test_id("stSidebar")
+
+
+def picker(page: Page, label: str) -> Locator:
+    """A sidebar selectbox, found by its label."""
+    return sidebar(page).get_by_role("combobox", name=label, exact=True)
+
+
+def choose(page: Page, label: str, option: str) -> None:
+    """Pick an option in a sidebar selectbox and wait for the page to run again."""
+    box = picker(page, label)
+    if box.input_value() == option:
+        return
+    box.click()
+    page.get_by_role("option", name=option, exact=True).click()
+    expect(box).to_have_value(option)
+    settle(page)
+
+
+def open_overview(page: Page, workplace: str | None = None, department: str | None = None):
+    """The overview of the demo round (Danish), optionally for a workplace and department."""
+    expect(picker(page, "Måling")).to_be_visible()
+    choose(page, "Måling", DEMO_ROUND)
+    if workplace:
+        choose(page, "Arbejdsplads", workplace)
+    if department:
+        choose(page, "Afdeling", department)
+    settle(page)
+
+
+def metrics(page: Page) -> dict[str, str]:
+    """Metric label → shown value."""
+    found = {}
+    for metric in page.get_by_test_id("stMetric").all():
+        label = metric.get_by_test_id("stMetricLabel").inner_text().strip()
+        found[label] = metric.get_by_test_id("stMetricValue").inner_text().strip()
+    return found
+
+
+def table(page: Page, nth: int, showing: str) -> Locator:
+    """The nth dataframe on the page, once it shows ``showing``.
+
+    A table is redrawn a moment after the script run ends, so waiting for the run is not
+    enough: wait for a text that only the new content has.
+    """
+    found = page.get_by_test_id("stDataFrame").nth(nth)
+    expect(found.locator("canvas").first).to_be_visible()
+    expect(found.locator("table")).to_contain_text(showing)
+    return found
+
+
+def chart(page: Page, nth: int, showing: str) -> Locator:
+    """The nth Vega chart on the page, once its drawing shows ``showing``."""
+    found = page.locator(".vega-embed").nth(nth)
+    expect(found.locator("svg, canvas").first).to_be_visible()
+    expect(found.locator("svg").first).to_contain_text(showing)
+    return found
+
+
+def table_rows(table: Locator) -> list[list[str]]:
+    """A dataframe's header and rows, read from the grid's accessible table (the canvas
+    has no text)."""
+    return [
+        [cell.text_content() or "" for cell in row.locator("th, td").all()]
+        for row in table.locator("table tr").all()
+    ]
+
+
+def main_text(page: Page) -> str:
+    """All text of the page body: prose, metrics, chart labels and table cells."""
+    main = page.get_by_test_id("stMain")
+    cells = main.locator("[data-testid='stDataFrame'] table").all_text_contents()
+    charts = main.locator(".vega-embed svg").all_text_contents()
+    return "\n".join([main.inner_text(), *cells, *charts])
+
+
+def nav(page: Page, title: str) -> None:
+    """Open a page from the sidebar navigation."""
+    sidebar(page).get_by_test_id("stSidebarNavLink").filter(has_text=title).click()
+    settle(page)
