@@ -16,6 +16,7 @@ pages = [
         icon=":material/dashboard:",
         default=True,
     ),
+    st.Page("views/reports.py", title=state.t("nav.reports"), icon=":material/picture_as_pdf:"),
     st.Page("views/import_data.py", title=state.t("nav.import"), icon=":material/upload:"),
     st.Page("views/rules.py", title=state.t("nav.rules"), icon=":material/calculate:"),
 ]

@@ -316,5 +316,9 @@ def template(
     typer.echo(text.t("cli.template_written", lang, path=out))
 
 
+from socialkapital.reports.cli import report  # noqa: E402  (registered last: no import cycle)
+
+app.command()(report)
+
 if __name__ == "__main__":
     app()

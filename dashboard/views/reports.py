@@ -1,0 +1,107 @@
+"""Reports: the feedback PDF for the sidebar's selection, and every report of a workplace as
+one ZIP file (with a progress bar). The PDFs are in the language the user has chosen."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import streamlit as st
+
+from dashboard import state
+from queries.store import Store
+from socialkapital import reports
+
+t = state.t
+lang = state.lang()
+st.title(t("report.page_heading"))
+filters = st.session_state.get("filters")
+if filters is None:
+    st.info(t("app.no_data"))
+    st.stop()
+
+s = state.store()
+today = date.today()
+st.caption(t("report.page_intro", language={"da": "Dansk", "en": "English"}[lang]))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _report(
+    _store: Store,
+    version: tuple,
+    round_name: str,
+    workplace: str,
+    department: str | None,
+    lang: str,
+    today: date,
+) -> tuple[bytes | None, str | None]:
+    """The PDF, or why there is none; cached per store version, selection, language and day."""
+    try:
+        if department is None:
+            return reports.workplace_report(_store, round_name, workplace, lang, today), None
+        pdf = reports.department_report(_store, round_name, workplace, department, lang, today)
+        return pdf, None
+    except reports.NoReport as exc:
+        return None, str(exc)
+
+
+def _file_name(*parts: str, ext: str) -> str:
+    return reports.file_name(" - ".join(parts)).removesuffix(".pdf") + ext
+
+
+st.subheader(t("report.single"))
+if filters.department:
+    st.write(
+        t("report.selected_department", department=filters.department, workplace=filters.workplace)
+    )
+else:
+    st.write(t("report.selected_workplace", workplace=filters.workplace))
+with st.spinner():
+    pdf, why = _report(
+        s, s.version(), filters.round, filters.workplace, filters.department, lang, today
+    )
+if pdf is None:
+    st.info(why, icon=":material/visibility_off:")
+else:
+    st.download_button(
+        t("report.download"),
+        data=pdf,
+        file_name=_file_name(filters.workplace, filters.department or filters.round, ext=".pdf"),
+        mime="application/pdf",
+        icon=":material/picture_as_pdf:",
+        type="primary",
+        on_click="ignore",
+        key="report_pdf",
+    )
+
+st.divider()
+st.subheader(t("report.batch"))
+departments = s.departments(filters.round, filters.workplace)
+st.caption(t("report.batch_intro", count=len(departments)))
+batch_key = (s.version(), filters.round, filters.workplace, lang, today)
+if st.button(t("report.batch_make"), icon=":material/folder_zip:", key="report_batch"):
+    bar = st.progress(0.0, text=t("report.batch_progress", done=0, total=len(departments) + 1))
+
+    def progress(done: int, total: int) -> None:
+        bar.progress(done / total, text=t("report.batch_progress", done=done, total=total))
+
+    buffer = io.BytesIO()
+    made = reports.batch(s, filters.round, filters.workplace, lang, buffer, today, progress)
+    bar.empty()
+    st.session_state["report_zip"] = (batch_key, buffer.getvalue(), made)
+
+stored = st.session_state.get("report_zip")
+if stored and stored[0] == batch_key:
+    _, archive, made = stored
+    st.success(t("report.batch_done", count=len(made.files)), icon=":material/check_circle:")
+    for skipped in made.skipped:
+        st.caption(reports.skip_reason(skipped, lang, s.settings.anonymity_threshold))
+    st.download_button(
+        t("report.batch_download"),
+        data=archive,
+        file_name=_file_name(filters.workplace, filters.round, ext=".zip"),
+        mime="application/zip",
+        icon=":material/download:",
+        on_click="ignore",
+        key="report_zip_download",
+    )

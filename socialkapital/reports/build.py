@@ -1,0 +1,303 @@
+"""Feedback reports: one PDF for a department or a workplace, or all of a workplace at once.
+
+Figures come from ``results.compute`` (through the anonymity gate) and nowhere else. A
+department below the threshold gets no report; the batch lists it with the reason.
+"""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import os
+import re
+import zipfile
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import BinaryIO
+
+import polars as pl
+
+from queries.store import Store
+from socialkapital import instrument as instrument_mod
+from socialkapital import results, text
+from socialkapital.reports import figures, sections
+from socialkapital.reports.figures import ReportData, Skipped
+from socialkapital.reports.pdf import new_pdf
+
+# Starting a worker process costs about a second (imports, the chart renderer), so a batch
+# goes parallel only when it has enough reports to win that back.
+PARALLEL_FROM = 24
+
+
+class UnknownGroup(LookupError):
+    """No such workplace or department in the round."""
+
+
+class NoReport(Exception):
+    """This department gets no report (too few respondents, or all its figures hidden)."""
+
+    def __init__(self, skipped: Skipped, message: str) -> None:
+        super().__init__(message)
+        self.skipped = skipped
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What a batch made: the file names written, and the departments left out with why."""
+
+    files: list[str]
+    skipped: list[Skipped]
+    manifest: str
+
+
+# -- rendering -------------------------------------------------------------------------------
+
+
+def render(data: ReportData, lang: str, today: date, instrument=None) -> bytes:
+    """Draw one report and return the PDF's bytes."""
+    instrument = instrument or instrument_mod.load()
+    guidance = text.guidance()
+    survey = instrument.names[lang]
+    head = " · ".join(x for x in (survey, data.workplace, data.department, data.round) if x)
+    pdf = new_pdf(lang, head, today)
+    title = data.department or data.workplace
+    pdf.set_title(f"{text.t('report.title', lang)}: {title}")
+    pdf.set_subject(f"{survey}, {data.round}")
+
+    sections.front(pdf, data, survey)
+    sections.two_numbers(pdf, data)
+    sections.forms_overview(pdf, data, instrument)
+    if data.kind == figures.WORKPLACE:
+        sections.departments_table(pdf, data, instrument)
+        sections.benchmark_table(pdf, data, instrument)
+    pdf.add_page()
+    for dim in instrument.dimensions:
+        sections.form_section(pdf, data, dim, guidance)
+    sections.items_table(pdf, data, instrument)
+    sections.about(pdf, guidance)
+    sections.rules(pdf, data, guidance)
+    return bytes(pdf.output())
+
+
+def _render_task(task: tuple[str, ReportData, str, date, object]) -> tuple[str, bytes]:
+    """Worker entry point (module level, so a spawned process can import it)."""
+    name, data, lang, today, instrument = task
+    return name, render(data, lang, today, instrument)
+
+
+# -- gathering the figures --------------------------------------------------------------------
+
+
+def _round_date(store: Store, round_name: str) -> date | None:
+    row = store.rounds().filter(pl.col("name") == round_name)
+    return row["date"][0] if row.height else None
+
+
+def _workplace_results(store: Store, round_name: str | None, workplace: str, lang: str):
+    res = results.compute(store, round_name, [workplace])
+    if res.group(workplace, None) is None:
+        raise UnknownGroup(
+            text.t("report.no_such_workplace", lang, workplace=workplace, round=res.round)
+        )
+    return res
+
+
+def _all_sites(store: Store, round_name: str) -> results.Results | None:
+    """The round across every workplace, when it has more than one (for the benchmark)."""
+    if len(store.workplaces(round_name)) < 2:
+        return None
+    return results.compute(store, round_name)
+
+
+def _workplace_data(store: Store, res: results.Results, workplace: str, lang: str) -> ReportData:
+    return figures.workplace_data(
+        res,
+        _all_sites(store, res.round),
+        store.instrument,
+        workplace,
+        store.settings.min_answered_share,
+        _round_date(store, res.round),
+        text.t("report.all_sites", lang),
+    )
+
+
+def _department_data(
+    store: Store, res: results.Results, workplace: str, department: str
+) -> ReportData | Skipped:
+    return figures.department_data(
+        res,
+        store.instrument,
+        workplace,
+        department,
+        store.settings.min_answered_share,
+        _round_date(store, res.round),
+    )
+
+
+def skip_reason(skipped: Skipped, lang: str, threshold: int) -> str:
+    """One line saying which department got no report and why."""
+    key = "report.skip_below" if skipped.reason == figures.SKIP_BELOW else "report.skip_hidden"
+    return text.t(
+        key,
+        lang,
+        department=skipped.department,
+        respondents=skipped.respondents,
+        threshold=threshold,
+    )
+
+
+# -- one report -------------------------------------------------------------------------------
+
+
+def workplace_report(
+    store: Store, round_name: str | None, workplace: str, lang: str, today: date
+) -> bytes:
+    """The report for a whole workplace, with its departments (and the other sites, if any)."""
+    res = _workplace_results(store, round_name, workplace, lang)
+    return render(_workplace_data(store, res, workplace, lang), lang, today, store.instrument)
+
+
+def department_report(
+    store: Store, round_name: str | None, workplace: str, department: str, lang: str, today: date
+) -> bytes:
+    """The report for one department next to its workplace; ``NoReport`` when it gets none."""
+    res = _workplace_results(store, round_name, workplace, lang)
+    if department not in figures.department_names(res, workplace):
+        raise UnknownGroup(
+            text.t(
+                "report.no_such_department",
+                lang,
+                department=department,
+                workplace=workplace,
+                round=res.round,
+            )
+        )
+    data = _department_data(store, res, workplace, department)
+    if isinstance(data, Skipped):
+        raise NoReport(data, skip_reason(data, lang, res.threshold))
+    return render(data, lang, today, store.instrument)
+
+
+# -- a batch ----------------------------------------------------------------------------------
+
+
+def file_name(name: str) -> str:
+    """A file name that every system accepts, keeping Danish letters."""
+    cleaned = re.sub(r"[^\w &().,+-]+", "-", name, flags=re.UNICODE).strip(" .-")
+    return f"{cleaned or 'rapport'}.pdf"
+
+
+def batch(
+    store: Store,
+    round_name: str | None,
+    workplace: str,
+    lang: str,
+    out: Path | str | BinaryIO,
+    today: date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
+) -> BatchResult:
+    """Every department's report and the workplace report, as a ZIP or into a folder.
+
+    ``out``: a path ending in ``.zip``, a folder, or a binary file object (a ZIP is written
+    to it). ``progress(done, total)`` is called as reports finish. ``workers``: processes to
+    use (default: one per core when the batch is large enough to gain from it).
+    """
+    today = today or date.today()
+    res = _workplace_results(store, round_name, workplace, lang)
+    tasks: list[tuple[str, ReportData]] = [
+        (
+            file_name(f"{text.t('report.file_workplace', lang)}"),
+            _workplace_data(store, res, workplace, lang),
+        )
+    ]
+    skipped: list[Skipped] = []
+    for department in figures.department_names(res, workplace):
+        data = _department_data(store, res, workplace, department)
+        if isinstance(data, Skipped):
+            skipped.append(data)
+        else:
+            tasks.append((file_name(department), data))
+
+    pdfs = _render_all(tasks, lang, today, store.instrument, progress, workers)
+    manifest = _manifest(res, workplace, lang, today, [n for n, _ in tasks], skipped)
+    _write(out, [(n, pdfs[n]) for n, _ in tasks], manifest, lang, today)
+    return BatchResult([n for n, _ in tasks], skipped, manifest)
+
+
+def _render_all(tasks, lang, today, instrument, progress, workers) -> dict[str, bytes]:
+    total = len(tasks)
+    if workers is None:
+        workers = (os.cpu_count() or 1) if total >= PARALLEL_FROM else 1
+    workers = max(1, min(workers, total))
+    done: dict[str, bytes] = {}
+    if progress:
+        progress(0, total)
+    if workers == 1:
+        for name, data in tasks:
+            done[name] = render(data, lang, today, instrument)
+            if progress:
+                progress(len(done), total)
+        return done
+    # 'spawn', not fork: forking a process whose chart renderer (a V8 runtime with its own
+    # threads) has started can deadlock the child.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = [
+            pool.submit(_render_task, (name, data, lang, today, instrument)) for name, data in tasks
+        ]
+        for future in as_completed(futures):
+            name, pdf = future.result()
+            done[name] = pdf
+            if progress:
+                progress(len(done), total)
+    return done
+
+
+def _manifest(res, workplace, lang, today, files, skipped) -> str:
+    lines = [
+        text.t(
+            "report.manifest_title",
+            lang,
+            workplace=workplace,
+            round=res.round,
+            date=text.day(today, lang),
+        ),
+        "",
+        text.t("report.manifest_made", lang),
+        *(f"  {name}" for name in files),
+        "",
+    ]
+    if skipped:
+        lines.append(text.t("report.manifest_skipped", lang))
+        lines += [f"  {skip_reason(s, lang, res.threshold)}" for s in skipped]
+    else:
+        lines.append(text.t("report.manifest_none_skipped", lang))
+    return "\n".join(lines) + "\n"
+
+
+def _write(out, pdfs: list[tuple[str, bytes]], manifest: str, lang: str, today: date) -> None:
+    manifest_name = text.t("report.manifest_file", lang)
+    if isinstance(out, (str, Path)) and not str(out).lower().endswith(".zip"):
+        folder = Path(out)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, pdf in pdfs:
+            (folder / name).write_bytes(pdf)
+        (folder / manifest_name).write_text(manifest, encoding="utf-8")
+        return
+    stamp = (today.year, today.month, today.day, 0, 0, 0)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, pdf in pdfs:
+            archive.writestr(zipfile.ZipInfo(name, stamp), pdf, zipfile.ZIP_DEFLATED)
+        archive.writestr(
+            zipfile.ZipInfo(manifest_name, stamp), manifest.encode(), zipfile.ZIP_DEFLATED
+        )
+    if isinstance(out, (str, Path)):
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        Path(out).write_bytes(buffer.getvalue())
+    else:
+        out.write(buffer.getvalue())

@@ -1,0 +1,76 @@
+"""``socialkapital report``: a feedback PDF for a department or a workplace, or all at once."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from queries.store import Store, StoreBusy, StoreError
+from socialkapital import results, settings, text
+from socialkapital.reports import build
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+def report(
+    round_name: Annotated[str, typer.Option("--round", help="Name of the survey round.")],
+    workplace: Annotated[str, typer.Option(help="The workplace.")],
+    department: Annotated[
+        str | None, typer.Option(help="Only this department (default: the whole workplace).")
+    ] = None,
+    all_: Annotated[
+        bool,
+        typer.Option(
+            "--all", help="Every department and the whole workplace (a folder, or a .zip)."
+        ),
+    ] = False,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the report: da or en.")] = "da",
+    out: Annotated[
+        Path | None,
+        typer.Option(help="The PDF to write; with --all a folder or a file ending in .zip."),
+    ] = None,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db", help="The store file (default: $SOCIALKAPITAL_DB or data/).", show_default=False
+        ),
+    ] = None,
+) -> None:
+    """Write the feedback report (PDF) of a workplace or a department, or all of them."""
+    if lang not in text.LANGS:
+        _fail(f"--lang {lang!r}: use one of {', '.join(text.LANGS)}", 2)
+    if department and all_:
+        _fail(text.t("report.department_or_all", lang), 2)
+    try:
+        store = Store(settings.db_path(db), settings=settings.from_env())
+    except (StoreBusy, StoreError, settings.SettingsError) as exc:
+        _fail(str(exc), 3)
+    today = date.today()
+    target = out or Path(build.file_name(department or workplace).removesuffix(".pdf"))
+    try:
+        if all_:
+            made = build.batch(store, round_name, workplace, lang, target, today)
+            typer.echo(text.t("report.batch_written", lang, count=len(made.files), path=target))
+            for skipped in made.skipped:
+                typer.echo(build.skip_reason(skipped, lang, store.settings.anonymity_threshold))
+            return
+        if department:
+            pdf = build.department_report(store, round_name, workplace, department, lang, today)
+        else:
+            pdf = build.workplace_report(store, round_name, workplace, lang, today)
+    except (results.NoData, build.UnknownGroup) as exc:
+        _fail(str(exc), 1)
+    except build.NoReport as exc:
+        _fail(str(exc), 1)
+    except StoreBusy as exc:
+        _fail(str(exc), 3)
+    path = target if target.suffix.lower() == ".pdf" else target.with_name(target.name + ".pdf")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(pdf)
+    typer.echo(text.t("report.written", lang, path=path))

@@ -1,0 +1,228 @@
+"""The figures a report shows, picked from gated results: nothing here computes a score.
+
+Every number comes from ``results.compute`` (so through the anonymity gate). This module only
+selects, and for the benchmark takes the mean, minimum and maximum of figures that the gate
+showed. A report is built from a ``ReportData``, which is plain data and so can be sent to a
+worker process.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import polars as pl
+
+from socialkapital import anonymity
+from socialkapital.results import Results
+
+DEPARTMENT = "department"
+WORKPLACE = "workplace"
+OVERALL = "overall"
+
+# Why a department gets no report.
+SKIP_BELOW = "below_threshold"  # fewer respondents than the threshold
+SKIP_HIDDEN = "all_hidden"  # every figure hidden to protect a smaller sibling
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One shown or hidden figure: the mean is None when hidden (reason says why) or missing."""
+
+    mean: float | None
+    n: int
+    reason: str | None = None
+
+    @property
+    def hidden(self) -> bool:
+        return self.mean is None
+
+
+HIDDEN = Figure(None, 0, anonymity.PRIMARY)
+
+
+@dataclass(frozen=True)
+class Group:
+    """A department, a workplace or all workplaces: counts and figures by measure."""
+
+    name: str
+    respondents: int
+    invited: int | None
+    response_rate: float | None
+    figures: dict[str, Figure]
+
+    def figure(self, measure: str) -> Figure:
+        return self.figures.get(measure, HIDDEN)
+
+
+@dataclass(frozen=True)
+class BenchmarkRow:
+    """One measure across the sites of a round (all from gated figures)."""
+
+    measure: str
+    mean_all: float | None
+    sites: tuple[float, float] | None
+    departments: tuple[float, float] | None
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    sites: int
+    departments: int
+    rows: list[BenchmarkRow]
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything one report shows. ``comparator`` is the parent (workplace, or all sites)."""
+
+    kind: str  # DEPARTMENT or WORKPLACE
+    round: str
+    round_date: date | None
+    workplace: str
+    department: str | None
+    threshold: int
+    share: float
+    subject: Group
+    comparator: Group | None
+    departments: list[Group] = field(default_factory=list)
+    benchmark: Benchmark | None = None
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A department that gets no report, and why."""
+
+    department: str
+    respondents: int
+    reason: str
+
+
+def _group(res: Results, workplace: str | None, department: str | None, name: str) -> Group:
+    row = res.group(workplace, department)
+    if row is None:
+        return Group(name, 0, None, None, {})
+    below = bool(row["suppressed"])
+    figures = {}
+    for measure, m in row["measures"].items():
+        # The gate has nulled every hidden mean; a group below the threshold is hidden whole.
+        hidden = below or m["suppressed"] or m["mean"] is None
+        reason = anonymity.PRIMARY if below else m["reason"]
+        figures[measure] = Figure(None if hidden else m["mean"], int(m["n"] or 0), reason)
+    return Group(name, int(row["respondents"]), row["invited"], row["response_rate"], figures)
+
+
+def measures(instrument) -> list[str]:
+    """The measures of a report: overall, each dimension, each item."""
+    return [OVERALL, *instrument.dimension_keys, *instrument.item_keys]
+
+
+def department_data(
+    res: Results,
+    instrument,
+    workplace: str,
+    department: str,
+    share: float,
+    round_date: date | None,
+) -> ReportData | Skipped:
+    """A department report's figures next to its workplace, or why it gets no report."""
+    subject = _group(res, workplace, department, department)
+    if subject.respondents < res.threshold:
+        return Skipped(department, subject.respondents, SKIP_BELOW)
+    if all(subject.figure(k).hidden for k in [OVERALL, *instrument.dimension_keys]):
+        return Skipped(department, subject.respondents, SKIP_HIDDEN)
+    return ReportData(
+        kind=DEPARTMENT,
+        round=res.round,
+        round_date=round_date,
+        workplace=workplace,
+        department=department,
+        threshold=res.threshold,
+        share=share,
+        subject=subject,
+        comparator=_group(res, workplace, None, workplace),
+    )
+
+
+def department_names(res: Results, workplace: str) -> list[str]:
+    rows = res.groups.filter((pl.col("level") == "department") & (pl.col("workplace") == workplace))
+    return rows["department"].to_list()
+
+
+def workplace_data(
+    res: Results,
+    all_sites: Results | None,
+    instrument,
+    workplace: str,
+    share: float,
+    round_date: date | None,
+    all_name: str,
+) -> ReportData:
+    """A workplace report: its figures, its departments, and the other sites when there are.
+
+    ``res`` is computed for this workplace, ``all_sites`` for every workplace of the round.
+    """
+    departments = [_group(res, workplace, d, d) for d in department_names(res, workplace)]
+    comparator = benchmark = None
+    if all_sites is not None and _site_count(all_sites) > 1:
+        comparator = _all_sites_group(all_sites, all_name)
+        benchmark = _benchmark(all_sites, comparator, instrument)
+    return ReportData(
+        kind=WORKPLACE,
+        round=res.round,
+        round_date=round_date,
+        workplace=workplace,
+        department=None,
+        threshold=res.threshold,
+        share=share,
+        subject=_group(res, workplace, None, workplace),
+        comparator=comparator,
+        departments=departments,
+        benchmark=benchmark,
+    )
+
+
+def _site_count(res: Results) -> int:
+    return res.groups.filter(pl.col("level") == "workplace").height
+
+
+def _all_sites_group(all_sites: Results, name: str) -> Group:
+    """All sites together, without any figure that would give away a hidden site.
+
+    Each workplace report shows its own figures computed for that workplace alone, where a
+    site that is hidden here only to protect a smaller one (secondary suppression) is shown.
+    With that site known, the all-sites mean would give the hidden small site away by
+    subtraction; so the all-sites figure of such a measure is left out.
+    """
+    group = _group(all_sites, None, None, name)
+    sites = all_sites.measures.filter(pl.col("level") == "workplace")
+    unsafe = set(sites.filter(pl.col("reason") == anonymity.SECONDARY)["measure"].to_list())
+    if any(m.startswith("q") for m in unsafe):
+        unsafe.add(OVERALL)  # the overall is the mean of the item means: it would give one away
+    figures = {
+        m: Figure(None, f.n, anonymity.SECONDARY) if m in unsafe else f
+        for m, f in group.figures.items()
+    }
+    return Group(group.name, group.respondents, group.invited, group.response_rate, figures)
+
+
+def _benchmark(all_sites: Results, everyone: Group, instrument) -> Benchmark:
+    """Per dimension and overall: mean of all sites, range of site and of department means."""
+    shown = all_sites.measures.filter(pl.col("mean").is_not_null())
+    rows = []
+    for measure in [OVERALL, *instrument.dimension_keys]:
+        mine = shown.filter(pl.col("measure") == measure)
+        rows.append(
+            BenchmarkRow(
+                measure,
+                everyone.figure(measure).mean,
+                _range(mine.filter(pl.col("level") == "workplace")["mean"]),
+                _range(mine.filter(pl.col("level") == "department")["mean"]),
+            )
+        )
+    departments = all_sites.groups.filter(pl.col("level") == "department").height
+    return Benchmark(_site_count(all_sites), departments, rows)
+
+
+def _range(values: pl.Series) -> tuple[float, float] | None:
+    return (values.min(), values.max()) if values.len() else None

@@ -1,0 +1,408 @@
+"""The parts of a report, each drawn onto a ``ReportPDF`` from a ``ReportData``.
+
+Numbers are only formatted here (``text.score`` etc., so Danish gets a decimal comma); a hidden
+figure is written as a dash or "hidden", never as a number.
+"""
+
+from __future__ import annotations
+
+import io
+
+import polars as pl
+from fpdf.enums import XPos, YPos
+
+from socialkapital import text
+from socialkapital.reports import charts
+from socialkapital.reports.figures import (
+    OVERALL,
+    WORKPLACE,
+    Figure,
+    Group,
+    ReportData,
+)
+from socialkapital.reports.pdf import (
+    COMPARATOR,
+    MUTED,
+    PANEL,
+    SUBJECT,
+    Cell,
+    ReportPDF,
+    Row,
+    grid,
+)
+
+GROUP_FILL = (232, 238, 244)
+DIGITS = 1  # decimals of scores in the report; the benchmark's ranges use whole numbers
+
+
+def _t(pdf: ReportPDF, key: str, **values: object) -> str:
+    return text.t(f"report.{key}", pdf.lang, **values)
+
+
+def score(figure: Figure, lang: str, digits: int = DIGITS) -> str:
+    return text.score(figure.mean, lang, digits)
+
+
+def _groups(data: ReportData) -> list[tuple[Group, tuple[int, int, int]]]:
+    """The subject (blue) and, when there is one, its comparator (orange)."""
+    shown = [(data.subject, SUBJECT)]
+    if data.comparator is not None:
+        shown.append((data.comparator, COMPARATOR))
+    return shown
+
+
+def _label(group: Group, data: ReportData, lang: str) -> str:
+    """How a group is named next to its numbers."""
+    if group is data.comparator:
+        key = "report.all_sites" if data.kind == WORKPLACE else "report.whole_workplace"
+        return text.t(key, lang)
+    return group.name
+
+
+# -- front page --------------------------------------------------------------------------
+
+
+def front(pdf: ReportPDF, data: ReportData, survey_name: str) -> None:
+    """Survey, workplace, department, date, responses and response rate."""
+    lang = pdf.lang
+    pdf.body(9, colour=MUTED)
+    pdf.cell(0, 5, f"{survey_name}  ·  {_t(pdf, 'title')}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(3)
+    pdf.body(22, bold=True)
+    title = data.department or data.workplace
+    pdf.multi_cell(0, 10, title, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    if data.department:
+        pdf.body(14)
+        pdf.multi_cell(0, 7, data.workplace, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(3)
+    pdf.set_draw_color(*SUBJECT)
+    pdf.set_line_width(0.8)
+    pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + 30, pdf.get_y())
+    pdf.ln(6)
+
+    round_text = data.round
+    if data.round_date:
+        round_text += f" ({text.day(data.round_date, lang)})"
+    facts = [(_t(pdf, "round"), round_text), (_t(pdf, "report_date"), text.day(pdf.today, lang))]
+    for label, value in facts:
+        pdf.body(9.5, colour=MUTED)
+        pdf.cell(34, 5.5, label)
+        pdf.body(9.5)
+        pdf.multi_cell(0, 5.5, value, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(3)
+
+    groups = _groups(data)
+    rows = [Row(["", *(_label(g, data, lang) for g, _ in groups)], bold=True, heading=True)]
+    for key, show in (
+        ("respondents", lambda g: text.integer(g.respondents, lang)),
+        ("invited", lambda g: text.integer(g.invited, lang) if g.invited else "–"),
+        ("response_rate", lambda g: _rate(g, lang)),
+    ):
+        rows.append(Row([Cell(_t(pdf, key), colour=MUTED), *(show(g) for g, _ in groups)]))
+    grid(pdf, [36, *([56] * len(groups))], "L" + "R" * len(groups), rows, size=9.5, line=4.6)
+    pdf.ln(8)
+
+
+def _rate(group: Group, lang: str) -> str:
+    if not group.invited:  # no roster (all sites together count 0 invited then)
+        return text.t("report.no_roster", lang)
+    return text.percent(group.response_rate, lang)
+
+
+def two_numbers(pdf: ReportPDF, data: ReportData) -> None:
+    """The overall score of the subject next to its comparator, in large type."""
+    lang = pdf.lang
+    groups = _groups(data)
+    gap = 6
+    width = (pdf.epw - gap) / 2
+    height = 30
+    pdf.body(12.5, bold=True)
+    pdf.cell(0, 7, _t(pdf, "overall"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(1)
+    top = pdf.get_y()
+    for i, (group, colour) in enumerate(groups):
+        x = pdf.l_margin + i * (width + gap)
+        pdf.set_fill_color(*PANEL)
+        pdf.rect(x, top, width, height, style="F")
+        pdf.set_fill_color(*colour)
+        pdf.rect(x, top, 2.2, height, style="F")
+        pdf.set_xy(x + 7, top + 3.5)
+        pdf.body(9.5, colour=MUTED)
+        pdf.cell(width - 10, 5, _label(group, data, lang))
+        pdf.set_xy(x + 7, top + 10.5)
+        figure = group.figure(OVERALL)
+        if figure.hidden:
+            pdf.body(14, colour=MUTED)
+            pdf.cell(width - 10, 14, text.t("report.hidden", lang))
+        else:
+            pdf.body(30, bold=True)
+            pdf.cell(width - 10, 14, score(figure, lang))
+    pdf.set_y(top + height + 2)
+    pdf.paragraph(_t(pdf, "overall_note"), size=8.5, colour=MUTED)
+    pdf.ln(4)
+
+
+def forms_overview(pdf: ReportPDF, data: ReportData, instrument) -> None:
+    """The four forms side by side as a chart, with the n behind each figure."""
+    lang = pdf.lang
+    pdf.heading(_t(pdf, "forms"), level=1)
+    rows = []
+    for dim in instrument.dimensions:
+        for group, _ in _groups(data):
+            figure = group.figure(dim.key)
+            label = (
+                text.t("report.hidden", lang)
+                if figure.hidden
+                else f"{score(figure, lang)}  (n = {text.integer(figure.n, lang)})"
+            )
+            rows.append(
+                {
+                    "form": dim.short[lang],
+                    "group": _label(group, data, lang),
+                    "score": figure.mean,
+                    "label": label,
+                }
+            )
+    frame = pl.DataFrame(
+        rows,
+        schema={"form": pl.String, "group": pl.String, "score": pl.Float64, "label": pl.String},
+    )
+    image = charts.png(charts.forms_chart(frame, _t(pdf, "score")))
+    pdf.image(io.BytesIO(image), w=pdf.epw, alt_text=_t(pdf, "forms"))
+    pdf.ln(1)
+    pdf.paragraph(_t(pdf, "forms_note"), size=8.5, colour=MUTED)
+
+
+# -- explanations and the four forms ------------------------------------------------------
+
+
+def _lines(block: str) -> tuple[list[str], list[str]]:
+    """Split a guidance text into its lead lines and its list entries ('- ' or '1. ')."""
+    lead, entries = [], []
+    for line in block.strip().splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if line.startswith("- "):
+            entries.append(line[2:])
+        elif line[:1].isdigit() and ". " in line[:4]:
+            entries.append(line)
+        else:
+            lead.append(line)
+    return lead, entries
+
+
+def about(pdf: ReportPDF, guidance: dict) -> None:
+    """What social capital is and how to read the scale (a new page)."""
+    pdf.add_page()
+    pdf.heading(_t(pdf, "about"))
+    for part in guidance["intro"][pdf.lang].strip().split("\n\n"):
+        pdf.paragraph(part)
+
+
+def form_section(pdf: ReportPDF, data: ReportData, dim, guidance: dict) -> None:
+    """One form: its scores, what it means, and ways to strengthen it (kept on one page)."""
+    lang = pdf.lang
+    advice = guidance["dimensions"][dim.key]
+    if pdf.will_page_break(_form_height(pdf, data, advice)):
+        pdf.add_page()
+    pdf.heading(advice[f"name_{lang}"], level=1, space=4)
+    for group, colour in _groups(data):
+        figure = group.figure(dim.key)
+        y = pdf.get_y()
+        pdf.swatch(colour, pdf.l_margin, y + 1.2)
+        pdf.set_x(pdf.l_margin + 6)
+        pdf.body(10)
+        pdf.cell(60, 6, _label(group, data, lang))
+        if figure.hidden:
+            pdf.body(10, colour=MUTED)
+            pdf.cell(0, 6, text.t("report.hidden", lang), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        else:
+            pdf.body(12, bold=True)
+            pdf.cell(16, 6, score(figure, lang), align="R")
+            pdf.body(9, colour=MUTED)
+            n = f"  (n = {text.integer(figure.n, lang)})"
+            pdf.cell(0, 6, n, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(2)
+    pdf.body(10, bold=True)
+    pdf.cell(0, 5.5, _t(pdf, "meaning"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.paragraph(advice[f"meaning_{lang}"])
+    pdf.body(10, bold=True)
+    pdf.cell(0, 5.5, _t(pdf, "strengthen"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.bullets(advice[f"strengthen_{lang}"])
+
+
+def _form_height(pdf: ReportPDF, data: ReportData, advice: dict) -> float:
+    """The height ``form_section`` will take, so that a form is never split over two pages."""
+    lang = pdf.lang
+    heading = 4 + 12.5 * 0.45 + 2
+    scores = 6 * len(_groups(data)) + 2
+    meaning = 5.5 + pdf.text_height(advice[f"meaning_{lang}"], pdf.epw) + 2
+    tips = [pdf.text_height(tip, pdf.epw - 5) + 1 for tip in advice[f"strengthen_{lang}"]]
+    return heading + scores + meaning + 5.5 + sum(tips) + 1
+
+
+# -- the 21 items -------------------------------------------------------------------------
+
+
+def items_table(pdf: ReportPDF, data: ReportData, instrument) -> None:
+    """All items, department vs workplace, grouped by form, with the overall as total row."""
+    lang = pdf.lang
+    pdf.add_page()
+    pdf.heading(_t(pdf, "items"))
+    pdf.paragraph(_t(pdf, "items_note"), size=9, colour=MUTED)
+    groups = _groups(data)
+    widths = [9, 105, 30, 30] if len(groups) == 2 else [9, 135, 30]
+    rows = [
+        Row(
+            [
+                _t(pdf, "item_number"),
+                _t(pdf, "question"),
+                *(_label(g, data, lang) for g, _ in groups),
+            ],
+            bold=True,
+            heading=True,
+            fill=PANEL,
+        )
+    ]
+    for dim in instrument.dimensions:
+        rows.append(Row([Cell(dim.names[lang], span=len(widths))], bold=True, fill=GROUP_FILL))
+        for item in instrument.items_of(dim.key):
+            values = [score(g.figure(item.key), lang) for g, _ in groups]
+            rows.append(Row([str(item.number), item.texts[lang], *values]))
+    totals = [score(g.figure(OVERALL), lang) for g, _ in groups]
+    rows.append(Row(["", _t(pdf, "total"), *totals], bold=True))
+    grid(pdf, widths, "RL" + "R" * len(groups), rows)
+    pdf.ln(2)
+    pdf.paragraph(_t(pdf, "hidden_note", threshold=data.threshold), size=8, colour=MUTED)
+
+
+# -- workplace report: departments and benchmark ------------------------------------------
+
+
+def _tint(value: float | None) -> tuple[int, int, int] | None:
+    """A light-to-mid blue for a score: darker is higher, and black text stays readable."""
+    if value is None:
+        return None
+    share = min(max((value - 40) / 50, 0.0), 1.0)
+    strength = 0.06 + 0.5 * share
+    return tuple(round(255 + (c - 255) * strength) for c in SUBJECT)
+
+
+def departments_table(pdf: ReportPDF, data: ReportData, instrument) -> None:
+    """Every department: responses, rate, overall and the four forms; hidden ones marked."""
+    lang = pdf.lang
+    pdf.add_page()
+    pdf.heading(_t(pdf, "departments"))
+    pdf.paragraph(_t(pdf, "departments_note", threshold=data.threshold), size=9, colour=MUTED)
+    measures = [OVERALL, *instrument.dimension_keys]
+    heads = [
+        _t(pdf, "department"),
+        _t(pdf, "respondents"),
+        _t(pdf, "response_rate"),
+        text.t("report.overall", lang),
+        *(d.short[lang] for d in instrument.dimensions),
+    ]
+    rows = [Row(heads, bold=True, heading=True, fill=PANEL)]
+    for group in [*data.departments, data.subject]:
+        whole = group is data.subject
+        cells = [
+            text.t("report.whole_workplace", lang) if whole else group.name,
+            text.integer(group.respondents, lang),
+            _rate(group, lang) if group.invited else "–",
+        ]
+        figures = [group.figure(m) for m in measures]
+        if all(f.hidden for f in figures):
+            below = group.respondents < data.threshold
+            note = (
+                _t(pdf, "hidden_below", threshold=data.threshold)
+                if below
+                else _t(pdf, "hidden_sibling")
+            )
+            cells.append(Cell(note, colour=MUTED, align="C", span=len(measures)))
+        else:
+            cells += [Cell(score(f, lang), fill=_tint(f.mean)) for f in figures]
+        rows.append(Row(cells, bold=whole))
+    grid(
+        pdf,
+        [38, 20, 20, *([19.2] * len(measures))],
+        "LRR" + "C" * len(measures),
+        rows,
+        size=8,
+        middle=True,
+        pad=(1.3, 1.3),
+    )
+    pdf.ln(2)
+    pdf.paragraph(_t(pdf, "hidden_note", threshold=data.threshold), size=8, colour=MUTED)
+
+
+def benchmark_table(pdf: ReportPDF, data: ReportData, instrument) -> None:
+    """Per form: this workplace, the mean of all sites, the range of sites and departments."""
+    bench = data.benchmark
+    if bench is None:
+        return
+    lang = pdf.lang
+    pdf.heading(_t(pdf, "benchmark"), space=6)
+    names = {OVERALL: text.t("report.overall", lang)}
+    names.update({d.key: d.short[lang] for d in instrument.dimensions})
+
+    def span(bounds: tuple[float, float] | None) -> str:
+        if bounds is None:
+            return "–"
+        return f"{text.score(bounds[0], lang)}–{text.score(bounds[1], lang)}"
+
+    keys = ("form", "this_workplace", "mean_all", "range_sites", "range_departments")
+    rows = [Row([_t(pdf, k) for k in keys], bold=True, heading=True, fill=PANEL)]
+    for r in bench.rows:
+        cells = [
+            names[r.measure],
+            text.score(data.subject.figure(r.measure).mean, lang, 0),
+            text.score(r.mean_all, lang, 0),
+            span(r.sites),
+            span(r.departments),
+        ]
+        rows.append(Row(cells, bold=r.measure == OVERALL))
+    grid(pdf, [46, 28, 28, 36, 36], "LRRRR", rows, size=9, line=4.3, pad=(1.3, 1.5))
+    pdf.ln(2)
+    note = _t(
+        pdf,
+        "benchmark_note",
+        sites=bench.sites,
+        departments=bench.departments,
+        threshold=data.threshold,
+    )
+    pdf.paragraph(note, size=8.5, colour=MUTED)
+
+
+# -- rules, reading and the workshop -------------------------------------------------------
+
+
+def rules(pdf: ReportPDF, data: ReportData, guidance: dict) -> None:
+    """The rules behind the numbers, the threshold, how to read them, and what to do next."""
+    lang = pdf.lang
+    pdf.heading(_t(pdf, "rules"), space=4)
+    pdf.body(10, bold=True)
+    pdf.set_fill_color(*PANEL)
+    pdf.multi_cell(
+        0,
+        7,
+        _t(pdf, "threshold", threshold=data.threshold),
+        fill=True,
+        padding=(1, 3),
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
+    pdf.ln(3)
+    lead, entries = _lines(text.rules_text(lang, data.threshold, data.share))
+    for line in lead:
+        pdf.paragraph(line, after=1)
+    pdf.bullets(entries, size=9.5)
+    for key, block in (
+        ("reading", guidance["reading"][lang]),
+        ("workshop", guidance["workshop"][lang]),
+    ):
+        pdf.heading(_t(pdf, key), level=1, space=3)
+        lead, entries = _lines(block)
+        for line in lead:
+            pdf.paragraph(line, after=1)
+        pdf.bullets(entries, size=9.5, numbered=key == "workshop")

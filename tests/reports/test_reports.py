@@ -1,0 +1,239 @@
+"""Feedback PDFs: the numbers in them are the summary's, formatted for the language, and no
+hidden figure appears anywhere (issue 6)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from pypdf import PdfReader
+
+from socialkapital import reports, results, text
+from socialkapital.reports import charts, figures
+from tests.reports.conftest import ROUND, SITE, TODAY, load, numbers, pdf_text
+
+# Worked out by hand from conftest.small_rows (threshold 5):
+KOKKEN_OVERALL = "72,6"  # (20 items at 75 + q19 at 25) / 21 = 72.619
+KOKKEN_WORKPLACE_FORM = "58,3"  # each person (25 + 2 s) / 3, with mean s = 75
+SITE_TEAM = "71,4"  # (6·75 + 7·100 + 3·16.67 + 5·60) / 21 = 1500 / 21
+SITE_OVERALL = "70,5"  # (19·71.43 + q19 57.14 + q10 66.67) / 21 = 70.52
+SITE_Q10 = "66,7"  # (450 + 4·100 + 50 + 300) / 18: three in Pakkeri left q10 blank
+HIDDEN = {"16,7", "16.7", "60,0", "60.0"}  # Lager (below the threshold) and Vask (protecting it)
+
+
+def group(summary: dict, workplace: str | None, department: str | None) -> dict:
+    return next(
+        g
+        for g in summary["groups"]
+        if g["workplace"] == workplace and g["department"] == department
+    )
+
+
+@pytest.fixture
+def summary(small, ins):
+    return results.to_summary(results.compute(small, ROUND, [SITE]), ins)
+
+
+def test_department_report_has_the_summary_numbers_in_danish(small, ins, summary):
+    pdf = reports.department_report(small, ROUND, SITE, "Køkken", "da", TODAY)
+    words = pdf_text(pdf)
+    mine, whole = group(summary, SITE, "Køkken"), group(summary, SITE, None)
+
+    def fmt(value):
+        return text.score(value, "da", 1)
+
+    # The front: survey, workplace, department, date, responses and response rate.
+    assert words.startswith("Social kapital på arbejdspladsen · Feedbackrapport Køkken Mejeri Øst")
+    assert f"Måling {ROUND} (31. marts 2026) Rapportdato 4. maj 2026" in words
+    assert "Besvarelser 6 21 Inviterede 8 27 Svarprocent 75 % 78 %" in words
+    # The two numbers, by hand and as the summary has them.
+    assert (
+        f"Social kapital samlet Køkken {KOKKEN_OVERALL} Hele arbejdspladsen {SITE_OVERALL}" in words
+    )
+    assert fmt(mine["overall"]) == KOKKEN_OVERALL and fmt(whole["overall"]) == SITE_OVERALL
+    # One section per form with both scores and their n.
+    assert f"Køkken {KOKKEN_WORKPLACE_FORM} (n = 6)" in words
+    assert f"Hele arbejdspladsen {SITE_TEAM} (n = 21)" in words
+    for dim in ins.dimensions:
+        for label, g in (("Køkken", mine), ("Hele arbejdspladsen", whole)):
+            f = g["dimensions"][dim.key]
+            assert f"{label} {fmt(f['mean'])} (n = {f['n']})" in words
+    # All 21 items, grouped by form, and the total row.
+    for dim in ins.dimensions:
+        assert dim.names["da"] in words
+    for item in ins.items:
+        a, b = mine["items"][item.number - 1], whole["items"][item.number - 1]
+        assert f"{item.number} {item.texts['da']} {fmt(a['mean'])} {fmt(b['mean'])}" in words
+    total = text.t("report.total", "da")
+    assert f"{total} {KOKKEN_OVERALL} {SITE_OVERALL}" in words
+    # The rules and the threshold.
+    assert "Anonymitetsgrænse: 5 besvarelser." in words
+    assert "mindst 50 % af formens spørgsmål" in words
+
+
+def test_english_report_uses_decimal_points(small, ins, summary):
+    pdf = reports.department_report(small, ROUND, SITE, "Køkken", "en", TODAY)
+    words = pdf_text(pdf)
+    assert "Feedback report Køkken Mejeri Øst" in words
+    assert "Report date 4 May 2026" in words
+    assert "Overall social capital Køkken 72.6 Whole workplace 70.5" in words
+    assert "Response rate 75% 78%" in words
+    assert "Anonymity threshold: 5 responses." in words
+    assert "72,6" not in words
+    q1 = ins.items[0]
+    assert f"1 {q1.texts['en']} 75.0 71.4" in words
+
+
+def test_a_hidden_item_and_the_overall_it_feeds_show_no_number(small, ins):
+    # Only 4 in Pakkeri answered q10: that item is hidden, and so is Pakkeri's overall.
+    words = pdf_text(reports.department_report(small, ROUND, SITE, "Pakkeri", "da", TODAY))
+    q10 = ins.items[9].texts["da"]
+    assert f"10 {q10} – {SITE_Q10}" in words
+    assert f"Social kapital samlet Pakkeri skjult Hele arbejdspladsen {SITE_OVERALL}" in words
+    assert f"{text.t('report.total', 'da')} – {SITE_OVERALL}" in words
+    assert "Pakkeri 100,0 (n = 7)" in words  # the forms are shown
+
+
+def test_no_report_below_the_threshold(small):
+    with pytest.raises(reports.NoReport) as refused:
+        reports.department_report(small, ROUND, SITE, "Lager", "da", TODAY)
+    assert refused.value.skipped.reason == figures.SKIP_BELOW
+    assert "3 besvarelser er færre end anonymitetsgrænsen på 5" in str(refused.value)
+
+
+def test_no_report_when_every_figure_protects_a_smaller_department(small):
+    with pytest.raises(reports.NoReport) as refused:
+        reports.department_report(small, ROUND, SITE, "Vask", "en", TODAY)
+    assert refused.value.skipped.reason == figures.SKIP_HIDDEN
+    assert "hidden to protect a smaller department" in str(refused.value)
+
+
+def test_unknown_department_or_workplace(small):
+    with pytest.raises(reports.UnknownGroup):
+        reports.department_report(small, ROUND, SITE, "Kantine", "da", TODAY)
+    with pytest.raises(reports.UnknownGroup):
+        reports.workplace_report(small, ROUND, "Mejeri Vest", "da", TODAY)
+    with pytest.raises(results.NoData):
+        reports.workplace_report(small, "Efterår 1999", SITE, "da", TODAY)
+
+
+def test_issue6_batch_skips_small_departments_and_hidden_figures_appear_nowhere(
+    small, tmp_path, monkeypatch
+):
+    charted = []
+    real_png = charts.png
+    monkeypatch.setattr(charts, "png", lambda chart: charted.append(chart) or real_png(chart))
+    out = tmp_path / "rapporter.zip"
+    made = reports.batch(small, ROUND, SITE, "da", out, TODAY, workers=1)
+
+    assert made.files == ["00 Hele arbejdspladsen.pdf", "Køkken.pdf", "Pakkeri.pdf"]
+    assert [(s.department, s.reason) for s in made.skipped] == [
+        ("Lager", figures.SKIP_BELOW),
+        ("Vask", figures.SKIP_HIDDEN),
+    ]
+    with zipfile.ZipFile(out) as archive:
+        assert sorted(archive.namelist()) == sorted([*made.files, "indhold.txt"])
+        manifest = archive.read("indhold.txt").decode()
+        texts = {name: pdf_text(archive.read(name)) for name in made.files}
+    assert "Lager: ingen rapport – 3 besvarelser er færre end anonymitetsgrænsen på 5." in manifest
+    assert "Vask: ingen rapport – alle afdelingens tal er skjult" in manifest
+
+    for name, words in texts.items():
+        assert not HIDDEN & set(numbers(words)), name
+    # Nor in the charts, which are pictures: check what they were drawn from.
+    for chart in charted:
+        values = chart.to_dict()["datasets"]
+        for rows in values.values():
+            for row in rows:
+                assert row["score"] not in (pytest.approx(50 / 3), 60.0)
+                assert not HIDDEN & set(numbers(row["label"]))
+    # The workplace report marks both in its department overview.
+    overview = texts["00 Hele arbejdspladsen.pdf"]
+    assert "Lager 3 75 % skjult: færre end 5 besvarelser" in overview
+    assert "Vask 5 83 % skjult for at beskytte en mindre afdeling" in overview
+    assert f"Køkken 6 75 % {KOKKEN_OVERALL} 75,0 75,0 75,0 {KOKKEN_WORKPLACE_FORM}" in overview
+
+
+def test_batch_into_a_folder_in_english(small, tmp_path):
+    made = reports.batch(small, ROUND, SITE, "en", tmp_path / "out", TODAY, workers=1)
+    written = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert written == sorted([*made.files, "contents.txt"])
+    assert "00 Whole workplace.pdf" in written
+    assert "Lager: no report" in (tmp_path / "out" / "contents.txt").read_text()
+
+
+def test_pdfs_are_a4_with_page_numbers_and_the_same_every_time(small):
+    first = reports.department_report(small, ROUND, SITE, "Køkken", "da", TODAY)
+    again = reports.department_report(small, ROUND, SITE, "Køkken", "da", TODAY)
+    assert first == again
+    reader = PdfReader(io.BytesIO(first))
+    count = len(reader.pages)
+    for number, page in enumerate(reader.pages, start=1):
+        assert (round(page.mediabox.width), round(page.mediabox.height)) == (595, 842)
+        assert f"Side {number} af {count}" in page.extract_text()
+    assert reader.metadata.creation_date.date() == TODAY
+    bookmarks = [o.title for o in reader.outline if not isinstance(o, list)]
+    assert "Alle 21 spørgsmål" in bookmarks and "Regler og anonymitet" in bookmarks
+
+
+def test_danish_letters_survive(small, ins):
+    words = pdf_text(reports.workplace_report(small, ROUND, SITE, "da", TODAY))
+    for piece in ("Mejeri Øst", "Køkken", "Alle 21 spørgsmål", "Sådan læser I tallene", "Måling"):
+        assert piece in words
+    assert "æ" in words and "ø" in words and "å" in words
+    assert ins.dimensions[0].names["da"] in words
+
+
+def test_workplace_report_with_several_sites_has_the_benchmark(demo_store, ins):
+    round_name = demo_store.latest_round()
+    site = demo_store.workplaces(round_name)[0]
+    words = pdf_text(reports.workplace_report(demo_store, round_name, site, "en", TODAY))
+    mine = results.to_summary(results.compute(demo_store, round_name, [site]), ins)
+    every = results.to_summary(results.compute(demo_store, round_name), ins)
+    sites = [g for g in every["groups"] if g["workplace"] and not g["department"]]
+    departments = [g for g in every["groups"] if g["department"]]
+    assert len(sites) == 4
+    assert f"The survey covers 4 workplaces with {len(departments)} departments." in words
+
+    def whole(x):
+        return text.score(x, "en", 0)
+
+    def span(values):
+        shown = [v for v in values if v is not None]
+        return f"{whole(min(shown))}–{whole(max(shown))}"
+
+    names = {"overall": "Overall social capital", **{d.key: d.short["en"] for d in ins.dimensions}}
+    this = group(mine, site, None)
+    everyone = group(every, None, None)
+    for key, name in names.items():
+
+        def pick(g, key=key):
+            return g["overall"] if key == "overall" else g["dimensions"][key]["mean"]
+
+        assert all(pick(g) is not None for g in sites)  # no site hidden in the demo data
+        row = (
+            f"{name} {whole(pick(this))} {whole(pick(everyone))} "
+            f"{span(pick(g) for g in sites)} {span(pick(g) for g in departments)}"
+        )
+        assert row in words, row
+    # The department overview: every department, the hidden ones marked.
+    for g in (g for g in departments if g["workplace"] == site):
+        if g["suppressed"]:
+            assert f"{g['department']} {g['respondents']} " in words
+            assert "hidden: fewer than 5 responses" in words
+        elif g["overall"] is not None:
+            assert f"{text.score(g['overall'], 'en', 1)}" in words
+
+
+def test_all_sites_figures_left_out_when_they_would_give_a_small_site_away(make_store):
+    # Lille (3 people) is hidden among the sites, and so Stor is too (secondary). Stor's own
+    # report shows Stor; with the all-sites mean next to it, Lille = 23·all - 20·Stor.
+    rows = [("Stor", "A", [4] * 21)] * 10 + [("Stor", "B", [5] * 21)] * 10
+    rows += [("Lille", "X", [1] * 21)] * 3
+    store = load(make_store(), rows)
+    pdf = reports.workplace_report(store, ROUND, "Stor", "da", TODAY)
+    words = pdf_text(pdf)
+    assert "Social kapital samlet Stor 87,5 Alle arbejdspladser i målingen skjult" in words
+    assert "76,1" not in words and "76" not in numbers(words)  # (20·87.5 + 3·0) / 23
+    assert "Social kapital samlet 88 – – 75–100" in words  # mine, all, sites, departments
