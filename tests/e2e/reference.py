@@ -56,6 +56,17 @@ def form(people: list[list[int | None]], key: str) -> tuple[float, int]:
     return fmean(scores), len(scores)
 
 
-def da(x: float) -> str:
-    """One decimal with a decimal comma, rounded half up like a person would."""
-    return f"{x + 1e-9:.1f}".replace(".", ",")
+def number(shown: str) -> float:
+    return float(shown.replace(",", "."))
+
+
+def close(shown: str, expected: float) -> bool:
+    """The shown one-decimal figure is the expected one, rounded (either way at a tie)."""
+    return abs(number(shown) - expected) <= 0.05 + 1e-9
+
+
+def departments(demo: Path, round_file: str, workplace: str) -> dict[str, int]:
+    """Respondents per department of a workplace."""
+    with (demo / round_file).open(encoding="utf-8") as f:
+        names = [r["department"] for r in csv.DictReader(f) if r["workplace"] == workplace]
+    return {name: names.count(name) for name in sorted(set(names))}

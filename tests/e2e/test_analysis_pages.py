@@ -3,20 +3,26 @@ Danish and in English; the reports page gives a PDF."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import tomllib
+import zipfile
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e import reference as ref
 from tests.e2e import ui
+from tests.e2e.reference import close
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
 ROOT = Path(__file__).resolve().parents[2]
 # Pages without a chart of their own, covered by the other e2e modules (or below).
-NOT_ANALYSIS = {"overview", "import_data", "rules", "reports"}
+NOT_ANALYSIS = {"overview", "import_data", "rules", "reports", "plans"}
+ROUND_FILE = "maaling-foraar-2026.csv"  # the demo file behind ui.DEMO_ROUND
 
 
 def pages_in_app() -> list[str]:
@@ -25,7 +31,8 @@ def pages_in_app() -> list[str]:
     return re.findall(r"st\.Page\(\s*\"views/(\w+)\.py\"", source)
 
 
-ANALYSIS = [p for p in pages_in_app() if p not in NOT_ANALYSIS]
+PAGES = pages_in_app()
+ANALYSIS = [p for p in PAGES if p not in NOT_ANALYSIS]
 
 
 def locale(lang: str) -> dict:
@@ -76,26 +83,106 @@ def test_an_analysis_page_draws_its_chart_in_both_languages(page, stem):
     ui.settle(page)
     no_error(page)
     assert charts_drawn(page) >= 1
-    text = ui.main_text(page).replace(ui.DEMO_ROUND, "")
-    untranslated = [s for s in danish_only(stem) if s in text]
-    assert not untranslated
-    assert not ui.SCORE_DA.search(text)  # no decimal comma on an English page
+    assert not ui.wait_for_text_without(page, danish_only(stem), ignore=ui.DEMO_ROUND)
+    assert not ui.SCORE_DA.search(ui.main_text(page))  # no decimal comma on an English page
     ui.shoot(page, f"{stem}-en")
 
 
-@pytest.mark.skipif(
-    "reports" not in pages_in_app(), reason="no reports page in dashboard/app.py yet"
-)
-def test_the_reports_page_gives_a_pdf(page):
+def downloaded(page: Page, button) -> tuple[bytes, str]:
+    """Click a download button; the file's bytes and suggested name."""
+    with page.expect_download() as download:
+        button.click()
+    return Path(download.value.path()).read_bytes(), download.value.suggested_filename
+
+
+def pdf_text(data: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(data)).pages)
+
+
+@pytest.mark.skipif("reports" not in PAGES, reason="no reports page in dashboard/app.py yet")
+def test_the_reports_page_gives_a_pdf_with_the_right_numbers(page, server):
+    people = ref.answers(server.demo, ROUND_FILE, "Kommunens Borgerservice")
+    expected = ref.overall(people)
     open_page(page, "reports")
     no_error(page)
     main = page.get_by_test_id("stMain")
-    pdf_button = main.get_by_test_id("stDownloadButton").filter(has_text="PDF").first
-    expect(pdf_button).to_be_visible(timeout=60_000)  # the report is built on the server
+    button = main.get_by_role("button", name="Hent PDF")
+    expect(button).to_be_visible(timeout=60_000)  # the report is built on the server
     ui.shoot(page, "reports-da")
-    with page.expect_download() as download:
-        pdf_button.get_by_role("button").click()
-    data = Path(download.value.path()).read_bytes()
-    assert len(data) > 1000
+    data, name = downloaded(page, button)
+    assert data.startswith(b"%PDF") and len(data) > 1000
+    assert name.endswith(".pdf")
+    text = pdf_text(data)
+    assert "Kommunens Borgerservice" in text
+    assert any(close(x, expected) for x in ui.SCORE_DA.findall(text)), expected
+
+    # Every report of the workplace as one ZIP file: one PDF per department with enough
+    # answers, and one for the whole workplace.
+    main.get_by_role("button", name="Lav ZIP-fil").click()
+    data, name = downloaded(page, main.get_by_role("button", name="Hent ZIP-fil"))
+    assert name.endswith(".zip")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        pdfs = [n for n in archive.namelist() if n.endswith(".pdf")]
+        assert all(archive.read(n).startswith(b"%PDF") for n in pdfs)
+    sizes = ref.departments(server.demo, ROUND_FILE, "Kommunens Borgerservice")
+    departments = {n.rpartition("/")[2].removesuffix(".pdf") for n in pdfs}
+    assert {d for d, n in sizes.items() if n >= 5} < departments
+    assert not {d for d, n in sizes.items() if n < 5} & departments
+    assert len(pdfs) == 1 + sum(1 for n in sizes.values() if n >= 5)  # and the workplace's
+    ui.shoot(page, "reports-zip")
+
+    # A department below the threshold gets no report, and says why.
+    ui.choose(page, "Afdeling", "Tolkebistand")
+    expect(main.get_by_role("button", name="Hent PDF")).to_have_count(0)
+    expect(main.get_by_test_id("stAlert").first).to_be_visible()
+    ui.shoot(page, "reports-hidden-department")
+
+    # In English the report is English, with a decimal point.
+    ui.choose(page, "Afdeling", "Hele arbejdspladsen")
+    ui.sidebar(page).get_by_role("radio", name="English").click()
+    button = main.get_by_role("button", name="Download PDF")
+    expect(button).to_be_visible(timeout=60_000)
+    data, _ = downloaded(page, button)
+    text = pdf_text(data)
     assert data.startswith(b"%PDF")
-    assert download.value.suggested_filename.endswith(".pdf")
+    assert any(close(x, expected) for x in ui.SCORE_EN.findall(text)), expected
+    assert not ui.SCORE_DA.search(text)
+
+
+@pytest.mark.skipif("heatmap" not in PAGES, reason="no heatmap page in dashboard/app.py yet")
+def test_the_heatmap_table_downloads_with_the_right_numbers(page, server, ins):
+    open_page(page, "heatmap")
+    panel = page.get_by_role("tabpanel").filter(visible=True)
+    data, name = downloaded(page, panel.get_by_role("button", name="CSV", exact=True).first)
+    assert name.endswith(".csv")
+    # Danish CSV: semicolons and decimal commas, as a Danish spreadsheet expects.
+    rows = {
+        r["Afdeling"]: r
+        for r in csv.DictReader(io.StringIO(data.decode("utf-8-sig")), delimiter=";")
+    }
+    forms = {d.key: d.short["da"] for d in ins.dimensions}
+    people = ref.answers(server.demo, ROUND_FILE, "Kommunens Borgerservice", "Telefonservice")
+    for key, label in forms.items():
+        score, n = ref.form(people, key)
+        assert close(rows["Telefonservice"][label], score), (label, rows["Telefonservice"])
+        assert rows["Telefonservice"][f"{label} (n)"] == str(n)
+    # A department below the threshold: its row has no scores.
+    assert all(rows["Tolkebistand"][label] == "" for label in forms.values())
+
+
+OTHER = [p for p in PAGES if p in {"rules", "plans"}]
+
+
+@pytest.mark.parametrize("stem", OTHER)
+def test_a_page_without_charts_opens_in_both_languages(page, stem):
+    open_page(page, stem)
+    no_error(page)
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    ui.shoot(page, f"{stem}-da")
+    ui.sidebar(page).get_by_role("radio", name="English").click()
+    expect(ui.picker(page, "Workplace")).to_be_visible()
+    ui.settle(page)
+    no_error(page)
+    ui.shoot(page, f"{stem}-en")

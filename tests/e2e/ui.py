@@ -6,10 +6,12 @@ table), never for a fixed time.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
 # A desktop and a projector-like screen.
@@ -132,10 +134,31 @@ def table_rows(table: Locator) -> list[list[str]]:
 
 def main_text(page: Page) -> str:
     """All text of the page body: prose, metrics, chart labels and table cells."""
-    main = page.get_by_test_id("stMain")
-    cells = main.locator("[data-testid='stDataFrame'] table").all_text_contents()
-    charts = main.locator(".vega-embed svg").all_text_contents()
-    return "\n".join([main.inner_text(), *cells, *charts])
+    return page.evaluate(_MAIN_TEXT_JS)
+
+
+_MAIN_TEXT_JS = """() => {
+    const main = document.querySelector('[data-testid=stMain]');
+    const parts = [main.innerText];
+    for (const e of main.querySelectorAll('[data-testid=stDataFrame] table, .vega-embed svg'))
+        parts.push(e.textContent);
+    return parts.join('\\n');
+}"""
+
+
+def wait_for_text_without(page: Page, strings: list[str], ignore: str = "") -> list[str]:
+    """Wait until the page body shows none of ``strings`` (tables and charts are redrawn a
+    moment after the run ends); those still there when the wait runs out."""
+    if not strings:
+        return []
+    js = f"""([strings, ignore]) => {{
+        const text = ({_MAIN_TEXT_JS})().replaceAll(ignore, '');
+        return !strings.some(s => text.includes(s));
+    }}"""
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function(js, arg=[strings, ignore or "\0"], timeout=15_000)
+    text = page.evaluate(_MAIN_TEXT_JS).replace(ignore or "\0", "")
+    return [s for s in strings if s in text]
 
 
 def nav(page: Page, title: str) -> None:
