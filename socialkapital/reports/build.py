@@ -23,7 +23,7 @@ import polars as pl
 from queries.store import Store
 from socialkapital import instrument as instrument_mod
 from socialkapital import results, text
-from socialkapital.reports import figures, sections
+from socialkapital.reports import figures, fonts, sections
 from socialkapital.reports.figures import ReportData, Skipped
 from socialkapital.reports.pdf import new_pdf
 
@@ -62,7 +62,8 @@ def render(data: ReportData, lang: str, today: date, instrument=None) -> bytes:
     guidance = text.guidance()
     survey = instrument.names[lang]
     head = " · ".join(x for x in (survey, data.workplace, data.department, data.round) if x)
-    pdf = new_pdf(lang, head, today)
+    names = [data.workplace, data.department or "", data.round, *(g.name for g in data.departments)]
+    pdf = new_pdf(lang, head, today, fonts.for_text(head, *names))
     title = data.department or data.workplace
     pdf.set_title(f"{text.t('report.title', lang)}: {title}")
     pdf.set_subject(f"{survey}, {data.round}")
@@ -112,20 +113,22 @@ def _all_sites(store: Store, round_name: str) -> results.Results | None:
     return results.compute(store, round_name)
 
 
-def _workplace_data(store: Store, res: results.Results, workplace: str, lang: str) -> ReportData:
+def _workplace_data(
+    store: Store, res: results.Results, workplace: str, lang: str, round_date: date | None
+) -> ReportData:
     return figures.workplace_data(
         res,
         _all_sites(store, res.round),
         store.instrument,
         workplace,
         store.settings.min_answered_share,
-        _round_date(store, res.round),
+        round_date,
         text.t("report.all_sites", lang),
     )
 
 
 def _department_data(
-    store: Store, res: results.Results, workplace: str, department: str
+    store: Store, res: results.Results, workplace: str, department: str, round_date: date | None
 ) -> ReportData | Skipped:
     return figures.department_data(
         res,
@@ -133,7 +136,7 @@ def _department_data(
         workplace,
         department,
         store.settings.min_answered_share,
-        _round_date(store, res.round),
+        round_date,
     )
 
 
@@ -157,7 +160,8 @@ def workplace_report(
 ) -> bytes:
     """The report for a whole workplace, with its departments (and the other sites, if any)."""
     res = _workplace_results(store, round_name, workplace, lang)
-    return render(_workplace_data(store, res, workplace, lang), lang, today, store.instrument)
+    data = _workplace_data(store, res, workplace, lang, _round_date(store, res.round))
+    return render(data, lang, today, store.instrument)
 
 
 def department_report(
@@ -175,7 +179,7 @@ def department_report(
                 round=res.round,
             )
         )
-    data = _department_data(store, res, workplace, department)
+    data = _department_data(store, res, workplace, department, _round_date(store, res.round))
     if isinstance(data, Skipped):
         raise NoReport(data, skip_reason(data, lang, res.threshold))
     return render(data, lang, today, store.instrument)
@@ -208,15 +212,16 @@ def batch(
     """
     today = today or date.today()
     res = _workplace_results(store, round_name, workplace, lang)
+    when = _round_date(store, res.round)
     tasks: list[tuple[str, ReportData]] = [
         (
-            file_name(f"{text.t('report.file_workplace', lang)}"),
-            _workplace_data(store, res, workplace, lang),
+            file_name(text.t("report.file_workplace", lang)),
+            _workplace_data(store, res, workplace, lang, when),
         )
     ]
     skipped: list[Skipped] = []
     for department in figures.department_names(res, workplace):
-        data = _department_data(store, res, workplace, department)
+        data = _department_data(store, res, workplace, department, when)
         if isinstance(data, Skipped):
             skipped.append(data)
         else:

@@ -8,7 +8,7 @@ import altair as alt
 import polars as pl
 import vl_convert
 
-from socialkapital.reports.pdf import FONTS
+from socialkapital.reports.fonts import FONTS
 
 FONT = "DejaVu Sans"  # the PDF's font, so the chart reads as part of the page
 SCALE = 2  # pixels per CSS pixel: about 200 dpi at the width the chart is placed

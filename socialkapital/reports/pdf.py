@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from functools import cache
 from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from socialkapital import text
+from socialkapital.reports.fonts import full
 
-FONTS = Path(__file__).resolve().parent.parent / "fonts"
 FAMILY = "DejaVu"
 
 # Colours. Okabe-Ito blue and orange differ in lightness too, so they stay apart in grey print.
@@ -32,13 +33,16 @@ LINE = 5.0  # mm per body line
 class ReportPDF(FPDF):
     """An A4 report page with the running head and 'page x of y' in the footer."""
 
-    def __init__(self, lang: str, running_head: str, today: date) -> None:
+    def __init__(
+        self, lang: str, running_head: str, today: date, fonts: dict[str, Path] | None = None
+    ) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self.lang = lang
         self.running_head = running_head
         self.today = today
-        self.add_font(FAMILY, "", FONTS / "DejaVuSans.ttf")
-        self.add_font(FAMILY, "B", FONTS / "DejaVuSans-Bold.ttf")
+        self.font_files = tuple(sorted((fonts or full()).items()))
+        for style, path in self.font_files:
+            self.add_font(FAMILY, style, path)
         self.set_margins(MARGIN, 16, MARGIN)
         # No inner cell margin: text lines up with the margin, and tables pad cells themselves.
         self.c_margin = 0
@@ -98,14 +102,17 @@ class ReportPDF(FPDF):
 
         Line breaking in fpdf2 costs time in proportion to the square of a line's length, and
         most of a report's text (the guidance) is the same in every report; so the breaks are
-        remembered for the life of the process.
+        remembered for the life of the process. They are measured on a separate page, so that
+        the report itself comes out the same whether they were remembered or not.
         """
         self.body(size, bold)
-        key = (words, round(width, 3), size, bold)
+        key = (words, round(width, 3), size, bold, self.font_files)
         found = _LINES.get(key)
         if found is None:
-            found = self.multi_cell(width, 1, words, dry_run=True, output="LINES")
-            if len(_LINES) < 2000:
+            ruler = _ruler(self.font_files)
+            ruler.set_font(FAMILY, "B" if bold else "", size)
+            found = ruler.multi_cell(width, 1, words, dry_run=True, output="LINES")
+            if len(_LINES) < 4000:
                 _LINES[key] = found
         return found
 
@@ -165,6 +172,17 @@ class ReportPDF(FPDF):
         self.set_draw_color(*RULE)
         self.set_line_width(0.2)
         self.set_fill_color(255, 255, 255)
+
+
+@cache
+def _ruler(font_files: tuple[tuple[str, Path], ...]) -> FPDF:
+    """A scratch document with the report's fonts, for measuring text."""
+    ruler = FPDF(unit="mm", format="A4")
+    ruler.c_margin = 0
+    for style, path in font_files:
+        ruler.add_font(FAMILY, style, path)
+    ruler.add_page()
+    return ruler
 
 
 @dataclass
@@ -277,7 +295,9 @@ def _fit(pdf: ReportPDF, widths: list[float], rows: list[Row], size: float, pad_
     return [max(w, n) - s * share for w, n, s in zip(widths, need, spare, strict=True)]
 
 
-def new_pdf(lang: str, running_head: str, today: date) -> ReportPDF:
-    pdf = ReportPDF(lang, running_head, today)
+def new_pdf(
+    lang: str, running_head: str, today: date, fonts: dict[str, Path] | None = None
+) -> ReportPDF:
+    pdf = ReportPDF(lang, running_head, today, fonts)
     pdf.add_page()
     return pdf

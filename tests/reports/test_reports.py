@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from socialkapital import reports, results, text
-from socialkapital.reports import charts, figures
+from socialkapital.reports import charts, figures, fonts
 from tests.reports.conftest import ROUND, SITE, TODAY, load, numbers, pdf_text
 
 # Worked out by hand from conftest.small_rows (threshold 5):
@@ -237,3 +237,33 @@ def test_all_sites_figures_left_out_when_they_would_give_a_small_site_away(make_
     assert "Social kapital samlet Stor 87,5 Alle arbejdspladser i målingen skjult" in words
     assert "76,1" not in words and "76" not in numbers(words)  # (20·87.5 + 3·0) / 23
     assert "Social kapital samlet 88 – – 75–100" in words  # mine, all, sites, departments
+
+
+def test_names_outside_the_fast_font_get_the_full_font(make_store):
+    # Armenian is not in the European subset the reports normally embed; DejaVu has it.
+    rows = [("Værksted", "Արտադրություն", [4] * 21)] * 5 + [("Værksted", "Lager", [3] * 21)] * 5
+    store = load(make_store(), rows)
+    words = pdf_text(
+        reports.department_report(store, ROUND, "Værksted", "Արտադրություն", "da", TODAY)
+    )
+    assert "Արտադրություն Værksted" in words
+    overview = pdf_text(reports.workplace_report(store, ROUND, "Værksted", "en", TODAY))
+    assert "Արտադրություն 5 – 75.0 75.0 75.0 75.0 75.0" in overview
+
+
+def test_the_fast_font_is_a_subset_used_for_european_names():
+    fast, full = fonts.fast(), fonts.full()
+    assert fonts.for_text("Køkken", "Łódź", "Αθήνα", "Київ", "≥ – “”") == fast
+    assert fonts.for_text("Արտադրություն") == full
+    for style in ("", "B"):
+        assert fast[style].stat().st_size < full[style].stat().st_size / 3
+
+
+@pytest.mark.slow
+def test_worker_processes_make_the_same_files(small):
+    one, two = io.BytesIO(), io.BytesIO()
+    serial = reports.batch(small, ROUND, SITE, "da", one, TODAY, workers=1)
+    spawned = reports.batch(small, ROUND, SITE, "da", two, TODAY, workers=2)
+    assert spawned == serial
+    with zipfile.ZipFile(one) as a, zipfile.ZipFile(two) as b:
+        assert {n: a.read(n) for n in a.namelist()} == {n: b.read(n) for n in b.namelist()}

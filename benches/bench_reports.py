@@ -1,0 +1,147 @@
+"""Report speed: one department report (warm), and 100 department reports in one batch.
+
+Baselines in the same run: the gated figures alone (``results.compute``, which every report
+needs first) and a plain fpdf2 page with the same embedded font and a paragraph of text (the
+least any PDF with Danish letters costs). Targets (issue 6): one report ≤ 0.5 s, 100 reports
+≤ 10 s on 2 cores. Run: ``python -m benches.bench_reports``; the results replace the
+"## Reports" section of docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import platform
+import subprocess
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+from fpdf import FPDF
+
+from queries.store import Store
+from socialkapital import results
+from socialkapital.importers import read_responses
+from socialkapital.reports import batch, build, department_report
+from socialkapital.reports.fonts import FONTS
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
+HEADING = "## Reports"
+DEPARTMENTS = 100
+PER_DEPARTMENT = 9
+WORKPLACE = "Storvirksomheden A/S"
+ROUND = "Forår 2026"
+TODAY = date(2026, 5, 4)
+
+
+def answers_csv(seed: int = 7) -> bytes:
+    """A template file: one workplace, 100 departments of 9 respondents, answers 1-5."""
+    rng = np.random.default_rng(seed)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["workplace", "department", "respondent", *(f"q{i}" for i in range(1, 22))])
+    for d in range(DEPARTMENTS):
+        level = rng.normal(0, 0.5)
+        for p in range(PER_DEPARTMENT):
+            codes = np.clip(np.rint(3.6 + level + rng.normal(0, 0.8, 21)), 1, 5).astype(int)
+            writer.writerow([WORKPLACE, f"Afdeling {d + 1:03d} Ærø", f"p{d}-{p}", *codes])
+    return out.getvalue().encode()
+
+
+def plain_pdf() -> bytes:
+    """The baseline: one A4 page, the bundled font, a paragraph."""
+    pdf = FPDF(format="A4")
+    pdf.add_font("DejaVu", "", FONTS / "DejaVuSans.ttf")
+    pdf.add_page()
+    pdf.set_font("DejaVu", size=10)
+    pdf.multi_cell(0, 5, "Social kapital på arbejdspladsen – æ, ø og å. " * 20)
+    return bytes(pdf.output())
+
+
+def timed(fn, repeat: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def machine() -> tuple[str, str]:
+    uname = subprocess.run(["uname", "-a"], capture_output=True, text=True).stdout.strip()
+    cores = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+    return uname, cores
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        store = Store(Path(folder) / "bench.duckdb")
+        parsed = read_responses(answers_csv(), "bench.csv", store.instrument)
+        store.replace_responses(parsed.responses, ROUND, TODAY, "bench.csv", "bench")
+        department = store.departments(ROUND, WORKPLACE)[0]
+
+        def one() -> bytes:
+            return department_report(store, ROUND, WORKPLACE, department, "da", TODAY)
+
+        one()  # warm: imports, the chart renderer, the font files in the page cache
+        single = timed(one, repeat=5)
+        compute = timed(lambda: results.compute(store, ROUND, [WORKPLACE]), repeat=5)
+        res = results.compute(store, ROUND, [WORKPLACE])
+        data = build._department_data(store, res, WORKPLACE, department, TODAY)
+        render = timed(lambda: build.render(data, "da", TODAY, store.instrument), repeat=5)
+        plain = timed(plain_pdf, repeat=5)
+        plain_100 = timed(lambda: [plain_pdf() for _ in range(DEPARTMENTS)], repeat=1)
+        serial = timed(
+            lambda: batch(store, ROUND, WORKPLACE, "da", io.BytesIO(), TODAY, workers=1), 1
+        )
+        parallel = timed(lambda: batch(store, ROUND, WORKPLACE, "da", io.BytesIO(), TODAY), 1)
+        size_kb = len(one()) // 1024
+
+    uname, cores = machine()
+    lines = [
+        HEADING,
+        "",
+        f"{date.today().isoformat()} · `python -m benches.bench_reports` · {cores} cores "
+        f"(`nproc`), Python {platform.python_version()}",
+        "",
+        f"`uname -a`: {uname}",
+        "",
+        f"One workplace with {DEPARTMENTS} departments of {PER_DEPARTMENT} respondents. A "
+        f"department report is 6 A4 pages (about {size_kb} kB) with one chart rendered by "
+        "vl-convert at scale 2. Best of runs, seconds.",
+        "",
+        "| what | seconds | target |",
+        "|---|---|---|",
+        f"| baseline: plain fpdf2 page, same embedded font | {plain:.3f} | |",
+        f"| baseline: the gated figures alone (`results.compute`) | {compute:.3f} | |",
+        f"| one department report, warm (`department_report`: figures + PDF) | {single:.3f} "
+        "| ≤ 0.5 |",
+        f"| of which drawing the PDF (`render`, figures given) | {render:.3f} | |",
+        f"| baseline: {DEPARTMENTS} plain fpdf2 pages, one process | {plain_100:.2f} | |",
+        f"| {DEPARTMENTS} department reports + the workplace report, one process "
+        f"(`batch(workers=1)`) | {serial:.2f} | |",
+        f"| the same, {os.cpu_count()} spawned worker processes (`batch`, default) "
+        f"| {parallel:.2f} | ≤ 10 |",
+        "",
+    ]
+    write_section(DOCS, HEADING, "\n".join(lines))
+    print("\n".join(lines))
+
+
+def write_section(path: Path, heading: str, body: str) -> None:
+    """Replace (or add) this benchmark's ``## heading`` section; leave the others alone."""
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    parts = text.split("\n## ")
+    name = heading.removeprefix("## ")
+    kept = [parts[0].rstrip("\n")] + [
+        p.rstrip("\n") for p in parts[1:] if p.split("\n", 1)[0].strip() != name
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n\n## ".join(kept) + "\n\n" + body.rstrip("\n") + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
