@@ -69,6 +69,7 @@ def render(data: ReportData, lang: str, today: date, instrument=None) -> bytes:
     pdf.set_subject(f"{survey}, {data.round}")
 
     sections.front(pdf, data, survey)
+    sections.hidden_notice(pdf, data, instrument)
     sections.two_numbers(pdf, data)
     sections.forms_overview(pdf, data, instrument)
     if data.kind == figures.WORKPLACE:
@@ -115,7 +116,7 @@ def _all_sites(store: Store, round_name: str) -> results.Results | None:
 
 def _workplace_data(
     store: Store, res: results.Results, workplace: str, lang: str, round_date: date | None
-) -> ReportData:
+) -> ReportData | Skipped:
     return figures.workplace_data(
         res,
         _all_sites(store, res.round),
@@ -141,10 +142,9 @@ def _department_data(
 
 
 def skip_reason(skipped: Skipped, lang: str, threshold: int) -> str:
-    """One line saying which department got no report and why."""
-    key = "report.skip_below" if skipped.reason == figures.SKIP_BELOW else "report.skip_hidden"
+    """One line saying which department (or workplace) got no report and why."""
     return text.t(
-        key,
+        "report.skip_below",
         lang,
         department=skipped.department,
         respondents=skipped.respondents,
@@ -161,6 +161,8 @@ def workplace_report(
     """The report for a whole workplace, with its departments (and the other sites, if any)."""
     res = _workplace_results(store, round_name, workplace, lang)
     data = _workplace_data(store, res, workplace, lang, _round_date(store, res.round))
+    if isinstance(data, Skipped):
+        raise NoReport(data, skip_reason(data, lang, res.threshold))
     return render(data, lang, today, store.instrument)
 
 
@@ -213,13 +215,13 @@ def batch(
     today = today or date.today()
     res = _workplace_results(store, round_name, workplace, lang)
     when = _round_date(store, res.round)
-    tasks: list[tuple[str, ReportData]] = [
-        (
-            file_name(text.t("report.file_workplace", lang)),
-            _workplace_data(store, res, workplace, lang, when),
-        )
-    ]
+    tasks: list[tuple[str, ReportData]] = []
     skipped: list[Skipped] = []
+    whole = _workplace_data(store, res, workplace, lang, when)
+    if isinstance(whole, Skipped):
+        skipped.append(whole)
+    else:
+        tasks.append((file_name(text.t("report.file_workplace", lang)), whole))
     for department in figures.department_names(res, workplace):
         data = _department_data(store, res, workplace, department, when)
         if isinstance(data, Skipped):
@@ -235,6 +237,8 @@ def batch(
 
 def _render_all(tasks, lang, today, instrument, progress, workers) -> dict[str, bytes]:
     total = len(tasks)
+    if not total:
+        return {}
     if workers is None:
         workers = (os.cpu_count() or 1) if total >= PARALLEL_FROM else 1
     workers = max(1, min(workers, total))

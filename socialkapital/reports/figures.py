@@ -20,9 +20,10 @@ DEPARTMENT = "department"
 WORKPLACE = "workplace"
 OVERALL = "overall"
 
-# Why a department gets no report.
-SKIP_BELOW = "below_threshold"  # fewer respondents than the threshold
-SKIP_HIDDEN = "all_hidden"  # every figure hidden to protect a smaller sibling
+# Why a group gets no report: fewer respondents than the threshold. (A department whose
+# figures are all hidden to protect a smaller one does get a report: it says so, and shows
+# the workplace's figures.)
+SKIP_BELOW = "below_threshold"
 
 
 @dataclass(frozen=True)
@@ -129,8 +130,6 @@ def department_data(
     subject = _group(res, workplace, department, department)
     if subject.respondents < res.threshold:
         return Skipped(department, subject.respondents, SKIP_BELOW)
-    if all(subject.figure(k).hidden for k in [OVERALL, *instrument.dimension_keys]):
-        return Skipped(department, subject.respondents, SKIP_HIDDEN)
     return ReportData(
         kind=DEPARTMENT,
         round=res.round,
@@ -157,11 +156,14 @@ def workplace_data(
     share: float,
     round_date: date | None,
     all_name: str,
-) -> ReportData:
+) -> ReportData | Skipped:
     """A workplace report: its figures, its departments, and the other sites when there are.
 
     ``res`` is computed for this workplace, ``all_sites`` for every workplace of the round.
     """
+    subject = _group(res, workplace, None, workplace)
+    if subject.respondents < res.threshold:
+        return Skipped(workplace, subject.respondents, SKIP_BELOW)
     departments = [_group(res, workplace, d, d) for d in department_names(res, workplace)]
     comparator = benchmark = None
     if all_sites is not None and _site_count(all_sites) > 1:
@@ -175,7 +177,7 @@ def workplace_data(
         department=None,
         threshold=res.threshold,
         share=share,
-        subject=_group(res, workplace, None, workplace),
+        subject=subject,
         comparator=comparator,
         departments=departments,
         benchmark=benchmark,

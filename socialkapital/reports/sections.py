@@ -14,6 +14,7 @@ from fpdf.enums import XPos, YPos
 from socialkapital import text
 from socialkapital.reports import charts
 from socialkapital.reports.figures import (
+    DEPARTMENT,
     OVERALL,
     WORKPLACE,
     Figure,
@@ -32,6 +33,7 @@ from socialkapital.reports.pdf import (
 )
 
 GROUP_FILL = (232, 238, 244)
+NOTICE = (253, 246, 230)  # a pale orange: a note to read first
 DIGITS = 1  # decimals of scores in the report; the benchmark's ranges use whole numbers
 
 
@@ -107,6 +109,34 @@ def _rate(group: Group, lang: str) -> str:
     if not group.invited:  # no roster (all sites together count 0 invited then)
         return text.t("report.no_roster", lang)
     return text.percent(group.response_rate, lang)
+
+
+def hidden_notice(pdf: ReportPDF, data: ReportData, instrument) -> None:
+    """Say on the front when some or all of a department's own figures are hidden."""
+    if data.kind != DEPARTMENT:
+        return
+    keys = [OVERALL, *instrument.dimension_keys, *instrument.item_keys]
+    hidden = [data.subject.figure(k).hidden for k in keys]
+    if not any(hidden):
+        return
+    key = "notice_all" if all(hidden) else "notice_some"
+    pdf.set_fill_color(*NOTICE)
+    pdf.set_draw_color(*COMPARATOR)
+    pdf.set_line_width(0.6)
+    top = pdf.get_y()
+    pdf.body(9.5)
+    pdf.multi_cell(
+        0,
+        5,
+        _t(pdf, key, threshold=data.threshold),
+        fill=True,
+        padding=(2.5, 4),
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
+    pdf.line(pdf.l_margin, top, pdf.l_margin, pdf.get_y())
+    pdf.set_fill_color(255, 255, 255)
+    pdf.ln(6)
 
 
 def two_numbers(pdf: ReportPDF, data: ReportData) -> None:
