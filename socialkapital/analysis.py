@@ -1,0 +1,562 @@
+"""Analysis figures: heatmaps, item comparisons, correlations, benchmark and response rates.
+
+Everything starts from the round's gated figures for ALL its workplaces (``round_figures``),
+never from a recomputation for the user's filter, so that what is hidden does not depend on
+the filter. The rules that keep hidden groups hidden across pages and filter combinations:
+
+- The all-workplaces figure is gated once, over every workplace of the round.
+- A workplace's figure is hidden or shown the same way on every page, whatever is selected.
+- A workplace hidden to protect a smaller one could still be worked out as the n-weighted
+  mean of its departments; so in such a workplace one more department is hidden
+  (``_protect_workplaces``).
+- A figure over a selection S of workplaces is shown only when S holds no workplace that is
+  hidden for that measure (then it is the n-weighted mean of shown figures and tells nothing
+  new), or when S is every workplace of the round (then it is the gated all-workplaces figure).
+- A correlation rests on persons: it is computed only for a filter whose group is shown for
+  both measures, and shown only when at least the threshold of persons have both scores.
+- Ranges (min-max) use shown figures only.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import polars as pl
+
+from queries.store import Store
+from socialkapital import anonymity, results
+
+SELECTION = "selection"  # hidden: the selection holds a workplace hidden for this measure
+UNDEFINED = "undefined"  # a correlation of a score that does not vary
+OVERALL = "overall"
+REFERENCES = ("workplace", "all", "bands")
+# Fixed bands for the heatmap (points, lower edges): a coarse reading of the 0-100 scale.
+BANDS = (0.0, 50.0, 60.0, 70.0, 80.0)
+# A response rate below this is flagged: with fewer than 3 in 5 answering, the ones who did
+# may differ from the ones who did not.
+LOW_RESPONSE_RATE = 0.6
+_GROUP = ("level", "workplace", "department")
+
+
+@dataclass(frozen=True)
+class RoundFigures:
+    """A round's gated figures for all of its workplaces: what every analysis reads.
+
+    ``groups`` and ``measures`` as in ``results.Results``, with the extra protection of
+    ``_protect_workplaces`` applied to ``measures``.
+    """
+
+    round: str
+    threshold: int
+    workplaces: tuple[str, ...]
+    groups: pl.DataFrame
+    measures: pl.DataFrame
+
+
+def round_figures(store: Store, round_name: str | None = None) -> RoundFigures:
+    """The round's gated figures over all its workplaces (filter-independent)."""
+    res = results.compute(store, round_name, None)
+    measures = _protect_workplaces(res.measures, res.threshold, store.instrument.item_keys)
+    workplaces = res.groups.filter(pl.col("level") == "workplace")["workplace"].to_list()
+    return RoundFigures(res.round, res.threshold, tuple(workplaces), res.groups, measures)
+
+
+def _protect_workplaces(
+    measures: pl.DataFrame, threshold: int, item_keys: list[str]
+) -> pl.DataFrame:
+    """Hide one more department in every workplace that is hidden but could be rebuilt.
+
+    The gate hides a workplace to protect a smaller sibling workplace, but when all of that
+    workplace's departments are shown, its figure is their n-weighted mean, and the small
+    workplace would follow from the all-workplaces figure by subtraction. Hiding its
+    smallest department (n ≥ threshold, as it was shown) leaves an unknown of at least the
+    threshold of persons in it.
+    """
+    is_dept = (pl.col("level") == "department") & (pl.col("measure") != OVERALL)
+    hidden_n = (
+        measures.filter(is_dept)
+        .group_by("workplace", "measure")
+        .agg(pl.col("n").filter(pl.col("suppressed")).sum().alias("hidden_n"))
+    )
+    exposed = (
+        measures.filter(
+            (pl.col("level") == "workplace")
+            & pl.col("suppressed")
+            & (pl.col("measure") != OVERALL)
+            & (pl.col("n") > 0)
+        )
+        .select("workplace", "measure")
+        .join(hidden_n, on=["workplace", "measure"])
+        .filter(pl.col("hidden_n") == 0)
+    )
+    if not exposed.height:
+        return measures
+    victims = (
+        measures.filter(is_dept & ~pl.col("suppressed") & (pl.col("n") > 0))
+        .join(exposed.select("workplace", "measure"), on=["workplace", "measure"])
+        .sort("n", "department")
+        .group_by("workplace", "measure", maintain_order=True)
+        .first()
+        .select("workplace", "department", "measure", pl.lit(True).alias("victim"))
+    )
+    marked = measures.join(
+        victims, on=["workplace", "department", "measure"], how="left", nulls_equal=True
+    )
+    victim = pl.col("victim").fill_null(False)
+    protected = marked.with_columns(
+        (pl.col("suppressed") | victim).alias("suppressed"),
+        pl.when(victim).then(pl.lit(anonymity.SECONDARY)).otherwise("reason").alias("reason"),
+        *[pl.when(victim).then(None).otherwise(c).alias(c) for c in anonymity.MEASURE_COLUMNS],
+    ).drop("victim")
+    return _rehide_overall(protected, item_keys)
+
+
+def _rehide_overall(measures: pl.DataFrame, item_keys: list[str]) -> pl.DataFrame:
+    """Hide the overall score of every group that now has a hidden item."""
+    any_item_hidden = (
+        measures.filter(pl.col("measure").is_in(item_keys))
+        .group_by(*_GROUP)
+        .agg(pl.col("suppressed").any().alias("item_hidden"))
+    )
+    joined = measures.join(any_item_hidden, on=list(_GROUP), how="left", nulls_equal=True)
+    newly = (pl.col("measure") == OVERALL) & pl.col("item_hidden") & ~pl.col("suppressed")
+    return joined.with_columns(
+        (pl.col("suppressed") | newly.fill_null(False)).alias("suppressed"),
+        pl.when(newly).then(pl.lit(anonymity.SECONDARY)).otherwise("reason").alias("reason"),
+        pl.when(newly).then(None).otherwise("mean").alias("mean"),
+    ).drop("item_hidden")
+
+
+# -- selections of workplaces ------------------------------------------------------------------
+
+
+def _selection(figs: RoundFigures, workplaces: list[str] | None) -> list[str] | None:
+    """The selected workplaces of the round, or None when that is every one of them."""
+    if workplaces is None:
+        return None
+    chosen = [w for w in figs.workplaces if w in set(workplaces)]
+    return None if set(chosen) == set(figs.workplaces) else chosen
+
+
+def selection_measures(
+    figs: RoundFigures, workplaces: list[str] | None, item_keys: list[str]
+) -> pl.DataFrame:
+    """Figures over a selection of workplaces: measure, mean, n, suppressed, reason.
+
+    Every workplace of the round: the gated all-workplaces figures. Otherwise the n-weighted
+    mean of the selected workplaces' figures, shown only when none of them is hidden.
+    """
+    chosen = _selection(figs, workplaces)
+    columns = ["measure", "mean", "n", "suppressed", "reason"]
+    if chosen is None:
+        return figs.measures.filter(pl.col("level") == "all").select(columns)
+    rows = figs.measures.filter(
+        (pl.col("level") == "workplace")
+        & pl.col("workplace").is_in(chosen)
+        & (pl.col("measure") != OVERALL)
+    )
+    agg = rows.group_by("measure", maintain_order=True).agg(
+        pl.col("n").sum().alias("n"),
+        pl.col("suppressed").any().alias("any_hidden"),
+        ((pl.col("mean") * pl.col("n")).sum() / pl.col("n").sum()).alias("weighted"),
+    )
+    primary = pl.col("n") < figs.threshold
+    hidden = primary | pl.col("any_hidden")
+    out = agg.select(
+        "measure",
+        pl.when(hidden).then(None).otherwise("weighted").alias("mean"),
+        "n",
+        hidden.alias("suppressed"),
+        pl.when(primary)
+        .then(pl.lit(anonymity.PRIMARY))
+        .when(hidden)
+        .then(pl.lit(SELECTION))
+        .alias("reason"),
+    )
+    return pl.concat([out, _selection_overall(out, figs, chosen, item_keys)])
+
+
+def _selection_overall(
+    measures: pl.DataFrame, figs: RoundFigures, chosen: list[str], item_keys: list[str]
+) -> pl.DataFrame:
+    """The overall score of a selection: the mean of its item means, if all are shown."""
+    items = measures.filter(pl.col("measure").is_in(item_keys))
+    complete = items.height == len(item_keys) and items["mean"].null_count() == 0
+    respondents = figs.groups.filter(
+        (pl.col("level") == "workplace") & pl.col("workplace").is_in(chosen)
+    )["respondents"].sum()
+    return pl.DataFrame(
+        {
+            "measure": [OVERALL],
+            "mean": [items["mean"].mean() if complete else None],
+            "n": [int(respondents)],
+            "suppressed": [not complete],
+            "reason": [None if complete else SELECTION],
+        },
+        schema=measures.schema,
+    )
+
+
+def _range(values: pl.Series) -> tuple[float | None, float | None]:
+    shown = values.drop_nulls()
+    return (shown.min(), shown.max()) if shown.len() else (None, None)
+
+
+def benchmark(
+    figs: RoundFigures, workplaces: list[str] | None, measures: list[str], item_keys: list[str]
+) -> pl.DataFrame:
+    """Per measure: the mean over the selected sites, and the ranges between sites and teams.
+
+    Columns: measure, mean, n, suppressed, reason, site_min, site_max, sites_shown, sites,
+    team_min, team_max, teams_shown, teams. Ranges use shown figures only.
+    """
+    chosen = _selection(figs, workplaces)
+    chosen = list(figs.workplaces) if chosen is None else chosen
+    overall = selection_measures(figs, workplaces, item_keys)
+    in_selection = pl.col("workplace").is_in(chosen)
+    records = []
+    for measure in measures:
+        top = overall.filter(pl.col("measure") == measure)
+        rows = figs.measures.filter(in_selection & (pl.col("measure") == measure))
+        sites = rows.filter(pl.col("level") == "workplace")["mean"]
+        teams = rows.filter(pl.col("level") == "department")["mean"]
+        site_min, site_max = _range(sites)
+        team_min, team_max = _range(teams)
+        head = top.row(0, named=True) if top.height else {}
+        records.append(
+            {
+                "measure": measure,
+                "mean": head.get("mean"),
+                "n": head.get("n", 0),
+                "suppressed": head.get("suppressed", True),
+                "reason": head.get("reason", anonymity.PRIMARY),
+                "site_min": site_min,
+                "site_max": site_max,
+                "sites_shown": sites.drop_nulls().len(),
+                "sites": sites.len(),
+                "team_min": team_min,
+                "team_max": team_max,
+                "teams_shown": teams.drop_nulls().len(),
+                "teams": teams.len(),
+            }
+        )
+    return pl.DataFrame(
+        records,
+        schema={
+            "measure": pl.String,
+            "mean": pl.Float64,
+            "n": pl.Int64,
+            "suppressed": pl.Boolean,
+            "reason": pl.String,
+            "site_min": pl.Float64,
+            "site_max": pl.Float64,
+            "sites_shown": pl.Int64,
+            "sites": pl.Int64,
+            "team_min": pl.Float64,
+            "team_max": pl.Float64,
+            "teams_shown": pl.Int64,
+            "teams": pl.Int64,
+        },
+    )
+
+
+def site_matrix(
+    figs: RoundFigures, workplaces: list[str] | None, measures: list[str]
+) -> pl.DataFrame:
+    """Sites × measures: workplace, measure, mean, n, suppressed, reason, respondents."""
+    chosen = _selection(figs, workplaces)
+    chosen = list(figs.workplaces) if chosen is None else chosen
+    rows = figs.measures.filter(
+        (pl.col("level") == "workplace")
+        & pl.col("workplace").is_in(chosen)
+        & pl.col("measure").is_in(measures)
+    )
+    sizes = figs.groups.filter(pl.col("level") == "workplace").select("workplace", "respondents")
+    return rows.select("workplace", "measure", "mean", "n", "suppressed", "reason").join(
+        sizes, on="workplace", how="left"
+    )
+
+
+# -- one workplace -----------------------------------------------------------------------------
+
+
+def heatmap(
+    figs: RoundFigures, workplace: str, measures: list[str], reference: str = "workplace"
+) -> pl.DataFrame:
+    """Departments of a workplace × measures, with the comparison each cell is coloured by.
+
+    One row per group and measure: level ('all', 'workplace', 'department'), department,
+    measure, mean, n, respondents, suppressed, reason, reference (the compared figure; null
+    for fixed bands or when it is hidden), diff (mean - reference) and band (fixed bands).
+    The whole workplace and all workplaces come first, as reading aids.
+    """
+    if reference not in REFERENCES:
+        raise ValueError(f"unknown comparison {reference!r}")
+    mine = (pl.col("workplace") == workplace) | (pl.col("level") == "all")
+    found = figs.measures.filter(mine & pl.col("measure").is_in(measures))
+    # Every group with respondents gets every measure: one nobody scored is hidden, n = 0.
+    groups = figs.groups.filter(mine & (pl.col("respondents") > 0)).select(*_GROUP, "respondents")
+    grid = groups.join(pl.DataFrame({"measure": measures}), how="cross")
+    rows = grid.join(
+        found.drop("sd"), on=[*_GROUP, "measure"], how="left", nulls_equal=True
+    ).with_columns(
+        pl.col("n").fill_null(0),
+        pl.col("suppressed").fill_null(True),
+        pl.when(pl.col("suppressed").is_null())
+        .then(pl.lit(anonymity.PRIMARY))
+        .otherwise("reason")
+        .alias("reason"),
+    )
+    if reference == "bands":
+        ref = rows.select("measure").unique().with_columns(pl.lit(None, pl.Float64).alias("ref"))
+    else:
+        level = pl.col("level") == reference
+        ref = rows.filter(level).select("measure", pl.col("mean").alias("ref"))
+    out = rows.join(ref, on="measure", how="left").with_columns(
+        (pl.col("mean") - pl.col("ref")).alias("diff"),
+        band(pl.col("mean")).alias("band"),
+    )
+    order = pl.col("level").replace_strict({"all": 0, "workplace": 1, "department": 2})
+    return (
+        out.rename({"ref": "reference"})
+        .sort(order, "department", nulls_last=False)
+        .select(
+            "level",
+            "department",
+            "measure",
+            "mean",
+            "n",
+            "respondents",
+            "suppressed",
+            "reason",
+            "reference",
+            "diff",
+            "band",
+        )
+    )
+
+
+def band(score: pl.Expr) -> pl.Expr:
+    """The fixed band (0..len(BANDS)-1) a score falls in; null when hidden."""
+    expr = pl.when(score.is_null()).then(None)
+    for i in range(len(BANDS) - 1, -1, -1):
+        expr = expr.when(score >= BANDS[i]).then(pl.lit(i))
+    return expr
+
+
+def department_order(frame: pl.DataFrame, by: str) -> list[str]:
+    """Departments of a heatmap frame by name, score (overall, high first) or size."""
+    depts = frame.filter(pl.col("level") == "department")
+    names = depts["department"].unique().to_list()
+    if by == "name":
+        return sorted(names, key=str.casefold)
+    if by == "size":
+        sizes = depts.group_by("department").agg(pl.col("respondents").first())
+        ordered = sizes.sort(["respondents", "department"], descending=[True, False])
+        return ordered["department"].to_list()
+    if by == "score":
+        scores = depts.filter(pl.col("measure") == OVERALL).select("department", "mean")
+        if not scores.height:  # no overall among the measures: use their average
+            scores = depts.group_by("department").agg(pl.col("mean").mean())
+        ordered = scores.sort(["mean", "department"], descending=[True, False], nulls_last=True)
+        return ordered["department"].to_list()
+    raise ValueError(f"unknown order {by!r}")
+
+
+def items_comparison(
+    figs: RoundFigures, workplace: str, department: str | None, item_keys: list[str]
+) -> pl.DataFrame:
+    """Each item for the department, the whole workplace and all workplaces, with differences.
+
+    Columns: measure, department_mean, department_n, workplace_mean, workplace_n, all_mean,
+    all_n, diff_workplace (department − workplace, or null), diff_all (department, or the
+    workplace when no department is chosen, − all workplaces).
+    """
+
+    def side(condition: pl.Expr, name: str) -> pl.DataFrame:
+        rows = figs.measures.filter(condition & pl.col("measure").is_in(item_keys))
+        return rows.select(
+            "measure", pl.col("mean").alias(f"{name}_mean"), pl.col("n").alias(f"{name}_n")
+        )
+
+    base = pl.DataFrame({"measure": item_keys})
+    wp = side((pl.col("level") == "workplace") & (pl.col("workplace") == workplace), "workplace")
+    everyone = side(pl.col("level") == "all", "all")
+    if department is None:
+        dept = base.with_columns(
+            pl.lit(None, pl.Float64).alias("department_mean"),
+            pl.lit(None, pl.Int64).alias("department_n"),
+        )
+    else:
+        dept = side(
+            (pl.col("level") == "department")
+            & (pl.col("workplace") == workplace)
+            & (pl.col("department") == department),
+            "department",
+        )
+    out = base.join(dept, on="measure", how="left").join(wp, on="measure", how="left")
+    out = out.join(everyone, on="measure", how="left")
+    own = pl.col("department_mean") if department else pl.col("workplace_mean")
+    return out.with_columns(
+        (pl.col("department_mean") - pl.col("workplace_mean")).alias("diff_workplace"),
+        (own - pl.col("all_mean")).alias("diff_all"),
+    )
+
+
+def response(figs: RoundFigures, workplace: str | None) -> pl.DataFrame:
+    """Invited, respondents and response rate of a workplace's departments and the workplace.
+
+    With ``workplace`` None: every workplace and all together. Flags: ``low`` (rate under
+    LOW_RESPONSE_RATE), ``too_few`` (fewer respondents than the threshold: no scores shown),
+    ``no_roster`` (no invitation list) and ``over`` (more respondents than invited: the
+    roster is out of date).
+    """
+    if workplace is None:
+        rows = figs.groups.filter(pl.col("level") != "department")
+    else:
+        rows = figs.groups.filter(pl.col("workplace") == workplace)
+    return rows.select(
+        "level",
+        "workplace",
+        "department",
+        "invited",
+        "respondents",
+        "response_rate",
+        (pl.col("response_rate") < LOW_RESPONSE_RATE).fill_null(False).alias("low"),
+        (pl.col("respondents") < figs.threshold).alias("too_few"),
+        pl.col("invited").is_null().alias("no_roster"),
+        (pl.col("respondents") > pl.col("invited")).fill_null(False).alias("over"),
+    )
+
+
+# -- correlations ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Correlations:
+    """Pairwise correlations: ``cells`` has row, col, r (null when hidden), n, reason.
+
+    n is the number of persons with both scores; null when nothing was computed because the
+    filter's group is hidden.
+    """
+
+    order: list[str]
+    cells: pl.DataFrame
+
+    def matrix(self) -> list[list[float | None]]:
+        return self._grid("r")
+
+    def counts(self) -> list[list[int | None]]:
+        return self._grid("n")
+
+    def _grid(self, column: str) -> list[list]:
+        values = {(r["row"], r["col"]): r[column] for r in self.cells.iter_rows(named=True)}
+        return [[values[(a, b)] for b in self.order] for a in self.order]
+
+
+def group_figures(
+    figs: RoundFigures,
+    workplaces: list[str] | None,
+    department: str | None,
+    item_keys: list[str],
+) -> pl.DataFrame:
+    """The gated figures (measure, mean, n, suppressed, reason) of the filter's group.
+
+    A department needs exactly one workplace.
+    """
+    if department is not None:
+        if workplaces is None or len(workplaces) != 1:
+            raise ValueError("a department belongs to exactly one workplace")
+        return figs.measures.filter(
+            (pl.col("level") == "department")
+            & (pl.col("workplace") == workplaces[0])
+            & (pl.col("department") == department)
+        ).select("measure", "mean", "n", "suppressed", "reason")
+    return selection_measures(figs, workplaces, item_keys)
+
+
+def correlations(
+    store: Store,
+    figs: RoundFigures,
+    workplaces: list[str] | None,
+    department: str | None = None,
+    kind: str = "dimension",
+) -> Correlations:
+    """Person-level Pearson correlations of the dimension (or item) scores of a filter.
+
+    A pair is shown when the filter's group is shown for both measures and at least the
+    threshold of persons have both; otherwise r is null, with the reason. When the group is
+    hidden for every measure, nothing is computed at all.
+    """
+    ins = store.instrument
+    order = ins.dimension_keys if kind == "dimension" else ins.item_keys
+    group = group_figures(figs, workplaces, department, ins.item_keys)
+    group = group.filter(pl.col("measure").is_in(order))
+    hidden = {r["measure"]: r["reason"] for r in group.iter_rows(named=True) if r["suppressed"]}
+    hidden |= {m: anonymity.PRIMARY for m in order if m not in set(group["measure"])}
+    chosen = _selection(figs, workplaces)
+    if len(hidden) == len(order):  # the filter isolates a hidden group: compute nothing
+        raw = None
+    else:
+        name = "dimension_correlations" if kind == "dimension" else "item_correlations"
+        raw = store.frame(name, round=figs.round, workplaces=chosen, department=department)
+    computed = raw is not None
+    raw = raw if computed else pl.DataFrame()
+    found = {(r["row_measure"], r["col_measure"]): r for r in raw.iter_rows(named=True)}
+    records = []
+    for a in order:
+        for b in order:
+            cell = found.get((a, b), {"r": None, "n": 0})
+            r, n = cell["r"], int(cell["n"])
+            reason = hidden.get(a) or hidden.get(b)
+            if reason is None and n < figs.threshold:
+                reason = anonymity.PRIMARY
+            if reason is None and (r is None or math.isnan(r)):
+                reason = UNDEFINED
+            if reason is None:  # exactly 1 on the diagonal, and no 1.0000000000000002
+                r = 1.0 if a == b else min(1.0, max(-1.0, float(r)))
+            records.append(
+                {
+                    "row": a,
+                    "col": b,
+                    "r": None if reason else r,
+                    "n": n if computed else None,
+                    "reason": reason,
+                }
+            )
+    cells = pl.DataFrame(
+        records,
+        schema={
+            "row": pl.String,
+            "col": pl.String,
+            "r": pl.Float64,
+            "n": pl.Int64,
+            "reason": pl.String,
+        },
+    )
+    return Correlations(list(order), cells)
+
+
+# -- the command line ------------------------------------------------------------------------
+
+
+def summary_extras(store: Store, round_name: str | None, workplaces: list[str] | None) -> dict:
+    """The ``correlation`` and ``benchmark`` keys of ``summary --json`` for a filter."""
+    figs = round_figures(store, round_name)
+    ins = store.instrument
+    dims = ins.dimension_keys
+    corr = correlations(store, figs, workplaces)
+    bench = benchmark(figs, workplaces, dims, ins.item_keys)
+    return {
+        "correlation": {"order": dims, "matrix": corr.matrix(), "n": corr.counts()},
+        "benchmark": {
+            row["measure"]: {
+                "mean": row["mean"],
+                "n": row["n"],
+                "site_range": [row["site_min"], row["site_max"]],
+                "team_range": [row["team_min"], row["team_max"]],
+            }
+            for row in bench.iter_rows(named=True)
+        },
+    }
