@@ -13,7 +13,7 @@ import typer
 
 from queries.store import Store, StoreBusy, StoreError
 from socialkapital import instrument as instrument_mod
-from socialkapital import results, settings, text
+from socialkapital import analysis, results, settings, text
 from socialkapital.importers import ImportFailed, Mapping, formats, read_responses, read_roster
 
 app = typer.Typer(
@@ -220,6 +220,10 @@ def summary(
     except StoreBusy as exc:
         _exit(str(exc), 3)
     data = results.to_summary(gated, store.instrument)
+    try:
+        data |= analysis.summary_extras(store, gated.round, workplace or None)
+    except StoreBusy as exc:
+        _exit(str(exc), 3)
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
