@@ -1,0 +1,324 @@
+"""Chart builders for the analysis pages: a frame in, an Altair chart out; never calls st.
+
+Colours are colour-blind-safe: a diverging orange-white-blue scale (Okabe-Ito's orange and
+blue families, as in ColorBrewer's PuOr/RdBu ends) for "below/above", Okabe-Ito for groups,
+and a mid grey, never used by the scales, for hidden cells.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+
+from dashboard.charts import GROUP_COLOURS
+
+DIVERGING = ["#b35806", "#f1a340", "#f7f7f7", "#67a9cf", "#2166ac"]
+HIDDEN = "#bdbdbd"
+DARK_TEXT = "#1a1a1a"
+SELECTION = "pick"
+FONT = 14
+
+
+def heatmap(
+    frame: pl.DataFrame,
+    row_order: list[str],
+    col_order: list[str],
+    legend_title: str,
+    *,
+    limit: float = 10.0,
+    band_labels: list[str] | None = None,
+    group_order: list[str] | None = None,
+    bold_rows: list[str] | None = None,
+    cell: tuple[int, int] = (92, 46),
+    font_size: int = FONT,
+    selectable: bool = True,
+) -> alt.TopLevelMixin:
+    """Rows × columns of coloured cells with text, hidden cells grey.
+
+    ``frame`` has row, department (null for reading-aid rows), col, group (column group,
+    used when ``group_order`` is given), value (difference, or the band label with
+    ``band_labels``), text (may hold line breaks), hidden, dark (white text) and tooltip.
+    Differences are coloured on a diverging scale clamped at ±``limit``.
+    """
+    width, height = cell
+    if band_labels is not None:
+        colour = alt.Color(
+            "value:N",
+            title=legend_title,
+            scale=alt.Scale(domain=band_labels, range=DIVERGING[: len(band_labels)]),
+            legend=_legend(),
+        )
+    else:
+        colour = alt.Color(
+            "value:Q",
+            title=legend_title,
+            scale=alt.Scale(
+                domain=[-limit, -limit / 2, 0, limit / 2, limit], range=DIVERGING, clamp=True
+            ),
+            legend=_legend(gradient=True),
+        )
+    bold = bold_rows or []
+    y = alt.Y(
+        "row:N",
+        sort=row_order,
+        title=None,
+        axis=alt.Axis(
+            labelFontSize=font_size,
+            labelLimit=280,
+            labelFontWeight=alt.ExprRef(
+                f"indexof({_js_list(bold)}, datum.value) >= 0 ? 'bold' : 'normal'"
+            ),
+            labelColor=DARK_TEXT,
+            ticks=False,
+            domain=False,
+        ),
+    )
+    x = alt.X(
+        "col:N",
+        sort=col_order,
+        title=None,
+        axis=alt.Axis(
+            orient="top",
+            labelAngle=0,
+            labelFontSize=font_size,
+            labelFontWeight="bold",
+            labelColor=DARK_TEXT,
+            labelLimit=width - 4,
+            labelOverlap=False,
+            labelExpr=_WRAP,
+            ticks=False,
+            domain=False,
+        ),
+    )
+    base = alt.Chart().encode(x=x, y=y, tooltip=[alt.Tooltip("tooltip:N", title=" ")])
+    shown = base.transform_filter("!datum.hidden").mark_rect(stroke="white", strokeWidth=2)
+    shown = shown.encode(color=colour)
+    hidden = base.transform_filter("datum.hidden").mark_rect(
+        color=HIDDEN, stroke="white", strokeWidth=2
+    )
+    if selectable:
+        pick = alt.selection_point(name=SELECTION, fields=["department"], on="click")
+        shown = shown.add_params(pick)
+    labels = base.mark_text(fontSize=font_size, lineBreak="\n", lineHeight=font_size + 3).encode(
+        text="text:N",
+        color=alt.condition("datum.dark", alt.value("white"), alt.value(DARK_TEXT)),
+    )
+    layered = alt.layer(shown, hidden, labels, data=frame)
+    sizing = {"width": alt.Step(width), "height": alt.Step(height)}
+    if group_order is None:
+        return _finish(layered.properties(**sizing))
+    return _finish(
+        layered.properties(**sizing)
+        .facet(
+            column=alt.Column(
+                "group:N",
+                sort=group_order,
+                title=None,
+                header=alt.Header(labelFontSize=font_size + 1, labelFontWeight="bold"),
+            ),
+            spacing=10,
+        )
+        .resolve_scale(x="independent")
+    )
+
+
+# A column label wider than its cell goes on two lines, broken at the last space.
+_WRAP = (
+    "length(datum.label) > 13 && lastindexof(datum.label, ' ') > 0"
+    " ? [substring(datum.label, 0, lastindexof(datum.label, ' ')),"
+    " substring(datum.label, lastindexof(datum.label, ' ') + 1)]"
+    " : datum.label"
+)
+
+
+def _finish(chart) -> alt.TopLevelMixin:
+    """Dark labels and titles (Streamlit's grey fades on a projector), no frame."""
+    return (
+        chart.configure_view(stroke=None)
+        .configure_axis(labelColor=DARK_TEXT, titleColor=DARK_TEXT, titleFontSize=FONT)
+        .configure_legend(
+            labelColor=DARK_TEXT, titleColor=DARK_TEXT, labelFontSize=FONT, titleFontSize=FONT
+        )
+        .configure_title(color=DARK_TEXT)
+    )
+
+
+def _legend(gradient: bool = False) -> alt.Legend:
+    extra = {"gradientLength": 260, "gradientThickness": 14} if gradient else {}
+    return alt.Legend(
+        orient="bottom", titleFontSize=FONT, labelFontSize=FONT - 1, titleLimit=600, **extra
+    )
+
+
+def _js_list(values: list[str]) -> str:
+    quoted = ", ".join("'" + v.replace("\\", "\\\\").replace("'", "\\'") + "'" for v in values)
+    return f"[{quoted}]"
+
+
+def item_dots(
+    frame: pl.DataFrame,
+    item_order: list[str],
+    dimension_order: list[str],
+    groups: list[str],
+    score_title: str,
+    width: int = 520,
+) -> alt.TopLevelMixin:
+    """Dots per item and group on 0-100, a thin line across each item's spread, per form.
+
+    ``frame`` has item (label), dimension (label), group, score (null = hidden), label.
+    """
+    shown = frame.filter(pl.col("score").is_not_null())
+    spans = shown.group_by("item", "dimension").agg(
+        pl.col("score").min().alias("low"), pl.col("score").max().alias("high")
+    )
+    y = alt.Y(
+        "item:N",
+        sort=item_order,
+        title=None,
+        axis=alt.Axis(labelFontSize=13, labelLimit=430),
+    )
+    x = alt.X(
+        "score:Q",
+        title=score_title,
+        scale=alt.Scale(domain=[0, 100]),
+        axis=alt.Axis(values=[0, 25, 50, 75, 100], labelFontSize=13, titleFontSize=13),
+    )
+    spread = (
+        alt.Chart(spans)
+        .mark_rule(color="#9a9a9a", strokeWidth=2)
+        .encode(y=y, x=alt.X("low:Q", scale=alt.Scale(domain=[0, 100])), x2="high:Q")
+    )
+    dots = (
+        alt.Chart(shown)
+        .mark_point(filled=True, size=150, opacity=1)
+        .encode(
+            y=y,
+            x=x,
+            color=alt.Color(
+                "group:N",
+                title=None,
+                sort=groups,
+                scale=alt.Scale(domain=groups, range=GROUP_COLOURS[: len(groups)]),
+                legend=alt.Legend(orient="top", labelFontSize=14, symbolSize=180),
+            ),
+            shape=alt.Shape(
+                "group:N",
+                sort=groups,
+                scale=alt.Scale(
+                    domain=groups, range=["circle", "diamond", "square"][: len(groups)]
+                ),
+            ),
+            tooltip=[
+                alt.Tooltip("item:N", title=" "),
+                "group:N",
+                alt.Tooltip("label:N", title=" "),
+            ],
+        )
+    )
+    chart = alt.vconcat(
+        *[
+            alt.layer(
+                spread.transform_filter(alt.datum.dimension == d),
+                dots.transform_filter(alt.datum.dimension == d),
+            ).properties(
+                title=alt.Title(d, anchor="start", fontSize=15), height=alt.Step(28), width=width
+            )
+            for d in dimension_order
+        ],
+        spacing=18,
+    )
+    return _finish(chart)
+
+
+def ranges(frame: pl.DataFrame, legend: dict[str, str], score_title: str) -> alt.TopLevelMixin:
+    """The benchmark: per form a thin bar between teams, a thick bar between sites, the mean.
+
+    ``frame`` has dimension, mean, site_min, site_max, team_min, team_max, label.
+    ``legend`` names the three marks (keys 'team', 'site', 'mean').
+    """
+    order = frame["dimension"].to_list()
+    y = alt.Y("dimension:N", sort=order, title=None, axis=alt.Axis(labelFontSize=FONT))
+    scale = alt.Scale(domain=[0, 100])
+    kinds = [legend["team"], legend["site"], legend["mean"]]
+    colour = alt.Color(
+        "what:N",
+        title=None,
+        sort=kinds,
+        scale=alt.Scale(domain=kinds, range=["#9ecae1", "#2171b5", DARK_TEXT]),
+        legend=alt.Legend(orient="top", labelFontSize=FONT, symbolType="square", symbolSize=260),
+    )
+    x_axis = alt.Axis(values=[0, 25, 50, 75, 100], labelFontSize=13)
+
+    def bar(low: str, high: str, what: str, size: int) -> alt.Chart:
+        rows = frame.drop_nulls(low).with_columns(what=pl.lit(what))
+        return (
+            alt.Chart(rows)
+            .mark_bar(size=size, cornerRadius=3)
+            .encode(
+                y=y,
+                x=alt.X(f"{low}:Q", scale=scale, title=score_title, axis=x_axis),
+                x2=f"{high}:Q",
+                color=colour,
+            )
+        )
+
+    means = frame.drop_nulls("mean").with_columns(what=pl.lit(legend["mean"]))
+    ticks = (
+        alt.Chart(means)
+        .mark_tick(thickness=4, size=38)
+        .encode(y=y, x=alt.X("mean:Q", scale=scale), color=colour)
+    )
+    labels = (
+        alt.Chart(means)
+        .mark_text(dy=-25, fontSize=FONT, fontWeight="bold", color=DARK_TEXT)
+        .encode(y=y, x=alt.X("mean:Q", scale=scale), text="label:N")
+    )
+    layers = bar("team_min", "team_max", legend["team"], 10)
+    layers += bar("site_min", "site_max", legend["site"], 26) + ticks + labels
+    return _finish(layers.properties(height=alt.Step(70)))
+
+
+def response_bars(
+    frame: pl.DataFrame, order: list[str], low_rate: float, titles: dict[str, str]
+) -> alt.Chart:
+    """Response rate per group as bars, low ones orange, with the low-rate line.
+
+    ``frame`` has group, rate (0-1, null without a roster), label, status (legend text).
+    ``titles``: 'rate' (axis), 'ok' and 'low' (legend), 'line' (the limit's caption).
+    """
+    shown = frame.drop_nulls("rate")
+    statuses = [titles["ok"], titles["low"]]
+    y = alt.Y("group:N", sort=order, title=None, axis=alt.Axis(labelFontSize=14, labelLimit=280))
+    x = alt.X(
+        "rate:Q",
+        title=titles["rate"],
+        scale=alt.Scale(domain=[0, 1]),
+        axis=alt.Axis(format="%", values=[0, 0.25, 0.5, 0.75, 1], labelFontSize=13),
+    )
+    bars = (
+        alt.Chart(shown)
+        .mark_bar(height={"band": 0.75})
+        .encode(
+            y=y,
+            x=x,
+            color=alt.Color(
+                "status:N",
+                title=None,
+                sort=statuses,
+                scale=alt.Scale(domain=statuses, range=[GROUP_COLOURS[0], "#D55E00"]),
+                legend=alt.Legend(orient="top", labelFontSize=14, labelLimit=400),
+            ),
+            tooltip=[alt.Tooltip("group:N", title=" "), alt.Tooltip("label:N", title=" ")],
+        )
+    )
+    labels = (
+        alt.Chart(shown)
+        .mark_text(align="left", dx=4, fontSize=13, color=DARK_TEXT)
+        .encode(y=y, x=x, text="label:N")
+    )
+    line = (
+        alt.Chart(pl.DataFrame({"rate": [low_rate], "caption": [titles["line"]]}))
+        .mark_rule(strokeDash=[6, 4], color="#D55E00", strokeWidth=2)
+        .encode(x="rate:Q", tooltip=[alt.Tooltip("caption:N", title=" ")])
+    )
+    return _finish((bars + labels + line).properties(height=alt.Step(28)))

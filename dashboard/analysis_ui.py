@@ -1,0 +1,161 @@
+"""What the analysis pages share: cached figures, hidden-cell wording and downloads."""
+
+from __future__ import annotations
+
+import io
+
+import altair as alt
+import polars as pl
+import polars.selectors as cs
+import streamlit as st
+import vl_convert
+
+from dashboard import state
+from queries.store import StoreBusy
+from socialkapital import analysis, anonymity, text
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _figures(_store, version: tuple, round_name: str) -> analysis.RoundFigures:
+    # ``version`` changes with the store file, so a new import is never served stale.
+    return analysis.round_figures(_store, round_name)
+
+
+def figures(round_name: str) -> analysis.RoundFigures:
+    """The round's gated figures for all of its workplaces, cached per store version."""
+    s = state.store()
+    try:
+        return _figures(s, s.version(), round_name)
+    except StoreBusy:
+        st.error(state.t("app.store_busy"))
+        st.stop()
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _correlations(
+    _store, version: tuple, round_name: str, workplaces, department, kind: str
+) -> analysis.Correlations:
+    figs = _figures(_store, version, round_name)
+    chosen = list(workplaces) if workplaces is not None else None
+    return analysis.correlations(_store, figs, chosen, department, kind)
+
+
+def correlations(
+    round_name: str, workplaces: list[str] | None, department: str | None, kind: str
+) -> analysis.Correlations:
+    """Person-level correlations for a filter, cached per store version and filter."""
+    s = state.store()
+    chosen = tuple(workplaces) if workplaces is not None else None
+    try:
+        return _correlations(s, s.version(), round_name, chosen, department, kind)
+    except StoreBusy:
+        st.error(state.t("app.store_busy"))
+        st.stop()
+
+
+def filters_or_stop():
+    """The sidebar filters; a pointer to the import page when there is no data."""
+    filters = st.session_state.get("filters")
+    if filters is None:
+        st.title(state.t("app.title"))
+        st.info(state.t("app.no_data"))
+        st.stop()
+    return filters
+
+
+def hidden_text(reason: str | None, threshold: int, lang: str) -> str:
+    """Why a figure is not shown, in a few words."""
+    if reason == analysis.SELECTION:
+        return text.t("analysis.hidden_selection", lang)
+    if reason == anonymity.SECONDARY:
+        return text.t("analysis.hidden_secondary", lang)
+    if reason == analysis.UNDEFINED:
+        return text.t("analysis.undefined", lang)
+    return text.t("analysis.hidden_primary", lang, threshold=threshold)
+
+
+def hidden_cell(reason: str | None, threshold: int, lang: str) -> str:
+    """The short text of a hidden cell in a chart (may hold a line break)."""
+    kind = {
+        analysis.SELECTION: "selection",
+        anonymity.SECONDARY: "secondary",
+        analysis.UNDEFINED: "undefined",
+    }.get(reason, "primary")
+    return text.t(f"analysis.cell_{kind}", lang, threshold=threshold)
+
+
+def measure_label(key: str, ins, lang: str) -> str:
+    """Short name of a dimension, 'Samlet' for the overall score, or the item number."""
+    if key == analysis.OVERALL:
+        return text.t("analysis.overall", lang)
+    if key in ins.dimension_keys:
+        return ins.dimension(key).short[lang]
+    return key.removeprefix("q")
+
+
+# -- downloads -----------------------------------------------------------------------------------
+
+
+def csv_bytes(frame: pl.DataFrame, lang: str) -> bytes:
+    """CSV as a spreadsheet in that language opens it: ';' and decimal comma in Danish."""
+    danish = lang == "da"
+    rounded = frame.with_columns(cs.float().round(2))
+    body = rounded.write_csv(
+        separator=";" if danish else ",", decimal_comma=danish, include_bom=True
+    )
+    return body.encode("utf-8")
+
+
+def xlsx_bytes(frame: pl.DataFrame, sheet: str) -> bytes:
+    """An Excel workbook with the table, numbers as numbers."""
+    buffer = io.BytesIO()
+    frame.write_excel(buffer, worksheet=sheet[:31], autofit=True, float_precision=1)
+    return buffer.getvalue()
+
+
+def png_bytes(chart: alt.TopLevelMixin) -> bytes:
+    """The chart as a PNG at twice the screen resolution (for slides and reports)."""
+    return vl_convert.vegalite_to_png(chart.to_json(), scale=2)
+
+
+def downloads(
+    name: str,
+    key: str,
+    table: pl.DataFrame | None = None,
+    chart: alt.TopLevelMixin | None = None,
+) -> None:
+    """Download buttons in one row: the table as CSV and Excel, the chart as PNG.
+
+    The files are made only when a button is pressed.
+    """
+    lang = state.lang()
+    buttons = []
+    if table is not None:
+        buttons += [
+            ("analysis.download_csv", lambda: csv_bytes(table, lang), "csv", "text/csv"),
+            ("analysis.download_xlsx", lambda: xlsx_bytes(table, name), "xlsx", _XLSX),
+        ]
+    if chart is not None:
+        buttons.append(("analysis.download_png", lambda: png_bytes(chart), "png", "image/png"))
+    columns = st.columns(len(buttons) + 2, gap="small")
+    for column, (label, data, ext, mime) in zip(columns, buttons, strict=False):
+        column.download_button(
+            state.t(label),
+            data=data,
+            file_name=f"{name}.{ext}",
+            mime=mime,
+            key=f"{key}_{ext}",
+            on_click="ignore",
+            icon=":material/image:" if ext == "png" else ":material/download:",
+            width="stretch",
+        )
+
+
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def file_name(*parts: str) -> str:
+    """A download file name from words: 'varmekort-vestjysk-mejeri'."""
+    words = "-".join(p for p in parts if p).casefold()
+    keep = [c if c.isalnum() else "-" for c in words]
+    return "-".join(filter(None, "".join(keep).split("-")))

@@ -1,0 +1,144 @@
+"""Benchmark: how do our sites compare? Mean over the chosen sites, ranges between sites and
+between teams, and a sites × forms heatmap."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import analysis_charts as charts
+from dashboard import analysis_ui as ui
+from dashboard import state
+from socialkapital import analysis, text
+
+LIMIT = 10.0  # points at which the colour is full, as on the heatmap page
+
+lang = state.lang()
+t = state.t
+filters = ui.filters_or_stop()
+s = state.store()
+ins = s.instrument
+figs = ui.figures(filters.round)
+threshold = figs.threshold
+
+st.title(t("benchmark.heading"))
+every = list(figs.workplaces)
+chosen = st.multiselect(t("benchmark.sites"), every, default=every, key="benchmark_sites")
+if not chosen:
+    st.info(t("benchmark.need_sites"))
+    st.stop()
+st.caption(t("benchmark.caption", round=filters.round, count=len(chosen)))
+
+measures = [*ins.dimension_keys, analysis.OVERALL]
+labels = {m: ui.measure_label(m, ins, lang) for m in measures}
+bench = analysis.benchmark(figs, chosen, measures, ins.item_keys)
+
+
+def span(low: float | None, high: float | None) -> str:
+    if low is None:
+        return text.DASH
+    return t("benchmark.range", low=text.score(low, lang), high=text.score(high, lang))
+
+
+st.subheader(t("benchmark.table"))
+shown_rows, download_rows = [], []
+for r in bench.iter_rows(named=True):
+    mean = text.score(r["mean"], lang) if r["mean"] is not None else text.DASH
+    shown_rows.append(
+        {
+            t("overview.dimension"): labels[r["measure"]],
+            t("benchmark.mean"): mean,
+            t("benchmark.site_range"): span(r["site_min"], r["site_max"]),
+            t("benchmark.team_range"): span(r["team_min"], r["team_max"]),
+            t("overview.n"): text.integer(r["n"], lang),
+            t("benchmark.sites_with"): t(
+                "benchmark.sites_shown", shown=r["sites_shown"], total=r["sites"]
+            ),
+            t("benchmark.teams_with"): t(
+                "benchmark.sites_shown", shown=r["teams_shown"], total=r["teams"]
+            ),
+        }
+    )
+    one = {t("overview.dimension"): labels[r["measure"]]}
+    for key in ("mean", "site_min", "site_max", "team_min", "team_max"):
+        one[key] = None if r[key] is None else round(r[key], 1)
+    one |= {"n": r["n"], "sites_shown": r["sites_shown"], "teams_shown": r["teams_shown"]}
+    download_rows.append(one)
+st.dataframe(pl.DataFrame(shown_rows), hide_index=True, width="stretch")
+if bench["suppressed"].any():
+    st.warning(t("benchmark.selection_hidden"), icon=":material/visibility_off:")
+st.caption(t("benchmark.explain"))
+ui.downloads(
+    ui.file_name(t("benchmark.file"), filters.round),
+    "benchmark_table",
+    pl.DataFrame(download_rows, infer_schema_length=None),
+)
+
+st.subheader(t("benchmark.chart"))
+range_frame = bench.select(
+    pl.col("measure").replace_strict(labels).alias("dimension"),
+    "mean",
+    "site_min",
+    "site_max",
+    "team_min",
+    "team_max",
+).with_columns(
+    pl.col("mean")
+    .map_elements(lambda v: text.score(v, lang), return_dtype=pl.String)
+    .alias("label")
+)
+legend = {k: t(f"benchmark.legend_{k}") for k in ("team", "site", "mean")}
+chart = charts.ranges(range_frame, legend, t("items.score"))
+st.altair_chart(chart, width="stretch")
+ui.downloads(ui.file_name(t("benchmark.file_chart"), filters.round), "benchmark_chart", chart=chart)
+
+st.subheader(t("benchmark.matrix"))
+matrix = analysis.site_matrix(figs, chosen, measures)
+reference = dict(zip(bench["measure"], bench["mean"], strict=True))
+cells = []
+for r in matrix.iter_rows(named=True):
+    ref = reference.get(r["measure"])
+    diff = None if r["mean"] is None or ref is None else r["mean"] - ref
+    shown = not r["suppressed"]
+    cells.append(
+        {
+            "row": r["workplace"],
+            "department": None,
+            "col": labels[r["measure"]],
+            "group": None,
+            "value": 0.0 if diff is None else diff,
+            "text": f"{text.score(r['mean'], lang)}\nn = {text.integer(r['n'], lang)}"
+            if shown
+            else ui.hidden_cell(r["reason"], threshold, lang),
+            "hidden": not shown,
+            "dark": diff is not None and abs(diff) >= LIMIT * 0.6,
+            "tooltip": f"{r['workplace']} · {labels[r['measure']]}: "
+            + (
+                f"{text.score(r['mean'], lang, 1)} (n = {r['n']})"
+                if shown
+                else ui.hidden_text(r["reason"], threshold, lang)
+            ),
+        }
+    )
+cell_frame = pl.DataFrame(cells, infer_schema_length=None)
+sites = sorted(chosen, key=str.casefold)
+heat = charts.heatmap(
+    cell_frame,
+    sites,
+    [labels[m] for m in measures],
+    t("benchmark.legend"),
+    limit=LIMIT,
+    cell=(150, 50),
+    selectable=False,
+)
+st.altair_chart(heat, width="content")
+st.caption(t("heatmap.explain_hidden", threshold=threshold))
+table = matrix.select(
+    pl.col("workplace").alias(t("app.workplace")),
+    pl.col("measure").replace_strict(labels).alias(t("overview.dimension")),
+    pl.col("mean").round(1).alias(t("benchmark.mean")),
+    pl.col("n"),
+)
+ui.downloads(
+    ui.file_name(t("benchmark.file_matrix"), filters.round), "benchmark_matrix", table, heat
+)

@@ -1,0 +1,249 @@
+"""Heatmap: where do the departments differ? Departments × the four forms and × the 21 items."""
+
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+import streamlit as st
+
+from dashboard import analysis_charts as charts
+from dashboard import analysis_ui as ui
+from dashboard import state
+from socialkapital import analysis, text
+
+LIMIT = 10.0  # points at which the colour is full: COPSOQ reads 5-10 points as a real difference
+
+lang = state.lang()
+t = state.t
+filters = ui.filters_or_stop()
+if st.session_state.pop("heatmap_drill", False):
+    st.switch_page("views/overview.py")  # a department was picked: open it in the overview
+
+s = state.store()
+ins = s.instrument
+figs = ui.figures(filters.round)
+threshold = figs.threshold
+workplace = filters.workplace
+row_names = {"all": t("app.all_workplaces"), "workplace": t("app.whole_workplace")}
+
+
+def drill(department: str | None) -> None:
+    """Set the sidebar's department and go to the overview (on the next run)."""
+    if department:
+        # The workplace too: a page switch starts the sidebar's widgets afresh.
+        st.session_state["workplace"] = workplace
+        st.session_state["department"] = department
+        st.session_state["heatmap_drill"] = True
+
+
+def on_pick(key: str) -> None:
+    picked = st.session_state.get(key, {}).get("selection", {}).get(charts.SELECTION) or []
+    if isinstance(picked, list) and picked:
+        drill(picked[0].get("department"))
+
+
+def cell_text(row: dict) -> str:
+    if not row["suppressed"]:
+        return f"{text.score(row['mean'], lang)}\nn = {text.integer(row['n'], lang)}"
+    return ui.hidden_cell(row["reason"], threshold, lang)
+
+
+def tooltip(row: dict, label: str) -> str:
+    name = row_names.get(row["level"], row["department"])
+    if row["suppressed"]:
+        return f"{name} · {label}: {ui.hidden_text(row['reason'], threshold, lang)}"
+    found = f"{name} · {label}: {text.score(row['mean'], lang, 1)} (n = {row['n']})"
+    if row["diff"] is not None:
+        found += " · " + t("heatmap.diff_tip", diff=signed(row["diff"]))
+    return found
+
+
+def signed(value: float | None) -> str:
+    if value is None:
+        return text.DASH
+    shown = text.score(abs(value), lang, 1)
+    return shown if round(value, 1) == 0 else ("+" if value > 0 else "−") + shown
+
+
+def chart_frame(frame: pl.DataFrame, labels: dict[str, str], groups: dict[str, str]):
+    bands = [t(f"heatmap.band_{i}") for i in range(len(analysis.BANDS))]
+    rows = []
+    for r in frame.iter_rows(named=True):
+        if reference == "bands":
+            value = None if r["band"] is None else bands[r["band"]]
+            dark = r["band"] in (0, len(bands) - 1)
+        else:
+            value = r["diff"]
+            dark = value is not None and abs(value) >= LIMIT * 0.6
+        rows.append(
+            {
+                "row": row_names.get(r["level"], r["department"]),
+                "department": r["department"],
+                "col": labels[r["measure"]],
+                "group": groups.get(r["measure"]),
+                "value": value,
+                "text": cell_text(r),
+                "hidden": bool(r["suppressed"]),
+                "dark": bool(dark and not r["suppressed"]),
+                "tooltip": tooltip(r, labels[r["measure"]]),
+            }
+        )
+    return pl.DataFrame(
+        rows,
+        schema={
+            "row": pl.String,
+            "department": pl.String,
+            "col": pl.String,
+            "group": pl.String,
+            "value": pl.String if reference == "bands" else pl.Float64,
+            "text": pl.String,
+            "hidden": pl.Boolean,
+            "dark": pl.Boolean,
+            "tooltip": pl.String,
+        },
+    ), bands
+
+
+def table_frame(frame: pl.DataFrame, labels: dict[str, str], measures: list[str], order):
+    """The heatmap as a table: a row per group, a score and an n column per measure."""
+    records = []
+    for name in [row_names["all"], row_names["workplace"], *order]:
+        level = next((k for k, v in row_names.items() if v == name), "department")
+        mine = frame.filter(
+            (pl.col("level") == level)
+            & (
+                pl.col("department").is_null()
+                if level != "department"
+                else pl.col("department") == name
+            )
+        )
+        by_measure = {r["measure"]: r for r in mine.iter_rows(named=True)}
+        if not by_measure:
+            continue
+        first = next(iter(by_measure.values()))
+        record = {t("app.department"): name, t("overview.respondents"): first["respondents"]}
+        for m in measures:
+            r = by_measure.get(m)
+            record[labels[m]] = None if r is None or r["mean"] is None else round(r["mean"], 1)
+            record[f"{labels[m]} (n)"] = None if r is None else r["n"]
+        records.append(record)
+    return pl.DataFrame(records)
+
+
+def legend_title() -> str:
+    return t(f"heatmap.legend_{reference}")
+
+
+st.title(t("heatmap.heading"))
+st.caption(t("analysis.caption", round=filters.round, workplace=workplace))
+left, right = st.columns(2)
+reference = left.segmented_control(
+    t("heatmap.compare"),
+    options=list(analysis.REFERENCES),
+    format_func=lambda k: t(f"heatmap.compare_{k}"),
+    default="workplace",
+    required=True,
+    key="heatmap_reference",
+)
+order_by = right.segmented_control(
+    t("heatmap.sort"),
+    options=["name", "score", "size"],
+    format_func=lambda k: t(f"heatmap.sort_{k}"),
+    default="score",
+    required=True,
+    key="heatmap_sort",
+)
+
+dims = [*ins.dimension_keys, analysis.OVERALL]
+dim_frame = analysis.heatmap(figs, workplace, dims, reference)
+if not dim_frame.filter(pl.col("level") == "department").height:
+    st.info(t("heatmap.no_departments"))
+    st.stop()
+order = analysis.department_order(dim_frame, order_by)
+row_order = [row_names["all"], row_names["workplace"], *order]
+reference_hidden = (
+    reference != "bands" and dim_frame.filter(pl.col("level") == reference)["suppressed"].any()
+)
+
+explain = t(f"heatmap.explain_{reference}", limit=text.score(LIMIT, lang))
+explain += " " + t("heatmap.explain_hidden", threshold=threshold)
+tab_dims, tab_items = st.tabs([t("heatmap.tab_dimensions"), t("heatmap.tab_items")])
+with tab_dims:
+    labels = {m: ui.measure_label(m, ins, lang) for m in dims}
+    frame, bands = chart_frame(dim_frame, labels, {})
+    chart = charts.heatmap(
+        frame,
+        row_order,
+        [labels[m] for m in dims],
+        legend_title(),
+        limit=LIMIT,
+        band_labels=bands if reference == "bands" else None,
+        bold_rows=list(row_names.values()),
+        cell=(150, 50),
+    )
+    st.altair_chart(
+        chart,
+        on_select=lambda: on_pick("heatmap_dims_chart"),
+        selection_mode=charts.SELECTION,
+        key="heatmap_dims_chart",
+        width="content",
+    )
+    st.caption(explain)
+    name = ui.file_name(t("heatmap.file"), workplace)
+    ui.downloads(name, "heatmap_dims", table_frame(dim_frame, labels, dims, order), chart)
+
+with tab_items:
+    # One form at a time: six columns of readable cells, rather than 21 squeezed ones.
+    form = st.segmented_control(
+        t("heatmap.form"),
+        options=ins.dimension_keys,
+        format_func=lambda k: ins.dimension(k).short[lang],
+        default=ins.dimension_keys[0],
+        required=True,
+        key="heatmap_form",
+    )
+    item_keys = [i.key for i in ins.items_of(form)]
+    item_frame = analysis.heatmap(figs, workplace, item_keys, reference)
+    labels = {m: t("heatmap.item_column", number=ui.measure_label(m, ins, lang)) for m in item_keys}
+    frame, bands = chart_frame(item_frame, labels, {})
+    chart = charts.heatmap(
+        frame,
+        row_order,
+        [labels[m] for m in item_keys],
+        legend_title(),
+        limit=LIMIT,
+        band_labels=bands if reference == "bands" else None,
+        bold_rows=list(row_names.values()),
+        cell=(104, 50),
+    ).properties(title=alt.Title(ins.dimension(form).names[lang], anchor="start", fontSize=16))
+    st.altair_chart(
+        chart,
+        on_select=lambda: on_pick("heatmap_items_chart"),
+        selection_mode=charts.SELECTION,
+        key="heatmap_items_chart",
+        width="content",
+    )
+    st.markdown("\n".join(f"{i.number}. {i.texts[lang]}" for i in ins.items_of(form)))
+    st.caption(explain)
+    # The table holds all 21 questions, the picture the form on screen.
+    every = analysis.heatmap(figs, workplace, ins.item_keys, reference)
+    every_labels = {m: ui.measure_label(m, ins, lang) for m in ins.item_keys}
+    table = table_frame(every, every_labels, ins.item_keys, order)
+    name = ui.file_name(t("heatmap.file_items"), workplace)
+    ui.downloads(name, "heatmap_items", table, chart)
+
+if reference_hidden:
+    st.warning(t("heatmap.reference_hidden"), icon=":material/visibility_off:")
+
+st.subheader(t("heatmap.drill"))
+pick_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
+picked = pick_col.selectbox(
+    t("app.department"), order, key="heatmap_drill_pick", help=t("heatmap.drill_help")
+)
+button_col.button(
+    t("heatmap.drill_button"),
+    on_click=drill,
+    args=(picked,),
+    key="heatmap_drill_button",
+    icon=":material/arrow_forward:",
+)
