@@ -88,6 +88,47 @@ def test_an_analysis_page_draws_its_chart_in_both_languages(page, stem):
     ui.shoot(page, f"{stem}-en")
 
 
+# Charts found wider than their column at 1280×720, reported to the lead; remove a page from
+# here when its chart fits (strict: the test then says so).
+KNOWN_OVERFLOW = {
+    "heatmap": "the heatmap's last column (Samlet/Overall) runs past the page edge",
+    "items": "the dot charts are cut off on the right: the axis stops at 75",
+    "correlations": "the matrix runs under the 'how to read' text beside it",
+    "benchmark": "the workplaces × forms heatmap's last column runs past the page edge",
+}
+
+
+@pytest.mark.parametrize(
+    "stem",
+    [
+        pytest.param(
+            stem,
+            marks=pytest.mark.xfail(
+                stem in KNOWN_OVERFLOW,
+                reason=KNOWN_OVERFLOW.get(stem, ""),
+                raises=AssertionError,
+                strict=True,
+            ),
+        )
+        for stem in ANALYSIS
+    ],
+)
+def test_charts_fit_their_columns_on_a_projector(page, stem):
+    # English labels are the longer ones; a 1280×720 projector gives the least room.
+    page.set_viewport_size({"width": 1280, "height": 720})
+    open_page(page, stem)
+    assert charts_drawn(page) >= 1
+    danish = ui.overflowing_charts(page)
+    ui.sidebar(page).get_by_role("radio", name="English").click()
+    expect(ui.picker(page, "Workplace")).to_be_visible()
+    ui.settle(page)
+    ui.wait_for_text_without(page, danish_only(stem), ignore=ui.DEMO_ROUND)
+    ui.settle(page)
+    english = ui.overflowing_charts(page)
+    ui.shoot_full(page, f"{stem}-en", 1280, 720)
+    assert (danish, english) == ([], [])
+
+
 def downloaded(page: Page, button) -> tuple[bytes, str]:
     """Click a download button; the file's bytes and suggested name."""
     with page.expect_download() as download:
@@ -121,7 +162,10 @@ def test_the_reports_page_gives_a_pdf_with_the_right_numbers(page, server):
     # Every report of the workplace as one ZIP file: one PDF per department with enough
     # answers, and one for the whole workplace.
     main.get_by_role("button", name="Lav ZIP-fil").click()
-    data, name = downloaded(page, main.get_by_role("button", name="Hent ZIP-fil"))
+    zip_button = main.get_by_role("button", name="Hent ZIP-fil")
+    # Nine PDFs with charts: slow when the other test worker is busy too.
+    expect(zip_button).to_be_visible(timeout=120_000)
+    data, name = downloaded(page, zip_button)
     assert name.endswith(".zip")
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         pdfs = [n for n in archive.namelist() if n.endswith(".pdf")]

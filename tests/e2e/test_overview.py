@@ -118,6 +118,9 @@ def test_workplace_and_department_filters_change_the_numbers(page, server):
         assert close(row[1].split(" ")[0], score) and row[1].endswith(f"(n = {n})"), row
     ui.chart(page, 0, "Afdelingen")
     ui.shoot(page, "overview-department")
+    page.set_viewport_size({"width": 1280, "height": 720})
+    ui.settle(page)
+    assert not ui.overflowing_charts(page)
 
 
 @pytest.mark.parametrize(

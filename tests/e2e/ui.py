@@ -48,19 +48,26 @@ def shoot(page: Page, name: str) -> list[Path]:
         settle(page)
         paths.append(ARTIFACTS / f"{name}-{width}x{height}.png")
         page.screenshot(path=paths[-1])
-    width, height = SIZES[0]
+    paths += shoot_full(page, name, *SIZES[0])
+    return paths
+
+
+def shoot_full(page: Page, name: str, width: int, height: int) -> list[Path]:
+    """The whole page at that width, then back to width × height."""
     page.set_viewport_size({"width": width, "height": height})
     settle(page)
     # The page scrolls inside <main>; a window as tall as its content shows all of it.
     full = page.get_by_test_id("stMain").evaluate("m => m.scrollHeight")
-    if full > height:
-        page.set_viewport_size({"width": width, "height": min(full, FULL_HEIGHT_CAP)})
-        settle(page)
-        paths.append(ARTIFACTS / f"{name}-{width}-full.png")
-        page.screenshot(path=paths[-1])
-        page.set_viewport_size({"width": width, "height": height})
-        settle(page)
-    return paths
+    if full <= height:
+        return []
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}-{width}-full.png"
+    page.set_viewport_size({"width": width, "height": min(full, FULL_HEIGHT_CAP)})
+    settle(page)
+    page.screenshot(path=path)
+    page.set_viewport_size({"width": width, "height": height})
+    settle(page)
+    return [path]
 
 
 def sidebar(page: Page) -> Locator:
@@ -159,6 +166,25 @@ def wait_for_text_without(page: Page, strings: list[str], ignore: str = "") -> l
         page.wait_for_function(js, arg=[strings, ignore or "\0"], timeout=15_000)
     text = page.evaluate(_MAIN_TEXT_JS).replace(ignore or "\0", "")
     return [s for s in strings if s in text]
+
+
+def overflowing_charts(page: Page) -> list[str]:
+    """Charts drawn wider than the column (or page body) they stand in, by how much."""
+    return page.evaluate(
+        """() => {
+        const found = [];
+        for (const chart of document.querySelectorAll('[data-testid=stMain] .vega-embed')) {
+            const drawn = chart.querySelector('svg, canvas');
+            if (!drawn || chart.offsetParent === null) continue;
+            const box = drawn.getBoundingClientRect();
+            const room = (chart.closest('[data-testid=stColumn]')
+                || chart.closest('[data-testid=stMainBlockContainer]')).getBoundingClientRect();
+            const over = Math.max(box.right - room.right, room.left - box.left);
+            if (over > 2) found.push(`${(drawn.textContent || '').slice(0, 40)}: ${over} px`);
+        }
+        return found;
+    }"""
+    )
 
 
 def nav(page: Page, title: str) -> None:
