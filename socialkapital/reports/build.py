@@ -10,9 +10,12 @@ import io
 import multiprocessing
 import os
 import re
+import sys
+import types
 import zipfile
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -37,7 +40,7 @@ class UnknownGroup(LookupError):
 
 
 class NoReport(Exception):
-    """This department gets no report (too few respondents, or all its figures hidden)."""
+    """This department (or workplace) gets no report: fewer respondents than the threshold."""
 
     def __init__(self, skipped: Skipped, message: str) -> None:
         super().__init__(message)
@@ -133,7 +136,6 @@ def _department_data(
 ) -> ReportData | Skipped:
     return figures.department_data(
         res,
-        store.instrument,
         workplace,
         department,
         store.settings.min_answered_share,
@@ -255,15 +257,35 @@ def _render_all(tasks, lang, today, instrument, progress, workers) -> dict[str, 
     # threads) has started can deadlock the child.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = [
-            pool.submit(_render_task, (name, data, lang, today, instrument)) for name, data in tasks
-        ]
+        with _no_main_for_workers():  # the workers start while the tasks are handed over
+            futures = [
+                pool.submit(_render_task, (name, data, lang, today, instrument))
+                for name, data in tasks
+            ]
         for future in as_completed(futures):
             name, pdf = future.result()
             done[name] = pdf
             if progress:
                 progress(len(done), total)
     return done
+
+
+@contextmanager
+def _no_main_for_workers():
+    """Start spawned workers without re-running the parent's ``__main__``.
+
+    A spawned process first imports the parent's main module. Under Streamlit that is the page
+    script, which would run again in the worker (and start a batch of its own). With a bare
+    module standing in for ``__main__`` while the workers start, they import only what the
+    task needs.
+    """
+    saved = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if saved is not None:
+            sys.modules["__main__"] = saved
 
 
 def _manifest(res, workplace, lang, today, files, skipped) -> str:

@@ -92,7 +92,7 @@ class ReportData:
 
 @dataclass(frozen=True)
 class Skipped:
-    """A department that gets no report, and why."""
+    """A department (or a workplace) that gets no report, and why."""
 
     department: str
     respondents: int
@@ -113,14 +113,8 @@ def _group(res: Results, workplace: str | None, department: str | None, name: st
     return Group(name, int(row["respondents"]), row["invited"], row["response_rate"], figures)
 
 
-def measures(instrument) -> list[str]:
-    """The measures of a report: overall, each dimension, each item."""
-    return [OVERALL, *instrument.dimension_keys, *instrument.item_keys]
-
-
 def department_data(
     res: Results,
-    instrument,
     workplace: str,
     department: str,
     share: float,

@@ -4,6 +4,8 @@ hidden figure appears anywhere (issue 6)."""
 from __future__ import annotations
 
 import io
+import sys
+import types
 import zipfile
 
 import pytest
@@ -269,7 +271,13 @@ def test_the_fast_font_is_a_subset_used_for_european_names():
 
 
 @pytest.mark.slow
-def test_worker_processes_make_the_same_files(small):
+def test_worker_processes_make_the_same_files(small, tmp_path, monkeypatch):
+    # Under Streamlit, __main__ is the page script; a spawned worker must not run it again.
+    page = tmp_path / "page.py"
+    page.write_text("raise RuntimeError('the page script ran again in a worker')\n")
+    script = types.ModuleType("__main__")
+    script.__file__ = str(page)
+    monkeypatch.setitem(sys.modules, "__main__", script)
     one, two = io.BytesIO(), io.BytesIO()
     serial = reports.batch(small, ROUND, SITE, "da", one, TODAY, workers=1)
     spawned = reports.batch(small, ROUND, SITE, "da", two, TODAY, workers=2)
