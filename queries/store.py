@@ -191,8 +191,12 @@ class Store:
             _run(
                 con,
                 "INSERT INTO mapping_profiles VALUES ($name, $format, $mapping, $at)",
-                {"name": name, "format": source_format, "mapping": mapping_toml,
-                 "at": datetime.now()},
+                {
+                    "name": name,
+                    "format": source_format,
+                    "mapping": mapping_toml,
+                    "at": datetime.now(),
+                },
             )
 
     # -- writing -------------------------------------------------------------------------

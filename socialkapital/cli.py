@@ -12,9 +12,16 @@ import polars as pl
 import typer
 
 from queries.store import Store, StoreBusy, StoreError
-from socialkapital import instrument as instrument_mod
 from socialkapital import analysis, results, settings, text
-from socialkapital.importers import ImportFailed, Mapping, formats, read_responses, read_roster
+from socialkapital import instrument as instrument_mod
+from socialkapital.importers import (
+    ImportFailed,
+    Mapping,
+    Problem,
+    formats,
+    read_responses,
+    read_roster,
+)
 
 app = typer.Typer(
     help="Social capital at work: import survey exports, summarise, report.",
@@ -303,7 +310,114 @@ def demo(
         parsed = read_responses(buffer, f"{r.name}.csv", store.instrument)
         outcome = store.replace_responses(parsed.responses, r.name, r.date, parsed.file, "demo")
         total += outcome.respondents
+    from queries import plan_store
+    from socialkapital import plans as plans_mod
+
+    demo_plans = plans_mod.parse(
+        json.dumps(demo_mod.plans(rounds)).encode(), "demo", store.instrument
+    )
+    plan_store.save_many(store, demo_plans)
     typer.echo(text.t("cli.demo_loaded", lang, rounds=len(rounds), respondents=total))
+
+
+plans_app = typer.Typer(help="Action plans: export and import.", no_args_is_help=True)
+app.add_typer(plans_app, name="plans")
+
+
+@plans_app.command("export")
+def plans_export(
+    fmt: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
+    out: Annotated[Path | None, typer.Option(help="File to write (default: stdout).")] = None,
+    db: DbOption = None,
+    lang: LangOption = "da",
+) -> None:
+    """Write every action plan as CSV or JSON."""
+    from queries import plan_store
+    from socialkapital import plans as plans_mod
+
+    if fmt not in ("csv", "json"):
+        _exit(f"--format {fmt!r}: expected csv or json", 2)
+    all_plans = plan_store.list_plans(_open_store(db))
+    body = plans_mod.export_csv(all_plans) if fmt == "csv" else plans_mod.export_json(all_plans)
+    if out is None:
+        typer.echo(body, nl=False)
+    else:
+        out.write_text(body, encoding="utf-8")
+        typer.echo(text.t("cli.plans_exported", lang, count=len(all_plans), path=out))
+
+
+@plans_app.command("import")
+def plans_import(
+    file: Annotated[Path, typer.Argument(help="Plans as CSV or JSON, in the export's columns.")],
+    db: DbOption = None,
+    lang: LangOption = "da",
+) -> None:
+    """Add or update action plans (a plan_id that exists is updated); all of them, or none."""
+    from queries import plan_store
+    from socialkapital import plans as plans_mod
+
+    store = _open_store(db)
+    try:
+        parsed = plans_mod.parse(_read_file(file), file.name, store.instrument)
+    except ImportFailed as exc:
+        typer.echo(text.t("cli.refused", lang, file=file.name), err=True)
+        _exit(exc.describe(lang), 2)
+    unknown = []
+    for row, plan in enumerate(parsed, start=2):
+        try:
+            plan_store.check_names(store, plan)
+        except plan_store.UnknownName as exc:
+            unknown.append(
+                Problem(file.name, row, None, None, "unknown_name", {"detail": str(exc)})
+            )
+    if unknown:
+        _exit(ImportFailed(unknown).describe(lang), 2)
+    plan_store.save_many(store, parsed)
+    typer.echo(text.t("cli.plans_imported", lang, count=len(parsed)))
+
+
+@app.command("mapping")
+def mapping_draft(
+    files: Annotated[list[Path], typer.Argument(help="An export (and its SurveyXact files).")],
+    out: Annotated[Path, typer.Option(help="Where to write the mapping.")] = Path("mapping.toml"),
+    lang: LangOption = "da",
+) -> None:
+    """Write a draft mapping for an export: what was found, and the file's columns to choose
+    from, for you to complete and pass to ``import --mapping``."""
+    from socialkapital.importers import load_export
+    from socialkapital.importers import mapping as mapping_mod
+
+    ins = instrument_mod.load()
+    exports = _exports(files)
+    try:
+        source = load_export(exports[0], ins)
+    except ImportFailed as exc:
+        _exit(exc.describe(lang), 2)
+    if not isinstance(source, mapping_mod.Source):
+        typer.echo(text.t("cli.mapping_not_needed", lang, file=source.file))
+        return
+    draft = mapping_mod.suggest(source, ins)
+    # Unknown answers are left as comments: the import refuses them until a person says
+    # what each one means (nothing is guessed, not even "missing").
+    unknown = "\n".join(
+        f'# {json.dumps(value, ensure_ascii=False)} = ?   # {count} times: a code 1-5 or "missing"'
+        for value, count in mapping_mod.unknown_values(source, ins, draft)
+    )
+    listing = "\n".join(f"#   {c.key!r}: {c.text[:100]}" for c in source.columns)
+    out.write_text(
+        f"{draft.to_toml()}{unknown}\n\n# The file's columns:\n{listing}\n", encoding="utf-8"
+    )
+    found = sum(1 for k in draft.items if k)
+    typer.echo(
+        text.t(
+            "cli.mapping_written",
+            lang,
+            path=out,
+            found=found,
+            total=len(ins.items),
+            tool=formats.NAMES[source.format],
+        )
+    )
 
 
 @app.command()

@@ -582,3 +582,142 @@ def _rosters(
     for roster in rosters.values():
         roster.sort(key=lambda row: (order[row[2]], row[1]))
     return rosters
+
+
+def plans(rounds: list[DemoRound]) -> list[dict]:
+    """A handful of realistic action plans from the first round's workshops, as records in
+    the plans export's columns: the ones behind ``CHANGES`` (most done, one overdue, one
+    dropped) and two new ones after the second round."""
+    first, second = rounds[0], rounds[-1]
+    start = first.date + datetime.timedelta(days=30)
+
+    def plan(
+        workplace,
+        department,
+        round_,
+        dimension,
+        items,
+        focus,
+        description,
+        who,
+        months,
+        status,
+        **more,
+    ):
+        begin = start if round_ is first else second.date + datetime.timedelta(days=30)
+        return {
+            "workplace": workplace,
+            "department": department,
+            "round": round_.name,
+            "dimension": dimension,
+            "items": items,
+            "focus_area": focus,
+            "description": description,
+            "responsible": who,
+            "start_date": begin.isoformat(),
+            "deadline": (begin + datetime.timedelta(days=30 * months)).isoformat(),
+            "status": status,
+            **more,
+        }
+
+    return [
+        plan(
+            "Vestjysk Mejeri",
+            "Ost & Lager",
+            first,
+            "between",
+            "7,10",
+            "Overlevering mellem skift",
+            "Fem minutters fælles overlevering ved hvert skifteskift, med en fast tjekliste.",
+            "Holdleder Ost & Lager",
+            4,
+            "done",
+            follow_up="Status på afdelingsmødet hver måned.",
+            goal="Når tjeklisten bruges ved alle skift i to måneder i træk.",
+            continuation="Tjeklisten tages op ved næste måling.",
+        ),
+        plan(
+            "Solgården Plejecenter",
+            "Nattevagt",
+            first,
+            "between",
+            "7,8",
+            "Brobygning til dagvagten",
+            "Nattevagten deltager i dagvagtens morgenmøde en gang om ugen.",
+            "Afdelingsleder Nattevagt",
+            6,
+            "done",
+        ),
+        plan(
+            "Kommunens Borgerservice",
+            "Pas & Kørekort",
+            first,
+            "leader",
+            "13,19",
+            "Inddragelse i beslutninger",
+            "Lederen forelægger planlagte ændringer på teammødet, før de besluttes.",
+            "Teamleder Pas & Kørekort",
+            6,
+            "done",
+        ),
+        plan(
+            "Nordlys Emballage A/S",
+            "Trykkeri",
+            first,
+            "team",
+            "1,6",
+            "Teamtræning",
+            "To halve dage med fælles spilleregler for samarbejdet.",
+            "Produktionschef",
+            3,
+            "done",
+        ),
+        plan(
+            "Solgården Plejecenter",
+            "Afsnit Egen",
+            first,
+            "workplace",
+            "19",
+            "Medarbejderne former vagtplanen",
+            "En arbejdsgruppe med tre medarbejdere laver udkastet til den nye vagtplan.",
+            "Centerleder",
+            5,
+            "in_progress",
+        ),
+        plan(
+            "Nordlys Emballage A/S",
+            "Vedligehold",
+            first,
+            "leader",
+            "",
+            "Ny leder – god start",
+            "Månedlige samtaler mellem den nye leder og teamet.",
+            "HR-partner",
+            4,
+            "dropped",
+        ),
+        plan(
+            "Vestjysk Mejeri",
+            None,
+            second,
+            "workplace",
+            "20",
+            "Fælles forståelse af opgaverne",
+            "Ledelsen og MED-udvalget gennemgår sammen, hvordan opgaverne prioriteres.",
+            "Direktør",
+            2,
+            "in_progress",
+        ),
+        plan(
+            "Vestjysk Mejeri",
+            "Pakkeri Nat",
+            second,
+            "team",
+            "4,5",
+            "Et nyt hold finder sammen",
+            "Makkerordning og fast ugentligt holdmøde.",
+            "Holdleder Pakkeri Nat",
+            4,
+            "planned",
+        ),
+    ]

@@ -55,6 +55,14 @@ def score(value: float | None, lang: str = DEFAULT_LANG, digits: int = 0) -> str
     return format_decimal(value, pattern, locale=_LOCALES[lang])
 
 
+def signed(value: float | None, lang: str = DEFAULT_LANG, digits: int = 1) -> str:
+    """A change with its sign (``+3,4`` / ``−2,0``); a dash when there is none."""
+    if value is None:
+        return DASH
+    body = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, f"+{body};-{body}", locale=_LOCALES[lang])
+
+
 def number(value: float | None, lang: str = DEFAULT_LANG, digits: int = 2) -> str:
     """A decimal number such as a correlation (``0,62``)."""
     if value is None:

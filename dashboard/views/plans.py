@@ -1,0 +1,295 @@
+"""Action plans: list and filter, create (pre-filled from a department's page), edit with a
+check for concurrent edits, follow-up notes, before/after scores, export."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+import polars as pl
+import streamlit as st
+
+from dashboard import state
+from queries import plan_store
+from socialkapital import plans, text
+
+lang = state.lang()
+t = state.t
+s = state.store()
+ins = s.instrument
+today = date.today()
+
+st.title(t("plans.heading"))
+st.caption(t("plans.intro"))
+
+rounds = state.rounds()["name"].to_list()
+if not rounds:
+    st.info(t("app.no_data"))
+    st.stop()
+filters = st.session_state.get("filters")
+dim_name = {d.key: d.short[lang] for d in ins.dimensions}
+status_name = {k: t(f"plans.status_{k}") for k in plans.STATUSES}
+
+
+def item_label(number: int) -> str:
+    return f"{number}. {ins.items[number - 1].texts[lang]}"
+
+
+def plan_fields(plan: plans.Plan, key: str) -> plans.Plan | None:
+    """The plan's widgets (inside a form); returns the edited plan when submitted."""
+    workplaces = sorted({w for r in rounds for w in s.workplaces(r)})
+    c1, c2, c3 = st.columns(3)
+    workplace = c1.selectbox(
+        t("plans.workplace"), workplaces, index=_index(workplaces, plan.workplace), key=f"{key}_wp"
+    )
+    departments = [None, *sorted({d for r in rounds for d in s.departments(r, workplace)})]
+    department = c2.selectbox(
+        t("plans.department"),
+        departments,
+        index=_index(departments, plan.department),
+        format_func=lambda d: t("plans.whole_workplace") if d is None else d,
+        key=f"{key}_dept",
+    )
+    round_name = c3.selectbox(
+        t("plans.round"), rounds, index=_index(rounds, plan.round), key=f"{key}_round"
+    )
+    c1, c2 = st.columns([1, 2])
+    keys = ins.dimension_keys
+    dimension = c1.selectbox(
+        t("plans.dimension"),
+        keys,
+        index=_index(keys, plan.dimension),
+        format_func=dim_name.get,
+        key=f"{key}_dim",
+    )
+    items = c2.multiselect(
+        t("plans.items"),
+        [i.number for i in ins.items],
+        default=plan.items,
+        format_func=item_label,
+        key=f"{key}_items",
+    )
+    focus = st.text_input(t("plans.focus_area"), plan.focus_area, key=f"{key}_focus")
+    description = st.text_area(t("plans.description"), plan.description, key=f"{key}_desc")
+    c1, c2, c3, c4 = st.columns(4)
+    responsible = c1.text_input(t("plans.responsible"), plan.responsible, key=f"{key}_resp")
+    start = c2.date_input(
+        t("plans.start_date"), plan.start_date, key=f"{key}_start", format="DD-MM-YYYY"
+    )
+    deadline = c3.date_input(
+        t("plans.deadline"), plan.deadline, key=f"{key}_deadline", format="DD-MM-YYYY"
+    )
+    status = c4.selectbox(
+        t("plans.status"),
+        plans.STATUSES,
+        index=plans.STATUSES.index(plan.status),
+        format_func=status_name.get,
+        key=f"{key}_status",
+    )
+    follow_up = st.text_area(t("plans.follow_up"), plan.follow_up, key=f"{key}_follow")
+    goal = st.text_area(t("plans.goal"), plan.goal, key=f"{key}_goal")
+    continuation = st.text_area(t("plans.continuation"), plan.continuation, key=f"{key}_cont")
+    if not st.form_submit_button(t("plans.save"), type="primary"):
+        return None
+    return plans.Plan(
+        workplace=workplace,
+        department=department,
+        round=round_name,
+        dimension=dimension,
+        items=sorted(items),
+        focus_area=focus.strip(),
+        description=description.strip(),
+        responsible=responsible.strip(),
+        start_date=start,
+        deadline=deadline,
+        follow_up=follow_up.strip(),
+        goal=goal.strip(),
+        continuation=continuation.strip(),
+        status=status,
+        plan_id=plan.plan_id,
+        version=plan.version,
+    )
+
+
+def _index(options: list, value) -> int:
+    return options.index(value) if value in options else 0
+
+
+def save(plan: plans.Plan) -> bool:
+    """Check and store a plan; say what is wrong, or that someone else saved it first."""
+    try:
+        plans.validate(plan, ins)
+        plan_store.save(s, plan)
+    except plans.PlanInvalid as exc:
+        st.error(
+            t("plans.invalid")
+            + "\n\n"
+            + "\n".join(f"- {t('plans.' + f)}: {t(k)}" for f, k in exc.problems)
+        )
+        return False
+    except plan_store.StaleEdit:
+        st.error(t("plans.stale"), icon=":material/sync_problem:")
+        return False
+    st.cache_data.clear()
+    st.session_state["plans_done"] = t("plans.saved")
+    return True
+
+
+if done := st.session_state.pop("plans_done", None):
+    st.success(done, icon=":material/check_circle:")
+
+# -- a new plan, pre-filled from the page the user came from ------------------------------
+prefill = st.session_state.pop("plan_prefill", None)
+draft = plans.Plan(
+    workplace=(prefill or {}).get("workplace") or (filters.workplace if filters else ""),
+    department=(prefill or {}).get("department", filters.department if filters else None),
+    round=(prefill or {}).get("round") or (filters.round if filters else rounds[0]),
+    dimension=(prefill or {}).get("dimension") or ins.dimension_keys[0],
+    focus_area="",
+    description="",
+    responsible="",
+    start_date=today,
+    deadline=today + timedelta(days=90),
+)
+with st.expander(t("plans.new"), expanded=prefill is not None, icon=":material/add:"):
+    starters = text.guidance()["dimensions"][draft.dimension][f"plan_starters_{lang}"]
+    st.caption(t("plans.starters") + ": " + dim_name[draft.dimension])
+    st.markdown("\n".join(f"- {line}" for line in starters))
+    with st.form("new_plan", clear_on_submit=False):
+        edited = plan_fields(draft, "new")
+    if edited is not None and save(edited):
+        st.rerun()
+
+# -- the list ----------------------------------------------------------------------------
+all_plans = plan_store.list_plans(s)
+c1, c2, c3, c4 = st.columns(4)
+workplaces = sorted({p.workplace for p in all_plans})
+wp_filter = c1.selectbox(
+    t("plans.workplace"),
+    [None, *workplaces],
+    key="plans_f_wp",
+    format_func=lambda w: t("plans.all") if w is None else w,
+)
+dim_filter = c2.selectbox(
+    t("plans.dimension"),
+    [None, *ins.dimension_keys],
+    key="plans_f_dim",
+    format_func=lambda d: t("plans.all") if d is None else dim_name[d],
+)
+status_filter = c3.selectbox(
+    t("plans.status"),
+    [None, *plans.STATUSES],
+    key="plans_f_status",
+    format_func=lambda x: t("plans.all") if x is None else status_name[x],
+)
+overdue_only = c4.toggle(t("plans.only_overdue"), key="plans_f_overdue")
+shown = [
+    p
+    for p in all_plans
+    if (wp_filter is None or p.workplace == wp_filter)
+    and (dim_filter is None or p.dimension == dim_filter)
+    and (status_filter is None or p.status == status_filter)
+    and (not overdue_only or p.overdue(today))
+]
+st.subheader(t("plans.list"))
+if not shown:
+    st.info(t("plans.none"))
+    st.stop()
+table = pl.DataFrame(
+    [
+        {
+            "#": p.plan_id,
+            t("plans.status"): (("⚠ " + t("plans.overdue") + " · ") if p.overdue(today) else "")
+            + status_name[p.status],
+            t("plans.workplace"): p.workplace,
+            t("plans.department"): p.department or t("plans.whole_workplace"),
+            t("plans.dimension"): dim_name[p.dimension],
+            t("plans.focus_area"): p.focus_area,
+            t("plans.responsible"): p.responsible,
+            t("plans.deadline"): text.day(p.deadline, lang),
+        }
+        for p in shown
+    ]
+)
+st.dataframe(table, hide_index=True, width="stretch")
+export = pl.DataFrame(plans.to_records(shown))
+c1, c2, _ = st.columns([1, 1, 3])
+c1.download_button(
+    t("plans.export_csv"), plans.export_csv(shown), "handleplaner.csv", "text/csv", key="plans_csv"
+)
+buffer = io.BytesIO()
+export.write_excel(buffer, worksheet="Handleplaner", autofit=True)
+c2.download_button(
+    t("plans.export_xlsx"),
+    buffer.getvalue(),
+    "handleplaner.xlsx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="plans_xlsx",
+)
+
+# -- one plan: edit, before/after, notes, delete -----------------------------------------
+choice = st.selectbox(
+    t("plans.edit"),
+    [p.plan_id for p in shown],
+    key="plans_open",
+    format_func=lambda i: next(f"#{p.plan_id} · {p.focus_area}" for p in shown if p.plan_id == i),
+)
+plan = next(p for p in shown if p.plan_id == choice)
+# The version the user started editing from is kept until they save or reload, so that a
+# save over someone else's newer version is caught instead of silently overwriting it.
+opened = st.session_state.setdefault(f"plan_opened_{plan.plan_id}", plan.version)
+plan.version = opened
+with st.form(f"edit_{plan.plan_id}"):
+    edited = plan_fields(plan, f"edit_{plan.plan_id}")
+if edited is not None and save(edited):
+    st.session_state.pop(f"plan_opened_{plan.plan_id}", None)
+    st.rerun()
+
+st.markdown(f"**{t('plans.effect')}**")
+following = s.frame("next_round", round=plan.round, workplace=plan.workplace)
+next_round = following["name"][0] if following.height else None
+changes = plans.effect(plan, next_round, lambda r, w: state.gated_results(r, [w]))
+rows = []
+for c in changes:
+    label = dim_name.get(c.measure) or item_label(int(c.measure[1:]))
+    rows.append(
+        {
+            t("plans.measure"): label,
+            t(
+                "plans.before", round=plan.round
+            ): f"{text.score(c.before, lang, 1)} (n = {c.before_n})",
+            **(
+                {
+                    t("plans.after", round=next_round): f"{text.score(c.after, lang, 1)} "
+                    f"(n = {c.after_n})",
+                    t("plans.change"): text.signed(c.change, lang),
+                }
+                if next_round
+                else {}
+            ),
+        }
+    )
+st.dataframe(pl.DataFrame(rows), hide_index=True, width="stretch")
+if next_round is None:
+    st.caption(t("plans.no_next_round"))
+
+st.markdown(f"**{t('plans.notes')}**")
+for noted_on, note, _ in plan_store.notes(s, plan.plan_id).iter_rows():
+    st.markdown(f"- *{text.day(noted_on, lang)}*: {note}")
+with st.form(f"note_{plan.plan_id}", clear_on_submit=True):
+    c1, c2 = st.columns([1, 4])
+    noted_on = c1.date_input(t("plans.note_date"), today, format="DD-MM-YYYY")
+    note = c2.text_input(t("plans.note"))
+    if st.form_submit_button(t("plans.add_note")) and note.strip():
+        plan_store.add_note(s, plan.plan_id, noted_on, note.strip())
+        st.rerun()
+
+with st.popover(t("plans.delete"), icon=":material/delete:"):
+    if st.button(t("plans.delete_confirm"), type="primary", key=f"delete_{plan.plan_id}"):
+        try:
+            plan_store.delete(s, plan.plan_id, opened)
+        except plan_store.StaleEdit:
+            st.error(t("plans.stale"))
+        else:
+            st.session_state["plans_done"] = t("plans.deleted")
+            st.rerun()

@@ -1,0 +1,246 @@
+"""Action plans from workshops: what a plan holds, its checks, export/import, and how the
+scores it targeted moved in the next survey round.
+
+Plans are stored by ``queries.plan_store``; every score shown beside a plan comes from
+``results.compute``, so it has passed the anonymity gate.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+from socialkapital.importers.errors import ImportFailed, Problem
+from socialkapital.instrument import Instrument
+
+STATUSES = ("planned", "in_progress", "done", "dropped")
+REQUIRED = (
+    "workplace",
+    "round",
+    "dimension",
+    "focus_area",
+    "description",
+    "responsible",
+    "start_date",
+    "deadline",
+)
+TEXT_FIELDS = ("focus_area", "description", "responsible", "follow_up", "goal", "continuation")
+
+
+@dataclass
+class Plan:
+    workplace: str
+    round: str
+    dimension: str
+    focus_area: str
+    description: str
+    responsible: str
+    start_date: date
+    deadline: date
+    department: str | None = None  # None: the whole workplace
+    items: list[int] = field(default_factory=list)
+    follow_up: str = ""
+    goal: str = ""
+    continuation: str = ""
+    status: str = "planned"
+    plan_id: int | None = None
+    version: int = 0  # the version the editor started from (0 = new)
+
+    def overdue(self, today: date) -> bool:
+        return self.status in ("planned", "in_progress") and self.deadline < today
+
+
+class PlanInvalid(ValueError):
+    """A plan that cannot be saved; ``problems`` are (field, text key) pairs."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        self.problems = problems
+        super().__init__(", ".join(f"{f}: {k}" for f, k in problems))
+
+
+def validate(plan: Plan, instrument: Instrument) -> None:
+    """Refuse a plan with a missing required field, a deadline before its start, an unknown
+    form, status or item. Every problem is listed."""
+    problems = []
+    for name in REQUIRED:
+        value = getattr(plan, name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            problems.append((name, "plan.error.required"))
+    dated = isinstance(plan.start_date, date) and isinstance(plan.deadline, date)
+    if dated and plan.deadline < plan.start_date:
+        problems.append(("deadline", "plan.error.deadline_before_start"))
+    if plan.dimension and plan.dimension not in instrument.dimension_keys:
+        problems.append(("dimension", "plan.error.unknown_dimension"))
+    if plan.status not in STATUSES:
+        problems.append(("status", "plan.error.unknown_status"))
+    numbers = {i.number for i in instrument.items}
+    if any(i not in numbers for i in plan.items):
+        problems.append(("items", "plan.error.unknown_item"))
+    if problems:
+        raise PlanInvalid(problems)
+
+
+# -- export and import -------------------------------------------------------------------
+
+COLUMNS = [
+    "plan_id",
+    "workplace",
+    "department",
+    "round",
+    "dimension",
+    "items",
+    "focus_area",
+    "description",
+    "responsible",
+    "start_date",
+    "deadline",
+    "follow_up",
+    "goal",
+    "continuation",
+    "status",
+]
+
+
+def to_records(plans: list[Plan]) -> list[dict]:
+    """Plans as flat records (dates ISO, items '3,4'), the columns of the CSV and JSON."""
+    out = []
+    for plan in plans:
+        record = asdict(plan)
+        record.pop("version")
+        record["items"] = ",".join(str(i) for i in plan.items)
+        record["start_date"] = plan.start_date.isoformat()
+        record["deadline"] = plan.deadline.isoformat()
+        out.append(record)
+    return out
+
+
+def export_csv(plans: list[Plan]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(to_records(plans))
+    return buffer.getvalue()
+
+
+def export_json(plans: list[Plan]) -> str:
+    return json.dumps(to_records(plans), ensure_ascii=False, indent=2)
+
+
+def parse(data: bytes, name: str, instrument: Instrument) -> list[Plan]:
+    """Plans from a CSV or JSON file in the export's columns; every bad cell is named."""
+    text = data.decode("utf-8-sig", errors="replace")
+    if text.lstrip().startswith("["):
+        try:
+            records = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ImportFailed(
+                [Problem(name, exc.lineno, None, None, "bad_json", {"detail": exc.msg})]
+            ) from exc
+        rows = list(enumerate(records, start=1))
+    else:
+        rows = list(enumerate(csv.DictReader(io.StringIO(text)), start=2))
+    plans, problems = [], []
+    for row, record in rows:
+        plan, found = _from_record(record)
+        try:
+            validate(plan, instrument)
+        except PlanInvalid as exc:
+            bad_dates = {column for column, _ in found}
+            found += [(c, k) for c, k in exc.problems if c not in bad_dates]
+        if found:
+            problems += [
+                Problem(
+                    name,
+                    row,
+                    column,
+                    str(record.get(column) or ""),
+                    key.removeprefix("plan.error."),
+                )
+                for column, key in found
+            ]
+        else:
+            plans.append(plan)
+    if problems:
+        raise ImportFailed(problems)
+    return plans
+
+
+def _from_record(record: dict) -> tuple[Plan, list[tuple[str, str]]]:
+    """A plan from a flat record, and the cells that could not be read (bad dates, items)."""
+    problems = []
+
+    def day(column: str) -> date | None:
+        raw = str(record.get(column) or "").strip()
+        try:
+            return date.fromisoformat(raw) if raw else None
+        except ValueError:
+            problems.append((column, "plan.error.bad_date"))
+            return None
+
+    def items() -> list[int]:
+        raw = str(record.get("items") or "").replace(";", ",")
+        try:
+            return [int(x) for x in raw.split(",") if x.strip()]
+        except ValueError:
+            problems.append(("items", "plan.error.unknown_item"))
+            return []
+
+    plan_id = str(record.get("plan_id") or "").strip()
+    plan = Plan(
+        workplace=str(record.get("workplace") or "").strip(),
+        department=str(record.get("department") or "").strip() or None,
+        round=str(record.get("round") or "").strip(),
+        dimension=str(record.get("dimension") or "").strip(),
+        items=items(),
+        status=str(record.get("status") or "planned").strip(),
+        start_date=day("start_date"),
+        deadline=day("deadline"),
+        plan_id=int(plan_id) if plan_id.isdigit() else None,
+        **{name: str(record.get(name) or "").strip() for name in TEXT_FIELDS},
+    )
+    return plan, problems
+
+
+# -- before and after --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    measure: str  # dimension key or item key (q7)
+    before: float | None
+    before_n: int
+    after: float | None
+    after_n: int
+
+    @property
+    def change(self) -> float | None:
+        if self.before is None or self.after is None:
+            return None
+        return self.after - self.before
+
+
+def effect(plan: Plan, next_round: str | None, results_for) -> list[Change]:
+    """The targeted form (and items) in the plan's round and in the next one.
+
+    ``results_for(round, workplace)`` returns gated ``Results``; hidden figures stay hidden,
+    and a change is given only when both figures are shown.
+    """
+    measures = [plan.dimension, *(f"q{i}" for i in plan.items)]
+    before = _figures(results_for(plan.round, plan.workplace), plan, measures)
+    after = _figures(results_for(next_round, plan.workplace), plan, measures) if next_round else {}
+    return [Change(m, *before.get(m, (None, 0)), *after.get(m, (None, 0))) for m in measures]
+
+
+def _figures(results, plan: Plan, measures: list[str]) -> dict[str, tuple[float | None, int]]:
+    group = results.group(plan.workplace, plan.department)
+    if group is None:
+        return {}
+    out = {}
+    for m in measures:
+        row = group["measures"].get(m)
+        if row is not None:
+            out[m] = (None if group["suppressed"] else row["mean"], int(row["n"]))
+    return out

@@ -1,0 +1,69 @@
+"""The CLI with survey-tool exports: --mapping files and the `mapping` draft command."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+from typer.testing import CliRunner
+
+from socialkapital.cli import app
+from tests.importers.helpers import FIXTURES
+
+runner = CliRunner()
+
+
+def run(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_surveyxact_dataset_brings_its_labels_and_structure(tmp_path):
+    db = tmp_path / "s.duckdb"
+    folder = tmp_path / "eksport"
+    shutil.copytree(FIXTURES / "surveyxact", folder)
+    result = run("import", folder / "dataset.csv", "--round", "R", "--db", db, "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert "SurveyXact, 40 responses" in result.output
+    data = json.loads(run("summary", "--json", "--db", db).output)
+    assert data["groups"][0]["respondents"] == 40
+
+
+def test_limesurvey_needs_a_mapping_file(tmp_path):
+    db = tmp_path / "l.duckdb"
+    export = FIXTURES / "limesurvey" / "results-survey123456.csv"
+    refused = run("import", export, "--round", "R", "--db", db, "--lang", "en")
+    assert refused.exit_code == 2
+    assert "none of the 21 questions were found" in refused.output
+    mapped = run(
+        "import",
+        export,
+        "--round",
+        "R",
+        "--db",
+        db,
+        "--lang",
+        "en",
+        "--mapping",
+        FIXTURES / "limesurvey" / "mapping.toml",
+    )
+    assert mapped.exit_code == 0, mapped.output
+    assert "1 responses were not finished" in mapped.output
+
+
+def test_mapping_draft_leaves_unknown_answers_for_a_person(tmp_path):
+    draft = tmp_path / "q.toml"
+    export = FIXTURES / "qualtrics" / "responses_numeric.csv"
+    result = run("mapping", export, "--out", draft, "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert "21 of 21 questions found (Qualtrics)" in result.output
+    text = draft.read_text(encoding="utf-8")
+    assert '# "6" = ?' in text
+    db = tmp_path / "q.duckdb"
+    # Used as it is, the draft is refused: the codes' meaning was never given.
+    assert run("import", export, "--round", "R", "--db", db, "--mapping", draft).exit_code == 2
+    filled = text.replace('# "6" = ?', '"6" = "missing" #')
+    for code in "12345":
+        filled = filled.replace(f'# "{code}" = ?', f'"{code}" = {code} #')
+    draft.write_text(filled, encoding="utf-8")
+    done = run("import", export, "--round", "R", "--db", db, "--mapping", draft)
+    assert done.exit_code == 0, done.output
