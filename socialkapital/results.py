@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from queries.store import Store
-from socialkapital import anonymity
+from socialkapital import anonymity, stats
 
 GROUP_KEYS = ("level", "workplace", "department")
 
@@ -122,7 +122,17 @@ def to_summary(results: Results, instrument) -> dict:
         def figure(key: str, m=m, suppressed=suppressed) -> dict:
             row = m.get(key)
             n = int(row["n"]) if row else 0
-            return {"mean": None if suppressed or not row else row["mean"], "n": n}
+            mean = None if suppressed or not row else row["mean"]
+            return {"mean": mean, "n": n}
+
+        def dimension(key: str, m=m, suppressed=suppressed) -> dict:
+            # The 95 % t-interval rests on the same persons as the mean: hidden with it.
+            shown = figure(key)
+            row = m.get(key)
+            ci = None
+            if shown["mean"] is not None and row["sd"] is not None:
+                ci = stats.ci95(shown["mean"], row["sd"], shown["n"])
+            return {**shown, "ci95": None if ci is None else [ci.low, ci.high]}
 
         groups.append(
             {
@@ -132,7 +142,7 @@ def to_summary(results: Results, instrument) -> dict:
                 "respondents": int(g["respondents"]),
                 "response_rate": g["response_rate"],
                 "suppressed": suppressed,
-                "dimensions": {d: figure(d) for d in instrument.dimension_keys},
+                "dimensions": {d: dimension(d) for d in instrument.dimension_keys},
                 "overall": figure("overall")["mean"],
                 "items": [{"item": item.number, **figure(item.key)} for item in instrument.items],
             }

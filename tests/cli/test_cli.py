@@ -61,9 +61,10 @@ def test_import_then_summary_json(db, answers, tmp_path):
     }
     kitchen = groups[("Mejeri Øst", "Køkken")]
     assert kitchen["invited"] == 8 and kitchen["response_rate"] == pytest.approx(0.75)
-    assert kitchen["dimensions"]["team"] == {"mean": None, "n": 6}  # hidden: protects Lager
+    # Hidden: it protects Lager. The interval is hidden with the mean.
+    assert kitchen["dimensions"]["team"] == {"mean": None, "n": 6, "ci95": None}
     pakkeri = groups[("Mejeri Øst", "Pakkeri")]
-    assert pakkeri["dimensions"]["leader"] == {"mean": 100.0, "n": 7}
+    assert pakkeri["dimensions"]["leader"] == {"mean": 100.0, "n": 7, "ci95": [100.0, 100.0]}
     assert pakkeri["overall"] == 100.0
     assert len(pakkeri["items"]) == 21 and pakkeri["items"][0] == {"item": 1, "mean": 100.0, "n": 7}
     lager = groups[("Mejeri Øst", "Lager")]

@@ -126,3 +126,15 @@ def test_share_setting_changes_the_rule(make_store, ins):
     rows = [("W", "D", [*team, *FOUR]) for team, _ in HALF]
     res = load(make_store(threshold=3, share=1.0), ins, rows)
     assert measure(res, "W", "D", "team") == (pytest.approx((50 + 350 / 6 * 2) / 3), 3)
+
+
+def test_summary_gives_the_t_interval_of_each_form(make_store, ins):
+    res = load(make_store(threshold=3), ins, stats_example_rows())
+    groups = {(g["workplace"], g["department"]): g for g in results.to_summary(res, ins)["groups"]}
+    a = groups[("Mejeriet", "A")]["dimensions"]["workplace"]
+    # Team A: mean 78.333, SD 11.180 (statistics.md), n 5; t(0.975, 4) = 2.776445.
+    half = 2.776445 * 11.180340 / 5**0.5
+    assert a["ci95"] == [
+        pytest.approx(78.333333 - half, abs=1e-4),
+        pytest.approx(78.333333 + half, abs=1e-4),
+    ]
