@@ -10,7 +10,12 @@ import polars as pl
 GROUP_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7"]
 
 
-def dimension_bars(frame: pl.DataFrame, group_title: str, score_title: str) -> alt.Chart:
+def dimension_bars(
+    frame: pl.DataFrame,
+    group_title: str,
+    score_title: str,
+    colours: list[str] | None = None,
+) -> alt.Chart:
     """Grouped horizontal bars: one bar per group for each dimension, score label at the end.
 
     ``frame`` has columns dimension, group, score (null = hidden), label (the text to show).
@@ -35,7 +40,7 @@ def dimension_bars(frame: pl.DataFrame, group_title: str, score_title: str) -> a
             "group:N",
             title=group_title,
             sort=groups,
-            scale=alt.Scale(domain=groups, range=GROUP_COLOURS[: len(groups)]),
+            scale=alt.Scale(domain=groups, range=(colours or GROUP_COLOURS)[: len(groups)]),
             legend=alt.Legend(orient="bottom", labelFontSize=14, titleFontSize=13),
         ),
         tooltip=[alt.Tooltip("dimension:N"), alt.Tooltip("group:N"), alt.Tooltip("label:N")],

@@ -25,11 +25,11 @@ def editor(source: Source, instrument: Instrument, key: str) -> Mapping:
     names = profiles["name"].to_list()
     chosen = st.selectbox(
         t("mapping.profile"),
-        [None, *names],
+        ["", *names],
         key=f"{key}_profile",
-        format_func=lambda n: t("mapping.no_profile") if n is None else n,
+        format_func=lambda n: n or t("mapping.no_profile"),
     )
-    if chosen is None:
+    if not chosen:
         base = mapping_mod.suggest(source, instrument)
     else:
         toml = profiles.filter(profiles["name"] == chosen)["mapping"][0]

@@ -72,6 +72,11 @@ def language_switch() -> None:
     )
 
 
+# The "whole workplace" choice. Not None: a selectbox takes a None value for "nothing
+# chosen" and then keeps showing the label of the language it was drawn in.
+WHOLE = ""
+
+
 @dataclass(frozen=True)
 class Filters:
     round: str
@@ -87,20 +92,22 @@ def sidebar_filters() -> Filters | None:
     s = store()
     round_names = available["name"].to_list()
     sidebar = st.sidebar
+    # A page may ask for a round (e.g. after an import) before the picker is drawn.
+    if (pending := st.session_state.pop("pending_round", None)) in round_names:
+        st.session_state["round"] = pending
     round_name = sidebar.selectbox(t("app.round"), round_names, key="round")
     workplaces = s.workplaces(round_name)
     if not workplaces:
         return None
     workplace = sidebar.selectbox(t("app.workplace"), workplaces, key="workplace")
     departments = s.departments(round_name, workplace)
-    whole = t("app.whole_workplace")
     choice = sidebar.selectbox(
         t("app.department"),
-        [None, *departments],
-        format_func=lambda d: whole if d is None else d,
+        [WHOLE, *departments],
+        format_func=lambda d: t("app.whole_workplace") if d == WHOLE else d,
         key="department",
     )
-    return Filters(round_name, workplace, choice)
+    return Filters(round_name, workplace, choice or None)
 
 
 def threshold_note() -> None:

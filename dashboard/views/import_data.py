@@ -37,7 +37,7 @@ def _load(files: dict[str, bytes], workplace: str | None, digest: str):
 def show_problems(exc: ImportFailed) -> None:
     """The refusal, every problem listed, and all of them as a CSV download."""
     st.error(t("import.refused", count=len(exc.problems)), icon=":material/block:")
-    st.code(exc.describe(lang), language=None)
+    st.code(exc.describe(lang), language=None, wrap_lines=True)
     problems = pl.DataFrame(
         [
             {
@@ -116,7 +116,10 @@ def show_preview(parsed: Parsed) -> None:
         hide_index=True,
     )
     st.markdown(f"**{t('import.missing_per_item')}**")
-    st.dataframe(pl.DataFrame([parsed.missing_per_item()]), hide_index=True)
+    missing = parsed.missing_per_item()
+    # Two rows of numbered questions fit any screen; one row of 21 is cut off.
+    for half in (list(missing)[:11], list(missing)[11:]):
+        st.dataframe(pl.DataFrame({k: [missing[k]] for k in half}), hide_index=True)
     st.markdown(f"**{t('import.first_rows')}**")
     st.dataframe(parsed.responses.head(10), hide_index=True)
 
@@ -140,7 +143,7 @@ def read_one(export: dict[str, bytes], fixed: str | None) -> Parsed | None:
     remaining = mapping_mod.problems(loaded, ins, chosen, fixed)
     if remaining:
         st.warning(t("import.needs_mapping", count=len(remaining)), icon=":material/rule:")
-        st.code("\n".join(p.text(lang) for p in remaining[:20]), language=None)
+        st.code("\n".join(p.text(lang) for p in remaining[:20]), language=None, wrap_lines=True)
         return None
     try:
         parsed = mapping_mod.apply(loaded, ins, chosen, fixed)
@@ -197,7 +200,7 @@ with tab_answers:
                         ", ".join(p.file for p in ready),
                         ", ".join(sorted({p.format for p in ready})),
                     )
-                    st.session_state["round"] = round_name
+                    st.session_state["pending_round"] = round_name
                     finish(
                         t(
                             "import.done",
@@ -266,4 +269,11 @@ with tab_template:
     imports = s.imports()
     if imports.height:
         st.subheader(t("import.history"))
-        st.dataframe(imports, hide_index=True)
+        kinds = {"responses": t("import.tab_responses"), "roster": t("import.tab_roster")}
+        st.dataframe(
+            imports.with_columns(
+                pl.col("imported_at").dt.strftime("%d-%m-%Y %H:%M"),
+                pl.col("kind").replace_strict(kinds, default=pl.col("kind")),
+            ).rename({c: t(f"import.history_{c}") for c in imports.columns}),
+            hide_index=True,
+        )

@@ -54,9 +54,10 @@ if department and department["suppressed"]:
 
 shown = [(t("overview.this_department"), department)] if department else []
 shown.append((t("app.whole_workplace"), workplace))
-columns = st.columns(len(shown) * 3)
-for i, (label, group) in enumerate(shown):
-    c = columns[i * 3 : i * 3 + 3]
+# One row per group, so that the labels fit and the department's figures stand right
+# above the whole workplace's (the "two numbers" in the first column).
+for label, group in shown:
+    c = st.columns(3)
     c[0].metric(
         f"{t('overview.overall')} · {label}",
         text.score(value(group, "overall"), lang, 1),
@@ -98,7 +99,13 @@ frame = pl.DataFrame(
 )
 left, right = st.columns([3, 2])
 left.altair_chart(
-    charts.dimension_bars(frame, t("overview.chart_group"), t("overview.score")),
+    charts.dimension_bars(
+        frame,
+        t("overview.chart_group"),
+        t("overview.score"),
+        # The whole workplace keeps its colour whether or not a department is shown.
+        colours=([charts.GROUP_COLOURS[0]] if department else []) + [charts.GROUP_COLOURS[1]],
+    ),
     width="stretch",
 )
 table = frame.pivot(on="group", index="dimension", values="label")

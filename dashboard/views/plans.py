@@ -42,12 +42,12 @@ def plan_fields(plan: plans.Plan, key: str) -> plans.Plan | None:
     workplace = c1.selectbox(
         t("plans.workplace"), workplaces, index=_index(workplaces, plan.workplace), key=f"{key}_wp"
     )
-    departments = [None, *sorted({d for r in rounds for d in s.departments(r, workplace)})]
+    departments = ["", *sorted({d for r in rounds for d in s.departments(r, workplace)})]
     department = c2.selectbox(
         t("plans.department"),
         departments,
-        index=_index(departments, plan.department),
-        format_func=lambda d: t("plans.whole_workplace") if d is None else d,
+        index=_index(departments, plan.department or ""),
+        format_func=lambda d: d if d else t("plans.whole_workplace"),
         key=f"{key}_dept",
     )
     round_name = c3.selectbox(
@@ -166,29 +166,29 @@ c1, c2, c3, c4 = st.columns(4)
 workplaces = sorted({p.workplace for p in all_plans})
 wp_filter = c1.selectbox(
     t("plans.workplace"),
-    [None, *workplaces],
+    ["", *workplaces],
     key="plans_f_wp",
-    format_func=lambda w: t("plans.all") if w is None else w,
+    format_func=lambda w: w if w else t("plans.all"),
 )
 dim_filter = c2.selectbox(
     t("plans.dimension"),
-    [None, *ins.dimension_keys],
+    ["", *ins.dimension_keys],
     key="plans_f_dim",
-    format_func=lambda d: t("plans.all") if d is None else dim_name[d],
+    format_func=lambda d: t("plans.all") if not d else dim_name[d],
 )
 status_filter = c3.selectbox(
     t("plans.status"),
-    [None, *plans.STATUSES],
+    ["", *plans.STATUSES],
     key="plans_f_status",
-    format_func=lambda x: t("plans.all") if x is None else status_name[x],
+    format_func=lambda x: t("plans.all") if not x else status_name[x],
 )
 overdue_only = c4.toggle(t("plans.only_overdue"), key="plans_f_overdue")
 shown = [
     p
     for p in all_plans
-    if (wp_filter is None or p.workplace == wp_filter)
-    and (dim_filter is None or p.dimension == dim_filter)
-    and (status_filter is None or p.status == status_filter)
+    if (not wp_filter or p.workplace == wp_filter)
+    and (not dim_filter or p.dimension == dim_filter)
+    and (not status_filter or p.status == status_filter)
     and (not overdue_only or p.overdue(today))
 ]
 st.subheader(t("plans.list"))

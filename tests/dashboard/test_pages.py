@@ -151,3 +151,28 @@ def test_demo_data_renders(empty_db):
     for workplace in at.sidebar.selectbox(key="workplace").options:
         at.sidebar.selectbox(key="workplace").select(workplace).run()
         assert not at.exception
+
+
+def test_import_into_a_store_with_data_selects_the_new_round(small_db):
+    """Regression (issue 9's browser run): setting the sidebar's round after it was drawn
+    raised an error page after a successful import."""
+    at = app().run()
+    at.switch_page("views/import_data.py").run()
+    rows = [("Mejeri Øst", "Køkken", [5] * 21)] * 5
+    at.file_uploader(key="answers_file").set_value(
+        ("efteraar.csv", to_csv(template_rows(rows)), "text/csv")
+    )
+    at.run()
+    at.selectbox(key="answers_round").select("Ny måling …").run()
+    at.text_input(key="answers_round_name").input("Efterår 2026").run()
+    at.button(key="answers_confirm").click().run()
+    assert not at.exception
+    assert at.sidebar.selectbox(key="round").value == "Efterår 2026"
+
+
+def test_department_label_follows_the_language(small_db):
+    at = app().run()
+    at.sidebar.segmented_control(key="lang").set_value("en").run()
+    picker = at.sidebar.selectbox(key="department")
+    assert picker.options[0] == "Whole workplace"
+    assert picker.value == ""  # the whole workplace, still chosen after the switch
