@@ -29,7 +29,7 @@ def heatmap(
     band_labels: list[str] | None = None,
     group_order: list[str] | None = None,
     bold_rows: list[str] | None = None,
-    cell: tuple[int, int] = (92, 46),
+    cell: tuple[int | None, int] = (None, 46),
     font_size: int = FONT,
     selectable: bool = True,
 ) -> alt.TopLevelMixin:
@@ -38,7 +38,8 @@ def heatmap(
     ``frame`` has row, department (null for reading-aid rows), col, group (column group,
     used when ``group_order`` is given), value (difference, or the band label with
     ``band_labels``), text (may hold line breaks), hidden, dark (white text) and tooltip.
-    Differences are coloured on a diverging scale clamped at ±``limit``.
+    Differences are coloured on a diverging scale clamped at ±``limit``. ``cell`` is the
+    (width, height) of a cell in pixels; width None fills the container.
     """
     width, height = cell
     if band_labels is not None:
@@ -83,9 +84,10 @@ def heatmap(
             labelFontSize=font_size,
             labelFontWeight="bold",
             labelColor=DARK_TEXT,
-            labelLimit=width - 4,
+            labelLimit=(width or 160) - 4,
             labelOverlap=False,
             labelExpr=_WRAP,
+            labelPadding=font_size + 6,
             ticks=False,
             domain=False,
         ),
@@ -104,7 +106,8 @@ def heatmap(
         color=alt.condition("datum.dark", alt.value("white"), alt.value(DARK_TEXT)),
     )
     layered = alt.layer(shown, hidden, labels, data=frame)
-    sizing = {"width": alt.Step(width), "height": alt.Step(height)}
+    # Without a cell width the chart takes the width of its container (on screen).
+    sizing = {"width": alt.Step(width) if width else "container", "height": alt.Step(height)}
     if group_order is None:
         return _finish(layered.properties(**sizing))
     return _finish(
@@ -122,12 +125,14 @@ def heatmap(
     )
 
 
-# A column label wider than its cell goes on two lines, broken at the last space.
+# Column labels on two lines: a long one broken at its last space, a short one after an
+# empty line, so that every label's last line sits just above the cells (Vega draws the
+# lines of a label downwards from the axis, whatever the baseline).
 _WRAP = (
     "length(datum.label) > 13 && lastindexof(datum.label, ' ') > 0"
     " ? [substring(datum.label, 0, lastindexof(datum.label, ' ')),"
     " substring(datum.label, lastindexof(datum.label, ' ') + 1)]"
-    " : datum.label"
+    " : ['', datum.label]"
 )
 
 
@@ -144,7 +149,10 @@ def _finish(chart) -> alt.TopLevelMixin:
 
 
 def _legend(gradient: bool = False) -> alt.Legend:
-    extra = {"gradientLength": 260, "gradientThickness": 14} if gradient else {}
+    if gradient:
+        extra = {"gradientLength": 260, "gradientThickness": 14}
+    else:  # squares as big as the text, outlined so the white band shows
+        extra = {"symbolType": "square", "symbolSize": 260, "symbolStrokeColor": "#888"}
     return alt.Legend(
         orient="bottom", titleFontSize=FONT, labelFontSize=FONT - 1, titleLimit=600, **extra
     )
@@ -175,7 +183,8 @@ def item_dots(
         "item:N",
         sort=item_order,
         title=None,
-        axis=alt.Axis(labelFontSize=13, labelLimit=430),
+        # The same label width in every form's panel, so that the four 0-100 axes line up.
+        axis=alt.Axis(labelFontSize=13, labelLimit=430, minExtent=430, maxExtent=430),
     )
     x = alt.X(
         "score:Q",
@@ -237,7 +246,9 @@ def ranges(frame: pl.DataFrame, legend: dict[str, str], score_title: str) -> alt
     ``legend`` names the three marks (keys 'team', 'site', 'mean').
     """
     order = frame["dimension"].to_list()
-    y = alt.Y("dimension:N", sort=order, title=None, axis=alt.Axis(labelFontSize=FONT))
+    y = alt.Y(
+        "dimension:N", sort=order, title=None, axis=alt.Axis(labelFontSize=FONT, labelLimit=300)
+    )
     scale = alt.Scale(domain=[0, 100])
     kinds = [legend["team"], legend["site"], legend["mean"]]
     colour = alt.Color(

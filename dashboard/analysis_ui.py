@@ -15,9 +15,12 @@ from queries.store import StoreBusy
 from socialkapital import analysis, anonymity, text
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_resource(max_entries=8, show_spinner=False)
 def _figures(_store, version: tuple, round_name: str) -> analysis.RoundFigures:
-    # ``version`` changes with the store file, so a new import is never served stale.
+    # ``version`` changes with the store file, so a new import is never served stale. A
+    # resource, not data: with a million respondents the figures are ~500,000 rows, and
+    # cache_data would unpickle a copy on every rerun. Nothing changes them (frozen, and
+    # polars frames are never changed in place), so one shared copy is safe.
     return analysis.round_figures(_store, round_name)
 
 
@@ -113,9 +116,15 @@ def xlsx_bytes(frame: pl.DataFrame, sheet: str) -> bytes:
     return buffer.getvalue()
 
 
-def png_bytes(chart: alt.TopLevelMixin) -> bytes:
-    """The chart as a PNG at twice the screen resolution (for slides and reports)."""
-    return vl_convert.vegalite_to_png(chart.to_json(), scale=2)
+def png_bytes(chart: alt.TopLevelMixin, width: int = 900) -> bytes:
+    """The chart as a PNG at twice the screen resolution (for slides and reports).
+
+    A chart that fills its container on screen gets ``width`` pixels in the image.
+    """
+    spec = chart.to_dict()
+    if spec.get("width") == "container":
+        spec["width"] = width
+    return vl_convert.vegalite_to_png(spec, scale=2)
 
 
 def downloads(

@@ -64,7 +64,7 @@ for r in bench.iter_rows(named=True):
         one[key] = None if r[key] is None else round(r[key], 1)
     one |= {"n": r["n"], "sites_shown": r["sites_shown"], "teams_shown": r["teams_shown"]}
     download_rows.append(one)
-st.dataframe(pl.DataFrame(shown_rows), hide_index=True, width="stretch")
+st.table(pl.DataFrame(shown_rows), hide_index=True, border="horizontal")  # wraps, no cut-off
 if bench["suppressed"].any():
     st.warning(t("benchmark.selection_hidden"), icon=":material/visibility_off:")
 st.caption(t("benchmark.explain"))
@@ -128,10 +128,10 @@ heat = charts.heatmap(
     [labels[m] for m in measures],
     t("benchmark.legend"),
     limit=LIMIT,
-    cell=(150, 50),
+    cell=(None, 50),
     selectable=False,
 )
-st.altair_chart(heat, width="content")
+st.altair_chart(heat, width="stretch")
 st.caption(t("heatmap.explain_hidden", threshold=threshold))
 table = matrix.select(
     pl.col("workplace").alias(t("app.workplace")),

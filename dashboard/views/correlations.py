@@ -87,40 +87,38 @@ def short(key: str) -> str:
 
 
 cells, table, labels, result = grid("dimension", short)
-left, right = st.columns([3, 2], gap="large")
-with left:
-    chart = charts.heatmap(
-        cells,
-        labels,
-        labels,
-        t("correlations.legend"),
-        limit=1.0,
-        cell=(118, 62),
-        bold_rows=[],
-        selectable=False,
-    )
-    st.altair_chart(chart, width="content")
-with right:
-    st.subheader(t("correlations.reading_heading"))
-    pairs = [
-        r
-        for r in result.cells.iter_rows(named=True)
-        if r["r"] is not None and result.order.index(r["row"]) < result.order.index(r["col"])
-    ]
-    if pairs:
-        best = max(pairs, key=lambda r: r["r"])
-        st.markdown(
-            t(
-                "correlations.strongest",
-                a=short(best["row"]),
-                b=short(best["col"]),
-                r=text.number(best["r"], lang, 2),
-            )
+chart = charts.heatmap(
+    cells,
+    labels,
+    labels,
+    t("correlations.legend"),
+    limit=1.0,
+    cell=(None, 62),
+    bold_rows=[],
+    selectable=False,
+)
+# Not beside the reading aid: four columns of readable cells need the page's width.
+st.altair_chart(chart, width="stretch")
+pairs = [
+    r
+    for r in result.cells.iter_rows(named=True)
+    if r["r"] is not None and result.order.index(r["row"]) < result.order.index(r["col"])
+]
+if pairs:
+    best = max(pairs, key=lambda r: r["r"])
+    st.markdown(
+        t(
+            "correlations.strongest",
+            a=short(best["row"]),
+            b=short(best["col"]),
+            r=text.number(best["r"], lang, 2),
         )
-    else:
-        reasons = {r["reason"] for r in result.cells.iter_rows(named=True)} - {None}
-        why = ui.hidden_text(sorted(reasons)[0] if reasons else None, threshold, lang)
-        st.warning(t("correlations.none_shown", reason=why), icon=":material/visibility_off:")
+    )
+else:
+    reasons = {r["reason"] for r in result.cells.iter_rows(named=True)} - {None}
+    why = ui.hidden_text(sorted(reasons)[0] if reasons else None, threshold, lang)
+    st.warning(t("correlations.none_shown", reason=why), icon=":material/visibility_off:")
+with st.expander(t("correlations.reading_heading"), icon=":material/help:", expanded=True):
     st.markdown(t("correlations.reading", threshold=threshold))
 name = ui.file_name(t("correlations.file"), group_name)
 ui.downloads(name, "correlations", table, chart)
@@ -136,10 +134,10 @@ if st.toggle(t("correlations.items_toggle"), key="correlations_items"):
         labels,
         t("correlations.legend"),
         limit=1.0,
-        cell=(40, 30),
+        cell=(None, 30),
         font_size=11,
         bold_rows=[],
         selectable=False,
     )
-    st.altair_chart(chart, width="content")
+    st.altair_chart(chart, width="stretch")
     ui.downloads(ui.file_name(t("correlations.file_items"), group_name), "corr_items", table, chart)

@@ -179,14 +179,14 @@ with tab_dims:
         limit=LIMIT,
         band_labels=bands if reference == "bands" else None,
         bold_rows=list(row_names.values()),
-        cell=(150, 50),
+        cell=(None, 50),
     )
     st.altair_chart(
         chart,
         on_select=lambda: on_pick("heatmap_dims_chart"),
         selection_mode=charts.SELECTION,
         key="heatmap_dims_chart",
-        width="content",
+        width="stretch",
     )
     st.caption(explain)
     name = ui.file_name(t("heatmap.file"), workplace)
@@ -214,14 +214,14 @@ with tab_items:
         limit=LIMIT,
         band_labels=bands if reference == "bands" else None,
         bold_rows=list(row_names.values()),
-        cell=(104, 50),
+        cell=(None, 50),
     ).properties(title=alt.Title(ins.dimension(form).names[lang], anchor="start", fontSize=16))
     st.altair_chart(
         chart,
         on_select=lambda: on_pick("heatmap_items_chart"),
         selection_mode=charts.SELECTION,
         key="heatmap_items_chart",
-        width="content",
+        width="stretch",
     )
     st.markdown("\n".join(f"{i.number}. {i.texts[lang]}" for i in ins.items_of(form)))
     st.caption(explain)

@@ -75,11 +75,10 @@ if with_rate:
 
 st.subheader(t("response.departments", workplace=filters.workplace))
 shown, download = tables(ordered, lambda r: r["department"] or t("app.whole_workplace"))
-st.dataframe(
+st.table(  # static: every row and whole notes, no inner scrolling
     shown.to_pandas().style.apply(highlight(t("response.flags")), axis=1),
     hide_index=True,
-    width="stretch",
-    height=35 * (shown.height + 1) + 3,  # every row, no inner scrolling
+    border="horizontal",
 )
 if ordered["no_roster"].any():
     st.caption(t("response.no_roster_note"))
@@ -117,10 +116,9 @@ ui.downloads(ui.file_name(t("response.chart"), filters.workplace), "response_cha
 st.subheader(t("response.workplaces"))
 sites = analysis.response(figs, None)
 shown, download = tables(sites, lambda r: r["workplace"] or t("app.all_workplaces"))
-st.dataframe(
+st.table(  # static: every row and whole notes, no inner scrolling
     shown.to_pandas().style.apply(highlight(t("response.flags")), axis=1),
     hide_index=True,
-    width="stretch",
-    height=35 * (shown.height + 1) + 3,  # every row, no inner scrolling
+    border="horizontal",
 )
 ui.downloads(ui.file_name(t("response.file_workplaces"), filters.round), "response_sites", download)

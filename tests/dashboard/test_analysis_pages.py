@@ -173,7 +173,7 @@ def test_correlations_of_the_workplace_and_a_hidden_department(db):
 
 def test_benchmark_table_and_a_selection(db):
     at = open_page("benchmark")
-    table = at.dataframe[0].value.set_index("Form")
+    table = at.table[0].value.set_index("Form")
     assert table.loc["Inden for teamet", "Gennemsnit"] == "59"
     assert table.loc["Inden for teamet", "Spænd mellem arbejdspladser"] == "46-67"
     assert table.loc["Inden for teamet", "Spænd mellem afdelinger"] == "25-100"
@@ -182,14 +182,14 @@ def test_benchmark_table_and_a_selection(db):
     assert heat[("Mejeri Vest", "Samlet")] == "46\nn = 14"
     at.multiselect(key="benchmark_sites").set_value(["Mejeri Vest"]).run()
     assert not at.exception
-    table = at.dataframe[0].value.set_index("Form")
+    table = at.table[0].value.set_index("Form")
     assert table.loc["Nærmeste leder", "Gennemsnit"] == "46"
     assert table.loc["Nærmeste leder", "Spænd mellem afdelinger"] == "25-75"
 
 
 def test_response_rates_and_flags(db):
     at = open_page("response")
-    table = at.dataframe[0].value.set_index("Gruppe")
+    table = at.table[0].value.set_index("Gruppe")
     assert table.loc["Køkken", "Svarprocent"] == "75 %"
     assert table.loc["Pakkeri", "Svarprocent"] == "50 %"
     assert table.loc["Pakkeri", "Bemærkning"] == "lav svarprocent"
@@ -197,7 +197,7 @@ def test_response_rates_and_flags(db):
     assert table.loc["Hele arbejdspladsen", "Inviterede"] == "31"
     bars = chart_data(at, column="label")
     assert bars.filter(pl.col("group") == "Pakkeri")["label"][0] == "50 %"
-    sites = at.dataframe[1].value.set_index("Gruppe")
+    sites = at.table[1].value.set_index("Gruppe")
     assert sites.loc["Mejeri Vest", "Bemærkning"] == "ingen deltagerliste"
 
 
