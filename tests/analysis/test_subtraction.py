@@ -11,12 +11,13 @@ the plain subtraction of every shown figure from every larger one.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import tempfile
 from pathlib import Path
 
 import numpy as np
-import pytest
+import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.linalg import null_space
@@ -139,29 +140,31 @@ def test_no_hidden_group_can_be_worked_out_across_filters(rows, threshold):
 
 
 def test_the_attack_finds_what_the_workplace_protection_prevents(make_store):
-    """Without hiding a department in the hidden-but-rebuildable workplace, C leaks."""
+    """With A1 shown, hidden A is the weighted mean of A1 and A2, and then C leaks."""
     rows = [("A", "A1", [4] * 21)] * 6 + [("A", "A2", [5] * 21)] * 6
     rows += [("B", "B1", [3] * 21)] * 5 + [("B", "B2", [2] * 21)] * 7 + [("C", "C1", [1] * 21)] * 3
     store = load(make_store(threshold=5), rows)
-    gate_only = results.compute(store, "R")
-    unprotected = analysis.RoundFigures(
-        "R", 5, ("A", "B", "C"), gate_only.groups, gate_only.measures
-    )
-    sizes = department_sizes(unprotected)["team"]
-    assert attack(visible(unprotected)["team"], sizes, 5) == [(("C", "C1"),)]
     protected = analysis.round_figures(store, "R")
+    a1 = (pl.col("department") == "A1") & (pl.col("measure") == "team")
+    assert protected.measures.filter(a1)["mean"].to_list() == [None]
+    unhidden = protected.measures.with_columns(
+        pl.when(a1).then(75.0).otherwise(pl.col("mean")).alias("mean"),
+        pl.when(a1).then(False).otherwise(pl.col("suppressed")).alias("suppressed"),
+    )
+    unprotected = dataclasses.replace(protected, measures=unhidden)
+    sizes = department_sizes(protected)["team"]
+    assert attack(visible(unprotected)["team"], sizes, 5) == [(("C", "C1"),)]
     assert not attack(visible(protected)["team"], sizes, 5)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 5: results.compute(store, round, [W]) gates W against the selection only, "
-    "so the overview shows a workplace that the all-workplaces gating hides",
-)
 def test_issue5_overview_figure_of_a_workplace_agrees_with_the_round(make_store):
+    """The overview's figures for one workplace hide what the all-workplaces gating hides.
+
+    Otherwise: the benchmark shows all (27 persons) and B, the overview of A shows A, and
+    all - A - B = C, a workplace of 3.
+    """
     rows = [("A", "A1", [4] * 21)] * 6 + [("A", "A2", [5] * 21)] * 6
     rows += [("B", "B1", [3] * 21)] * 5 + [("B", "B2", [2] * 21)] * 7 + [("C", "C1", [1] * 21)] * 3
     store = load(make_store(threshold=5), rows)
-    # The benchmark shows all (27 persons) and B; the overview of A shows A: all - A - B = C.
     overview_a = results.compute(store, "R", ["A"]).group("A", None)["measures"]["team"]
     assert overview_a["mean"] is None
