@@ -1,17 +1,12 @@
-"""Feedback report PDFs for a workplace and each of its departments, in Danish and English."""
+"""Feedback report PDFs for a workplace and each of its departments, in Danish and English.
 
-from socialkapital.reports.build import (
-    BatchResult,
-    NoReport,
-    UnknownGroup,
-    batch,
-    department_report,
-    file_name,
-    skip_reason,
-    workplace_report,
-)
+The names below are loaded on first use, so that a worker process that only draws reports
+(``socialkapital.reports.render``) does not import the store and the statistics.
+"""
 
-__all__ = [
+from importlib import import_module
+
+_FROM_BUILD = (
     "BatchResult",
     "NoReport",
     "UnknownGroup",
@@ -20,4 +15,11 @@ __all__ = [
     "file_name",
     "skip_reason",
     "workplace_report",
-]
+)
+__all__ = list(_FROM_BUILD)
+
+
+def __getattr__(name: str):
+    if name in _FROM_BUILD:
+        return getattr(import_module("socialkapital.reports.build"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -24,11 +24,10 @@ from typing import BinaryIO
 import polars as pl
 
 from queries.store import Store
-from socialkapital import instrument as instrument_mod
 from socialkapital import results, text
-from socialkapital.reports import figures, fonts, sections
+from socialkapital.reports import figures
 from socialkapital.reports.figures import ReportData, Skipped
-from socialkapital.reports.pdf import new_pdf
+from socialkapital.reports.render import render, render_task
 
 # Starting a worker process costs about a second (imports, the chart renderer), so a batch
 # goes parallel only when it has enough reports to win that back.
@@ -54,43 +53,6 @@ class BatchResult:
     files: list[str]
     skipped: list[Skipped]
     manifest: str
-
-
-# -- rendering -------------------------------------------------------------------------------
-
-
-def render(data: ReportData, lang: str, today: date, instrument=None) -> bytes:
-    """Draw one report and return the PDF's bytes."""
-    instrument = instrument or instrument_mod.load()
-    guidance = text.guidance()
-    survey = instrument.names[lang]
-    head = " · ".join(x for x in (survey, data.workplace, data.department, data.round) if x)
-    names = [data.workplace, data.department or "", data.round, *(g.name for g in data.departments)]
-    pdf = new_pdf(lang, head, today, fonts.for_text(head, *names))
-    title = data.department or data.workplace
-    pdf.set_title(f"{text.t('report.title', lang)}: {title}")
-    pdf.set_subject(f"{survey}, {data.round}")
-
-    sections.front(pdf, data, survey)
-    sections.hidden_notice(pdf, data, instrument)
-    sections.two_numbers(pdf, data)
-    sections.forms_overview(pdf, data, instrument)
-    if data.kind == figures.WORKPLACE:
-        sections.departments_table(pdf, data, instrument)
-        sections.benchmark_table(pdf, data, instrument)
-    pdf.add_page()
-    for dim in instrument.dimensions:
-        sections.form_section(pdf, data, dim, guidance)
-    sections.items_table(pdf, data, instrument)
-    sections.about(pdf, guidance)
-    sections.rules(pdf, data, guidance)
-    return bytes(pdf.output())
-
-
-def _render_task(task: tuple[str, ReportData, str, date, object]) -> tuple[str, bytes]:
-    """Worker entry point (module level, so a spawned process can import it)."""
-    name, data, lang, today, instrument = task
-    return name, render(data, lang, today, instrument)
 
 
 # -- gathering the figures --------------------------------------------------------------------
@@ -259,7 +221,7 @@ def _render_all(tasks, lang, today, instrument, progress, workers) -> dict[str, 
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         with _no_main_for_workers():  # the workers start while the tasks are handed over
             futures = [
-                pool.submit(_render_task, (name, data, lang, today, instrument))
+                pool.submit(render_task, (name, data, lang, today, instrument))
                 for name, data in tasks
             ]
         for future in as_completed(futures):

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from socialkapital import anonymity
-from socialkapital.results import Results
+
+if TYPE_CHECKING:  # not imported at run time: a worker process has no use for the statistics
+    from socialkapital.results import Results
 
 DEPARTMENT = "department"
 WORKPLACE = "workplace"

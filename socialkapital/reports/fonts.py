@@ -2,9 +2,9 @@
 
 fpdf2 parses the whole font file for every new PDF and subsets it again on output; with the
 full DejaVu (6,000 glyphs) that is about a third of the time a report takes. So, once per
-machine, the Latin, Greek and Cyrillic letters and the punctuation and symbols a report uses
-are cut out into a small copy in the temporary folder. A report whose names need a letter
-outside it gets the full font instead.
+machine, the Latin letters and the punctuation and symbols a report uses are cut out into a
+small copy in the temporary folder. A report whose names need a letter outside it (Greek,
+Cyrillic, Arabic, ...) gets the full font instead.
 """
 
 from __future__ import annotations
@@ -18,13 +18,11 @@ from pathlib import Path
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
 FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 RANGES = (
-    (0x0020, 0x024F),  # Latin, with Latin-1 and Extended-A and B (æ ø å ä ö ü ł ő ğ ...)
-    (0x0370, 0x03FF),  # Greek
-    (0x0400, 0x04FF),  # Cyrillic
+    (0x0020, 0x024F),  # Latin, with Latin-1 and Extended-A and B (æ ø å ä ö ü ł ő ğ ș ...)
     (0x2000, 0x206F),  # punctuation: – — ‘ ’ “ ” • …
-    (0x20A0, 0x20CF),  # currency signs
-    (0x2190, 0x22FF),  # arrows and mathematical operators: ≥ ≤
-    (0x25A0, 0x25FF),  # geometric shapes
+    (0x20AC, 0x20AC),  # €
+    (0x2212, 0x2212),  # minus
+    (0x2264, 0x2265),  # ≤ ≥
 )
 COVERED = frozenset(c for low, high in RANGES for c in range(low, high + 1))
 

@@ -24,6 +24,7 @@ COMPARATOR = (230, 159, 0)  # the whole workplace (or all sites)
 PANEL = (243, 246, 249)
 
 _LINES: dict[tuple, list[str]] = {}  # see ReportPDF.lines
+_WIDEST: dict[tuple, float] = {}  # see ReportPDF.longest_word
 
 MARGIN = 18  # mm
 BODY_PT = 10
@@ -114,6 +115,18 @@ class ReportPDF(FPDF):
             found = ruler.multi_cell(width, 1, words, dry_run=True, output="LINES")
             if len(_LINES) < 4000:
                 _LINES[key] = found
+        return found
+
+    def longest_word(self, words: str, size: float, bold: bool = False) -> float:
+        """The width in mm of the widest word of ``words`` (remembered, like ``lines``)."""
+        key = (words, size, bold, self.font_files)
+        found = _WIDEST.get(key)
+        if found is None:
+            ruler = _ruler(self.font_files)
+            ruler.set_font(FAMILY, "B" if bold else "", size)
+            found = max(ruler.get_string_width(w) for w in words.split())
+            if len(_WIDEST) < 4000:
+                _WIDEST[key] = found
         return found
 
     def text_block(
@@ -280,11 +293,10 @@ def _fit(pdf: ReportPDF, widths: list[float], rows: list[Row], size: float, pad_
     from the columns that have some to spare."""
     need = [0.0] * len(widths)
     for row in rows:
-        pdf.body(size, row.bold)
         col = 0
         for cell in row.cells_:
             if cell.span == 1 and cell.text:
-                longest = max(pdf.get_string_width(w) for w in cell.text.split())
+                longest = pdf.longest_word(cell.text, size, row.bold)
                 need[col] = max(need[col], longest + 2 * pad_x + 0.5)
             col += cell.span
     extra = sum(max(n - w, 0) for n, w in zip(need, widths, strict=True))

@@ -197,7 +197,7 @@ def forms_overview(pdf: ReportPDF, data: ReportData, instrument) -> None:
         rows,
         schema={"form": pl.String, "group": pl.String, "score": pl.Float64, "label": pl.String},
     )
-    image = charts.png(charts.forms_chart(frame, _t(pdf, "score")))
+    image = charts.forms_png(frame, _t(pdf, "score"))
     pdf.image(io.BytesIO(image), w=pdf.epw, alt_text=_t(pdf, "forms"))
     pdf.ln(1)
     pdf.paragraph(_t(pdf, "forms_note"), size=8.5, colour=MUTED)

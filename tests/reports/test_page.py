@@ -39,8 +39,11 @@ def test_no_report_for_a_small_department(reports_page):
 
 def test_batch_zip_in_english(reports_page):
     at = reports_page
+    # (A department first: AppTest formats the "whole workplace" choice in the old language.)
+    at.sidebar.selectbox(key="department").select("Køkken").run()
     at.sidebar.segmented_control(key="lang").set_value("en").run()
     assert at.title[0].value == "Reports"
+    assert at.download_button(key="report_pdf").label == "Download PDF"
     at.button(key="report_batch").click().run()
     assert not at.exception
     assert at.success[0].value == "Done: 4 reports."

@@ -1,0 +1,46 @@
+"""Drawing a report from its figures: all a worker process needs (no store, no statistics),
+so that it starts quickly."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from socialkapital import instrument as instrument_mod
+from socialkapital import text
+from socialkapital.reports import figures, fonts, sections
+from socialkapital.reports.figures import ReportData
+from socialkapital.reports.pdf import new_pdf
+
+
+def render(data: ReportData, lang: str, today: date, instrument=None) -> bytes:
+    """Draw one report and return the PDF's bytes."""
+    instrument = instrument or instrument_mod.load()
+    guidance = text.guidance()
+    survey = instrument.names[lang]
+    head = " · ".join(x for x in (survey, data.workplace, data.department, data.round) if x)
+    names = [data.workplace, data.department or "", data.round, *(g.name for g in data.departments)]
+    pdf = new_pdf(lang, head, today, fonts.for_text(head, *names))
+    title = data.department or data.workplace
+    pdf.set_title(f"{text.t('report.title', lang)}: {title}")
+    pdf.set_subject(f"{survey}, {data.round}")
+
+    sections.front(pdf, data, survey)
+    sections.hidden_notice(pdf, data, instrument)
+    sections.two_numbers(pdf, data)
+    sections.forms_overview(pdf, data, instrument)
+    if data.kind == figures.WORKPLACE:
+        sections.departments_table(pdf, data, instrument)
+        sections.benchmark_table(pdf, data, instrument)
+    pdf.add_page()
+    for dim in instrument.dimensions:
+        sections.form_section(pdf, data, dim, guidance)
+    sections.items_table(pdf, data, instrument)
+    sections.about(pdf, guidance)
+    sections.rules(pdf, data, guidance)
+    return bytes(pdf.output())
+
+
+def render_task(task: tuple[str, ReportData, str, date, object]) -> tuple[str, bytes]:
+    """Worker entry point (module level, so a spawned process can import it)."""
+    name, data, lang, today, instrument = task
+    return name, render(data, lang, today, instrument)
