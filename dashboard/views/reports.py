@@ -94,6 +94,8 @@ stored = st.session_state.get("report_zip")
 if stored and stored[0] == batch_key:
     _, archive, made = stored
     st.success(t("report.batch_done", count=len(made.files)), icon=":material/check_circle:")
+    if made.skipped:
+        st.caption(f"**{t('report.manifest_skipped')}**")
     for skipped in made.skipped:
         st.caption(reports.skip_reason(skipped, lang, s.settings.anonymity_threshold))
     st.download_button(
