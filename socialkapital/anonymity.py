@@ -14,6 +14,7 @@ import polars as pl
 
 PRIMARY = "primary"
 SECONDARY = "secondary"
+SELECTION = "selection"  # hidden in a selection's total because a selected part is hidden
 MEASURE_COLUMNS = ("mean", "sd")
 _PARENT = {"department": ["workplace"], "workplace": []}
 
@@ -35,11 +36,50 @@ def gate(stats: pl.DataFrame, threshold: int) -> pl.DataFrame:
         rows = flagged.filter(pl.col("level") == level)
         if rows.height:
             parts.append(_secondary(rows, [*parent_keys, "measure"], threshold))
-    gated = pl.concat(parts, how="vertical_relaxed")
+    gated = _protect_hidden_parents(pl.concat(parts, how="vertical_relaxed"), threshold)
     hidden = pl.col("suppressed")
     return gated.with_columns(
         [pl.when(hidden).then(None).otherwise(pl.col(c)).alias(c) for c in MEASURE_COLUMNS]
     )
+
+
+def _protect_hidden_parents(flagged: pl.DataFrame, threshold: int) -> pl.DataFrame:
+    """A hidden workplace must not be rebuildable from its departments.
+
+    When a workplace is hidden (to protect a smaller sibling) but all its departments are
+    shown, its figure is their n-weighted mean, and the sibling would follow by subtraction
+    from the all-workplaces figure. So its smallest shown department is hidden too; that
+    department rests on at least the threshold of persons (else it was hidden already).
+    """
+    exposed = flagged.filter(
+        (pl.col("level") == "workplace") & pl.col("suppressed") & (pl.col("n") >= threshold)
+    ).select("workplace", "measure")
+    if not exposed.height:
+        return flagged
+    departments = flagged.filter(pl.col("level") == "department").join(
+        exposed, on=["workplace", "measure"]
+    )
+    covered = departments.group_by("workplace", "measure").agg(
+        (pl.col("suppressed") & (pl.col("n") > 0)).any().alias("covered")
+    )
+    victims = (
+        departments.join(covered, on=["workplace", "measure"])
+        .filter(~pl.col("covered") & ~pl.col("suppressed") & (pl.col("n") > 0))
+        .sort("n", "department")
+        .group_by("workplace", "measure", maintain_order=True)
+        .first()
+        .select("workplace", "department", "measure", pl.lit(True).alias("victim"))
+    )
+    if not victims.height:
+        return flagged
+    marked = flagged.join(
+        victims, on=["workplace", "department", "measure"], how="left", nulls_equal=True
+    )
+    victim = pl.col("victim").fill_null(False)
+    return marked.with_columns(
+        (pl.col("suppressed") | victim).alias("suppressed"),
+        pl.when(victim).then(pl.lit(SECONDARY)).otherwise(pl.col("reason")).alias("reason"),
+    ).drop("victim")
 
 
 def _secondary(rows: pl.DataFrame, parent: list[str], threshold: int) -> pl.DataFrame:

@@ -55,23 +55,28 @@ def _eq(column: str, value: str | None) -> pl.Expr:
 
 
 def compute(store: Store, round_name: str | None = None, workplaces: list[str] | None = None):
-    """Gated results of a round (the newest when none is named) for some or all workplaces."""
+    """Gated results of a round (the newest when none is named) for some or all workplaces.
+
+    What is hidden never depends on the selection: the round is gated once over all its
+    workplaces, and a selection only picks rows. The one figure that does depend on it, the
+    selected workplaces together, is shown per measure only when none of them is hidden for
+    that measure (then it is a mean of shown figures), or when all workplaces are selected.
+    """
     round_name = round_name or store.latest_round()
     if round_name is None:
         raise NoData("The store holds no survey round yet: import responses first.")
     if round_name not in store.rounds()["name"].to_list():
         raise NoData(f"There is no survey round called {round_name!r}.")
     threshold = store.settings.anonymity_threshold
-    params = {"round": round_name, "workplaces": workplaces}
-    counts = store.frame("group_counts", **params)
-    dims = store.frame("dimension_stats", **params)
-    items = store.frame("item_stats", **params)
-
-    gated_dims = anonymity.gate(dims, threshold)
-    gated_items = anonymity.gate(items, threshold)
-    overall = _overall(gated_items, counts, len(store.instrument.items), threshold)
-    measures = pl.concat([gated_dims, gated_items, overall], how="vertical_relaxed")
-
+    item_count = len(store.instrument.items)
+    counts, measures = _gated(store, round_name, None, threshold, item_count)
+    everyone = set(counts.filter(pl.col("level") == "workplace")["workplace"].to_list())
+    if workplaces is not None and set(workplaces) != everyone:
+        chosen = pl.col("workplace").is_in(list(workplaces))
+        sel_counts, sel_measures = _gated(store, round_name, workplaces, threshold, item_count)
+        counts = pl.concat([counts.filter(chosen), sel_counts.filter(pl.col("level") == "all")])
+        together = _selection_rows(sel_measures, measures.filter(chosen))
+        measures = pl.concat([measures.filter(chosen), together], how="vertical_relaxed")
     groups = counts.with_columns(
         (pl.col("respondents") < threshold).alias("suppressed"),
         pl.when(pl.col("invited") > 0)
@@ -79,6 +84,41 @@ def compute(store: Store, round_name: str | None = None, workplaces: list[str] |
         .alias("response_rate"),
     )
     return Results(round_name, threshold, _sorted(groups), _sorted(measures))
+
+
+def _gated(store: Store, round_name: str, workplaces, threshold: int, item_count: int):
+    """Counts and gated measures (forms, items, overall) for some or all workplaces."""
+    params = {"round": round_name, "workplaces": workplaces}
+    counts = store.frame("group_counts", **params)
+    gated_dims = anonymity.gate(store.frame("dimension_stats", **params), threshold)
+    gated_items = anonymity.gate(store.frame("item_stats", **params), threshold)
+    overall = _overall(gated_items, counts, item_count, threshold)
+    return counts, pl.concat([gated_dims, gated_items, overall], how="vertical_relaxed")
+
+
+def _selection_rows(selection: pl.DataFrame, chosen: pl.DataFrame) -> pl.DataFrame:
+    """The selected workplaces together: hidden for a measure where any of them is hidden."""
+    hidden = (
+        chosen.filter(pl.col("level") == "workplace")
+        .group_by("measure")
+        .agg(pl.col("suppressed").any().alias("any_hidden"))
+    )
+    rows = selection.filter(pl.col("level") == "all").join(hidden, on="measure", how="left")
+    hide = pl.col("suppressed") | pl.col("any_hidden").fill_null(False)
+    return (
+        rows.with_columns(
+            pl.when(hide).then(None).otherwise(pl.col(c)).alias(c)
+            for c in anonymity.MEASURE_COLUMNS
+        )
+        .with_columns(
+            pl.when(pl.col("any_hidden") & ~pl.col("suppressed"))
+            .then(pl.lit(anonymity.SELECTION))
+            .otherwise(pl.col("reason"))
+            .alias("reason"),
+            hide.alias("suppressed"),
+        )
+        .drop("any_hidden")
+    )
 
 
 def _overall(
