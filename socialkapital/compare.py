@@ -1,0 +1,233 @@
+"""Honest comparisons: a department against the rest of its workplace, a marker for
+uncertain means, and the reliability of the figures of a selection.
+
+Formulas and conventions as in ../shared/statistics.md; the statistics themselves are in
+``socialkapital.stats``. Person and item scores come from the store's SQL (queries/compare.sql,
+built on the scoring macros); nothing here scores answers.
+
+Anonymity: every statistic is computed only from groups the gate shows.
+
+- A department is compared with the rest of its workplace only when the department's and the
+  workplace's figures are both shown for that dimension and the rest holds at least the
+  threshold of persons. The rest's mean and SD then follow from the two shown figures (the
+  workplace's persons are the department's plus the rest's), so the comparison reveals
+  nothing that subtraction from the shown figures would not.
+- Reliability is computed for a selection whose figure is shown; ICC(1)/ICC(2) only over the
+  departments shown for that dimension, rwg(j) only for shown departments.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from queries.store import Store
+from socialkapital import stats
+
+# ICC(1) of department membership per dimension in the published study of this instrument
+# (Clausen, Meng & Borg 2020; statistics.md), for the n a group mean needs to be reliable.
+PUBLISHED_ICC1 = {"team": 0.11, "between": 0.20, "leader": 0.18, "workplace": 0.07}
+RELIABLE_ICC2 = 0.70
+WIDE_HALF_WIDTH = 10.0  # points on the 0-100 scale
+ALPHA = 0.05
+METHODS = ("holm", "bh")
+
+# The fewest persons (or groups) each reliability figure needs to be computed at all.
+MIN_N = {"alpha": 3, "icc": 2, "rwg": 2}
+
+
+def needed_n(icc1: float, target: float = RELIABLE_ICC2) -> int:
+    """Persons a group mean needs for ICC(2) ≥ target, by Spearman-Brown from ICC(1)."""
+    return math.ceil(target * (1 - icc1) / ((1 - target) * icc1) - 1e-9)
+
+
+def needed_n_for(dimension: str) -> int | None:
+    icc1 = PUBLISHED_ICC1.get(dimension)
+    return None if icc1 is None else needed_n(icc1)
+
+
+@dataclass(frozen=True)
+class Uncertainty:
+    interval: stats.Interval | None
+    uncertain: bool
+    wide: bool  # the 95 % interval's half-width exceeds WIDE_HALF_WIDTH points
+    small: bool  # fewer persons than a reliable group mean needs (ICC(2) ≥ .70)
+
+
+def uncertainty(mean: float | None, sd: float | None, n: int, dimension: str) -> Uncertainty:
+    """The 95 % interval of a shown mean and whether it should carry the 'uncertain' marker."""
+    if mean is None or sd is None:
+        return Uncertainty(None, False, False, False)
+    interval = stats.ci95(mean, sd, n)
+    wide = interval is None or (interval.high - interval.low) / 2 > WIDE_HALF_WIDTH
+    need = needed_n_for(dimension)
+    small = need is not None and n < need
+    return Uncertainty(interval, wide or small, wide, small)
+
+
+def with_uncertainty(measures: pl.DataFrame) -> pl.DataFrame:
+    """Gated dimension rows (level, workplace, department, measure, mean, sd, n, ...) with
+    ci_low, ci_high and uncertain added; hidden rows get nulls."""
+    lows, highs, flags = [], [], []
+    for r in measures.iter_rows(named=True):
+        u = uncertainty(r["mean"], r["sd"], int(r["n"] or 0), r["measure"])
+        lows.append(None if u.interval is None else u.interval.low)
+        highs.append(None if u.interval is None else u.interval.high)
+        flags.append(None if r["mean"] is None else u.uncertain)
+    return measures.with_columns(
+        pl.Series("ci_low", lows, dtype=pl.Float64),
+        pl.Series("ci_high", highs, dtype=pl.Float64),
+        pl.Series("uncertain", flags, dtype=pl.Boolean),
+    )
+
+
+def _shown(figures, workplace: str, level: str, dimensions: list[str]) -> pl.DataFrame:
+    """(department, measure) rows shown by the gate at one level of a workplace."""
+    return figures.measures.filter(
+        (pl.col("level") == level)
+        & (pl.col("workplace") == workplace)
+        & pl.col("measure").is_in(dimensions)
+        & ~pl.col("suppressed")
+    )
+
+
+def department_vs_rest(store: Store, figures, workplace: str, method: str = "holm") -> pl.DataFrame:
+    """Each shown department against the rest of its workplace, per dimension.
+
+    ``figures``: the round's gated figures (``results.Results`` or ``analysis.RoundFigures``).
+    Columns: department, measure, mean, n, rest_mean, rest_n, difference, ci_low, ci_high,
+    p, p_adjusted, holds (adjusted p < .05). The p-values are adjusted across the
+    departments shown, per dimension, by Holm (default) or Benjamini-Hochberg ('bh').
+    Departments that may not be compared are left out.
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}")
+    dims = store.instrument.dimension_keys
+    threshold = figures.threshold
+    raw = store.frame("department_rest_stats", round=figures.round, workplace=workplace)
+    shown_depts = _shown(figures, workplace, "department", dims).select("department", "measure")
+    shown_whole = _shown(figures, workplace, "workplace", dims).select("measure")
+    rows = (
+        raw.join(shown_depts, on=["department", "measure"])
+        .join(shown_whole, on="measure")
+        .filter(pl.col("rest_n") >= threshold)
+    )
+    out = []
+    for r in rows.iter_rows(named=True):
+        c = stats.welch(r["mean"], r["sd"], r["n"], r["rest_mean"], r["rest_sd"], r["rest_n"])
+        if c is None:
+            continue
+        out.append(
+            {
+                "department": r["department"],
+                "measure": r["measure"],
+                "mean": r["mean"],
+                "n": r["n"],
+                "rest_mean": r["rest_mean"],
+                "rest_n": r["rest_n"],
+                "difference": c.difference,
+                "ci_low": c.interval.low,
+                "ci_high": c.interval.high,
+                "p": c.p,
+            }
+        )
+    schema = {
+        "department": pl.String,
+        "measure": pl.String,
+        "mean": pl.Float64,
+        "n": pl.Int64,
+        "rest_mean": pl.Float64,
+        "rest_n": pl.Int64,
+        "difference": pl.Float64,
+        "ci_low": pl.Float64,
+        "ci_high": pl.Float64,
+        "p": pl.Float64,
+    }
+    frame = pl.DataFrame(out, schema=schema)
+    adjust = stats.holm if method == "holm" else stats.benjamini_hochberg
+    parts = []
+    for part in frame.partition_by("measure", maintain_order=True):
+        adjusted = adjust(part["p"].to_list())
+        parts.append(part.with_columns(pl.Series("p_adjusted", adjusted, dtype=pl.Float64)))
+    if not parts:
+        return frame.with_columns(
+            pl.lit(None, dtype=pl.Float64).alias("p_adjusted"),
+            pl.lit(None, dtype=pl.Boolean).alias("holds"),
+        )
+    joined = pl.concat(parts)
+    return joined.with_columns((pl.col("p_adjusted") < ALPHA).alias("holds")).sort(
+        "measure", "department"
+    )
+
+
+@dataclass(frozen=True)
+class Reliability:
+    """Reliability figures of one dimension for a selection (None where not computable)."""
+
+    dimension: str
+    alpha: stats.Alpha | None
+    icc: stats.ICC | None
+    rwg: dict[str, float | None]  # per shown department
+    needed_n: int | None  # persons a department needs for ICC(2) ≥ .70 (published ICC(1))
+
+
+def reliability(
+    store: Store, figures, workplace: str, department: str | None = None
+) -> list[Reliability]:
+    """Per dimension: Cronbach's alpha (listwise, Feldt CI) of the selection's persons,
+    ICC(1)/ICC(2) of department membership over the workplace's shown departments, and
+    rwg(j) per shown department (listwise) — the selected one only, when one is selected.
+    A statistic of a group the gate hides is never computed."""
+    ins = store.instrument
+    params = {"round": figures.round, "workplace": workplace}
+    persons = store.frame("selection_person_scores", **params)
+    items = store.frame("selection_item_scores", **params)
+    level = "workplace" if department is None else "department"
+    shown_sel = _shown(figures, workplace, level, ins.dimension_keys)
+    if department is not None:
+        shown_sel = shown_sel.filter(pl.col("department") == department)
+    shown_sel = set(shown_sel["measure"].to_list())
+    shown_depts = _shown(figures, workplace, "department", ins.dimension_keys)
+    out = []
+    for dim in ins.dimension_keys:
+        numbers = [i.number for i in ins.items_of(dim)]
+        depts = shown_depts.filter(pl.col("measure") == dim)["department"].to_list()
+        alpha = None
+        if dim in shown_sel:
+            sel = items if department is None else items.filter(pl.col("department") == department)
+            alpha = stats.cronbach_alpha(_codes(sel, numbers))
+        icc = None
+        if len(depts) >= MIN_N["icc"]:
+            scores = persons.filter(
+                (pl.col("dimension") == dim) & pl.col("department").is_in(depts)
+            )
+            values = scores["score"].cast(pl.Float64).fill_null(np.nan).to_numpy()
+            # Everyone alike: no variance to split (and stats.icc would divide by zero).
+            if np.nanstd(values) > 0:
+                icc = stats.icc(values, scores["department"].to_numpy())
+        wanted = depts if department is None else [d for d in depts if d == department]
+        rwg = {}
+        for d in wanted:
+            rwg[d] = stats.rwg_j(_codes(items.filter(pl.col("department") == d), numbers))
+        out.append(Reliability(dim, alpha, icc, rwg, needed_n_for(dim)))
+    return out
+
+
+def _codes(items: pl.DataFrame, numbers: list[int]) -> np.ndarray:
+    """Persons × items answer codes 1-5 (NaN where not answered) from item scores 0-100."""
+    if not items.height:
+        return np.empty((0, len(numbers)))
+    wide = (
+        items.filter(pl.col("item").is_in(numbers))
+        .select("respondent_id", pl.col("item").cast(pl.String), "score")
+        .pivot(on="item", index="respondent_id", values="score")
+    )
+    columns = [str(n) for n in numbers]
+    for c in columns:
+        if c not in wide.columns:
+            wide = wide.with_columns(pl.lit(None, dtype=pl.Float64).alias(c))
+    matrix = wide.select(pl.col(columns).cast(pl.Float64)).fill_null(np.nan).to_numpy()
+    return matrix / 25 + 1

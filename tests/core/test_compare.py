@@ -1,0 +1,141 @@
+"""Department vs the rest, the uncertain marker, and reliability: checked against scipy on
+the raw person scores and against statistics.md's worked example."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import stats as sps
+
+from socialkapital import compare, results
+from tests.analysis.helpers import DIMS, load, person_scores
+
+# statistics.md's example, put in the 3-item 'workplace' dimension (items 19-21).
+EXAMPLE = {
+    "A": [[4, 4, 3], [4, 5, 4], [5, 5, 4], [3, 4, 4], [4, 4, 5]],
+    "B": [[2, 2, 3], [3, 2, 2], [2, 3, 2], [2, 1, 2]],
+    "C": [[5, 4, 5], [4, 4, 3], [3, 3, 4], [5, 5, 4], [4, None, 4], [None, None, 3]],
+}
+
+
+def _row(workplace, department, last3, fill=3):
+    return (workplace, department, [fill] * 18 + list(last3))
+
+
+def test_needed_n_matches_statistics_md():
+    # "a team needs about 10-31 respondents (by dimension) to reach ICC(2) >= .70"
+    assert compare.needed_n_for("between") == 10  # .7*.8/(.3*.2) = 9.33
+    assert compare.needed_n_for("leader") == 11  # .7*.82/(.3*.18) = 10.6
+    assert compare.needed_n_for("team") == 19  # .7*.89/(.3*.11) = 18.9
+    assert compare.needed_n_for("workplace") == 31  # .7*.93/(.3*.07) = 31.0
+
+
+def test_uncertain_marker():
+    # n 40, sd 20: half-width 2.024 * 20 / sqrt(40) = 6.4 -> narrow, enough persons
+    assert not compare.uncertainty(70.0, 20.0, 40, "workplace").uncertain
+    # n 12, sd 20: half-width 2.201 * 20 / sqrt(12) = 12.7 > 10 -> wide
+    u = compare.uncertainty(70.0, 20.0, 12, "between")
+    assert u.wide and u.uncertain and not u.small
+    assert u.interval.low == pytest.approx(70 - 12.7075, abs=1e-3)
+    # n 12, sd 5: narrow (3.2) but fewer than the 19 the team form needs
+    u = compare.uncertainty(70.0, 5.0, 12, "team")
+    assert u.small and u.uncertain and not u.wide
+    assert not compare.uncertainty(None, None, 3, "team").uncertain
+
+
+def _vs_rest_rows():
+    rng = np.random.default_rng(7)
+    rows = []
+    for dept, size, centre in [("A", 8, 4), ("B", 6, 2), ("C", 9, 3), ("D", 2, 1)]:
+        for _ in range(size):
+            rows.append(("W", dept, [int(np.clip(centre + rng.integers(-1, 2), 1, 5))] * 21))
+    rows += [("V", "X", [3] * 21) for _ in range(6)]
+    return rows
+
+
+def test_department_vs_rest_against_scipy(store):
+    rows = _vs_rest_rows()
+    load(store, rows)
+    figs = results.compute(store)
+    got = compare.department_vs_rest(store, figs, "W")
+    # D (2 persons) is hidden; the gate then hides B (smallest sibling) as well.
+    assert set(got["department"].to_list()) == {"A", "C"}
+    scores = person_scores(rows)
+    depts = np.array([r[1] for r in rows])
+    in_w = np.array([r[0] == "W" for r in rows])
+    for dim in DIMS:
+        part = got.filter(got["measure"] == dim).sort("department")
+        ps = []
+        for r in part.iter_rows(named=True):
+            mine = scores[dim][in_w & (depts == r["department"])]
+            rest = scores[dim][in_w & (depts != r["department"])]
+            ref = sps.ttest_ind(mine, rest, equal_var=False)
+            ci = ref.confidence_interval(0.95)
+            assert r["difference"] == pytest.approx(mine.mean() - rest.mean())
+            assert r["p"] == pytest.approx(ref.pvalue)
+            assert (r["ci_low"], r["ci_high"]) == pytest.approx((ci.low, ci.high))
+            assert r["rest_n"] == len(rest) == 8 + 6 + 9 + 2 - r["n"]
+            ps.append(ref.pvalue)
+        # Holm by hand for two p-values: smaller * 2, larger max(that, larger * 1)
+        lo, hi = sorted(ps)
+        expected = {lo: min(1, 2 * lo), hi: max(min(1, 2 * lo), hi)}
+        assert part["p_adjusted"].to_list() == pytest.approx([expected[p] for p in ps])
+    bh = compare.department_vs_rest(store, figs, "W", method="bh")
+    ps = bh.filter(bh["measure"] == "team")["p"].to_list()
+    lo, hi = sorted(ps)
+    expected = {lo: min(2 * lo, hi), hi: hi}  # BH: p_(i) * m / i, made monotone
+    assert bh.filter(bh["measure"] == "team")["p_adjusted"].to_list() == pytest.approx(
+        [expected[p] for p in ps]
+    )
+
+
+def test_no_comparison_when_the_rest_is_too_small_or_the_workplace_hidden(make_store):
+    store = make_store(threshold=5)
+    # A shown (6), rest B = 4 < 5: no comparison (B is hidden and so is A by secondary)
+    load(store, [("W", "A", [4] * 21)] * 6 + [("W", "B", [2] * 21)] * 4)
+    figs = results.compute(store)
+    assert compare.department_vs_rest(store, figs, "W").height == 0
+
+
+def test_reliability_matches_statistics_md_example(make_store):
+    store = make_store(threshold=3)
+    rows = [_row("W", team, answers) for team, persons in EXAMPLE.items() for answers in persons]
+    load(store, rows)
+    figs = results.compute(store)
+    rel = {r.dimension: r for r in compare.reliability(store, figs, "W")}["workplace"]
+    assert rel.icc.icc1 == pytest.approx(0.8250509, abs=1e-6)
+    assert rel.icc.icc2 == pytest.approx(0.9565364, abs=1e-6)
+    assert rel.icc.msb == pytest.approx(3340.774, abs=1e-3)
+    assert rel.rwg["A"] == pytest.approx(0.9155844, abs=1e-6)
+    assert rel.rwg["B"] == pytest.approx(0.9255319, abs=1e-6)
+    assert rel.rwg["C"] == pytest.approx(0.8333333, abs=1e-6)
+    assert rel.alpha.alpha == pytest.approx(0.8897638, abs=1e-6)
+    assert rel.alpha.n == 13
+    assert (rel.alpha.interval.low, rel.alpha.interval.high) == pytest.approx(
+        (0.720, 0.963), abs=5e-4
+    )
+    assert rel.needed_n == 31
+    # One department selected: alpha of its persons, rwg of it alone, ICC still over all.
+    one = {r.dimension: r for r in compare.reliability(store, figs, "W", "A")}["workplace"]
+    assert list(one.rwg) == ["A"]
+    assert one.alpha.n == 5
+    assert one.icc.icc1 == pytest.approx(0.8250509, abs=1e-6)
+
+
+def test_reliability_leaves_out_hidden_departments(make_store):
+    store = make_store(threshold=3)
+    rows = [_row("W", team, answers) for team, persons in EXAMPLE.items() for answers in persons]
+    rows += [_row("W", "D", [1, 1, 1])] * 2  # D: 2 persons, hidden
+    load(store, rows)
+    figs = results.compute(store)
+    rel = {r.dimension: r for r in compare.reliability(store, figs, "W")}["workplace"]
+    hidden = set(
+        figs.measures.filter(
+            (figs.measures["level"] == "department")
+            & (figs.measures["measure"] == "workplace")
+            & figs.measures["suppressed"]
+        )["department"].to_list()
+    )
+    assert "D" in hidden
+    assert not hidden & set(rel.rwg)
+    assert rel.icc.groups == 3 - len(hidden - {"D"})
