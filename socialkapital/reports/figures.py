@@ -186,12 +186,13 @@ def _site_count(res: Results) -> int:
 
 
 def _all_sites_group(all_sites: Results, name: str) -> Group:
-    """All sites together, without any figure that would give away a hidden site.
+    """All sites together, without any figure that could give away a hidden site.
 
-    Each workplace report shows its own figures computed for that workplace alone, where a
-    site that is hidden here only to protect a smaller one (secondary suppression) is shown.
-    With that site known, the all-sites mean would give the hidden small site away by
-    subtraction; so the all-sites figure of such a measure is left out.
+    Where a site is hidden only to protect a smaller one (secondary suppression), the
+    all-sites mean of that measure is left out too. The gate already sees to this; the check
+    stays here because a report puts a site's own figures next to the all-sites ones, and
+    if the two ever came from differently gated views, subtraction would reveal the small
+    site.
     """
     group = _group(all_sites, None, None, name)
     sites = all_sites.measures.filter(pl.col("level") == "workplace")

@@ -23,7 +23,7 @@ def test_download_for_the_workplace_and_a_department(reports_page):
     at = reports_page
     assert at.title[0].value == "Rapporter"
     assert at.download_button(key="report_pdf").label == "Hent PDF"
-    at.sidebar.selectbox(key="department").select("Køkken").run()
+    at.sidebar.selectbox(key="department_da").select("Køkken").run()
     assert not at.exception
     assert any("Afdeling: Køkken (Mejeri Øst)" in m.value for m in at.markdown)
     assert at.download_button(key="report_pdf").label == "Hent PDF"
@@ -31,7 +31,7 @@ def test_download_for_the_workplace_and_a_department(reports_page):
 
 def test_no_report_for_a_small_department(reports_page):
     at = reports_page
-    at.sidebar.selectbox(key="department").select("Lager").run()
+    at.sidebar.selectbox(key="department_da").select("Lager").run()
     assert not at.exception
     assert "3 besvarelser er færre end anonymitetsgrænsen på 5" in at.info[0].body
     assert not [b for b in at.download_button if b.key == "report_pdf"]
@@ -40,7 +40,7 @@ def test_no_report_for_a_small_department(reports_page):
 def test_batch_zip_in_english(reports_page):
     at = reports_page
     # (A department first: AppTest formats the "whole workplace" choice in the old language.)
-    at.sidebar.selectbox(key="department").select("Køkken").run()
+    at.sidebar.selectbox(key="department_da").select("Køkken").run()
     at.sidebar.segmented_control(key="lang").set_value("en").run()
     assert at.title[0].value == "Reports"
     assert at.download_button(key="report_pdf").label == "Download PDF"
