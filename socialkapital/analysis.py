@@ -6,9 +6,8 @@ the filter. The rules that keep hidden groups hidden across pages and filter com
 
 - The all-workplaces figure is gated once, over every workplace of the round.
 - A workplace's figure is hidden or shown the same way on every page, whatever is selected.
-- A workplace hidden to protect a smaller one could still be worked out as the n-weighted
-  mean of its departments; so in such a workplace one more department is hidden
-  (``_protect_workplaces``).
+- A workplace hidden to protect a smaller one would follow from its departments if they
+  were all shown; the gate hides one of them too (``anonymity``).
 - A figure over a selection S of workplaces is shown only when S holds no workplace that is
   hidden for that measure (then it is the n-weighted mean of shown figures and tells nothing
   new), or when S is every workplace of the round (then it is the gated all-workplaces figure).
@@ -43,8 +42,7 @@ _GROUP = ("level", "workplace", "department")
 class RoundFigures:
     """A round's gated figures for all of its workplaces: what every analysis reads.
 
-    ``groups`` and ``measures`` as in ``results.Results``, with the extra protection of
-    ``_protect_workplaces`` applied to ``measures``.
+    ``groups`` and ``measures`` as in ``results.Results``.
     """
 
     round: str
@@ -57,75 +55,8 @@ class RoundFigures:
 def round_figures(store: Store, round_name: str | None = None) -> RoundFigures:
     """The round's gated figures over all its workplaces (filter-independent)."""
     res = results.compute(store, round_name, None)
-    measures = _protect_workplaces(res.measures, res.threshold, store.instrument.item_keys)
     workplaces = res.groups.filter(pl.col("level") == "workplace")["workplace"].to_list()
-    return RoundFigures(res.round, res.threshold, tuple(workplaces), res.groups, measures)
-
-
-def _protect_workplaces(
-    measures: pl.DataFrame, threshold: int, item_keys: list[str]
-) -> pl.DataFrame:
-    """Hide one more department in every workplace that is hidden but could be rebuilt.
-
-    The gate hides a workplace to protect a smaller sibling workplace, but when all of that
-    workplace's departments are shown, its figure is their n-weighted mean, and the small
-    workplace would follow from the all-workplaces figure by subtraction. Hiding its
-    smallest department (n ≥ threshold, as it was shown) leaves an unknown of at least the
-    threshold of persons in it.
-    """
-    is_dept = (pl.col("level") == "department") & (pl.col("measure") != OVERALL)
-    hidden_n = (
-        measures.filter(is_dept)
-        .group_by("workplace", "measure")
-        .agg(pl.col("n").filter(pl.col("suppressed")).sum().alias("hidden_n"))
-    )
-    exposed = (
-        measures.filter(
-            (pl.col("level") == "workplace")
-            & pl.col("suppressed")
-            & (pl.col("measure") != OVERALL)
-            & (pl.col("n") > 0)
-        )
-        .select("workplace", "measure")
-        .join(hidden_n, on=["workplace", "measure"])
-        .filter(pl.col("hidden_n") == 0)
-    )
-    if not exposed.height:
-        return measures
-    victims = (
-        measures.filter(is_dept & ~pl.col("suppressed") & (pl.col("n") > 0))
-        .join(exposed.select("workplace", "measure"), on=["workplace", "measure"])
-        .sort("n", "department")
-        .group_by("workplace", "measure", maintain_order=True)
-        .first()
-        .select("workplace", "department", "measure", pl.lit(True).alias("victim"))
-    )
-    marked = measures.join(
-        victims, on=["workplace", "department", "measure"], how="left", nulls_equal=True
-    )
-    victim = pl.col("victim").fill_null(False)
-    protected = marked.with_columns(
-        (pl.col("suppressed") | victim).alias("suppressed"),
-        pl.when(victim).then(pl.lit(anonymity.SECONDARY)).otherwise("reason").alias("reason"),
-        *[pl.when(victim).then(None).otherwise(c).alias(c) for c in anonymity.MEASURE_COLUMNS],
-    ).drop("victim")
-    return _rehide_overall(protected, item_keys)
-
-
-def _rehide_overall(measures: pl.DataFrame, item_keys: list[str]) -> pl.DataFrame:
-    """Hide the overall score of every group that now has a hidden item."""
-    any_item_hidden = (
-        measures.filter(pl.col("measure").is_in(item_keys))
-        .group_by(*_GROUP)
-        .agg(pl.col("suppressed").any().alias("item_hidden"))
-    )
-    joined = measures.join(any_item_hidden, on=list(_GROUP), how="left", nulls_equal=True)
-    newly = (pl.col("measure") == OVERALL) & pl.col("item_hidden") & ~pl.col("suppressed")
-    return joined.with_columns(
-        (pl.col("suppressed") | newly.fill_null(False)).alias("suppressed"),
-        pl.when(newly).then(pl.lit(anonymity.SECONDARY)).otherwise("reason").alias("reason"),
-        pl.when(newly).then(None).otherwise("mean").alias("mean"),
-    ).drop("item_hidden")
+    return RoundFigures(res.round, res.threshold, tuple(workplaces), res.groups, res.measures)
 
 
 # -- selections of workplaces ------------------------------------------------------------------

@@ -45,22 +45,20 @@ def organisations(draw):
     return rows
 
 
-def visible(figs: analysis.RoundFigures) -> dict[str, list[tuple[frozenset, int, float]]]:
-    """measure -> every shown (set of departments, n, mean), over all filter combinations."""
+def visible(
+    figs: analysis.RoundFigures, store: Store | None = None, most: int = 99
+) -> dict[str, list]:
+    """measure -> every shown (set of departments, n, mean), over all filter combinations.
+
+    The analysis pages' figures and every selection of workplaces (benchmark, CLI); with
+    ``store``, also ``results.compute`` for every selection of up to ``most`` workplaces (the
+    overview shows one workplace, ``summary --workplace`` any set of them).
+    """
     depts = {}
-    for r in figs.measures.filter(figs.measures["level"] == "department").iter_rows(named=True):
+    for r in figs.measures.filter(pl.col("level") == "department").iter_rows(named=True):
         depts.setdefault(r["workplace"], set()).add((r["workplace"], r["department"]))
     out = {m: [] for m in MEASURES}
-    for r in figs.measures.iter_rows(named=True):
-        if r["measure"] not in out or r["mean"] is None:
-            continue
-        if r["level"] == "department":
-            group = {(r["workplace"], r["department"])}
-        elif r["level"] == "workplace":
-            group = depts.get(r["workplace"], set())
-        else:
-            group = set().union(*depts.values())
-        out[r["measure"]].append((frozenset(group), r["n"], r["mean"]))
+    add_rows(out, figs.measures, depts, figs.workplaces)
     for size in range(1, len(figs.workplaces) + 1):
         for chosen in itertools.combinations(figs.workplaces, size):
             group = frozenset(set().union(*(depts.get(w, set()) for w in chosen)))
@@ -70,9 +68,50 @@ def visible(figs: analysis.RoundFigures) -> dict[str, list[tuple[frozenset, int,
                 if r["measure"] in out and r["mean"] is not None:
                     out[r["measure"]].append((group, r["n"], r["mean"]))
             for r in bench.iter_rows(named=True):  # the benchmark's mean is the same figure
-                same = agg.filter(agg["measure"] == r["measure"])["mean"].to_list() or [None]
+                same = agg.filter(pl.col("measure") == r["measure"])["mean"].to_list() or [None]
                 assert (r["mean"] is None) == (same[0] is None)
+            if store is not None and size <= most:
+                res = results.compute(store, "R", list(chosen))
+                add_rows(out, res.measures, depts, chosen)
     return out
+
+
+def add_rows(out, measures: pl.DataFrame, depts: dict, workplaces) -> None:
+    """Shown rows as (departments covered, n, mean).
+
+    An all-workplaces row covers every workplace, or (as a gate may compute it) only the
+    workplaces shown for that measure: whichever its n adds up to.
+    """
+    sizes = {
+        (r["level"], r["workplace"], r["department"], r["measure"]): r["n"]
+        for r in measures.iter_rows(named=True)
+    }
+    for r in measures.iter_rows(named=True):
+        if r["measure"] not in out or r["mean"] is None:
+            continue
+        if r["level"] == "department":
+            group = {(r["workplace"], r["department"])}
+        elif r["level"] == "workplace":
+            group = depts.get(r["workplace"], set())
+        else:
+            every = [w for w in workplaces if w in depts]
+            shown = [
+                w
+                for w in every
+                if measures.filter(
+                    (pl.col("level") == "workplace")
+                    & (pl.col("workplace") == w)
+                    & (pl.col("measure") == r["measure"])
+                )["mean"].to_list()
+                not in ([], [None])
+            ]
+            n_of = lambda ws, m=r["measure"]: sum(  # noqa: E731
+                sizes.get(("workplace", w, None, m), 0) for w in ws
+            )
+            chosen = every if n_of(every) == r["n"] else shown
+            assert n_of(chosen) == r["n"], r
+            group = set().union(*(depts[w] for w in chosen)) if chosen else set()
+        out[r["measure"]].append((frozenset(group), r["n"], r["mean"]))
 
 
 def department_sizes(figs) -> dict[str, dict[tuple, int]]:
@@ -111,22 +150,15 @@ def attack(known, sizes: dict[tuple, int], threshold: int) -> list:
     return found
 
 
-def score(rows, threshold):
-    with tempfile.TemporaryDirectory() as folder:
-        store = load(Store(Path(folder) / "a.duckdb", settings=Settings(threshold, 0.5)), rows)
-        return store, analysis.round_figures(store, "R")
+def examples(count: int) -> settings:
+    return settings(
+        max_examples=count,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
 
 
-@settings(
-    max_examples=30,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-@given(organisations(), st.integers(3, 6))
-def test_no_hidden_group_can_be_worked_out_across_filters(rows, threshold):
-    _, figs = score(rows, threshold)
-    shown = visible(figs)
-    sizes = department_sizes(figs)
+def check(shown, sizes, threshold) -> None:
     for measure in MEASURES:
         known = shown[measure]
         # The plain attack: a larger shown group minus a smaller one inside it.
@@ -137,6 +169,27 @@ def test_no_hidden_group_can_be_worked_out_across_filters(rows, threshold):
         assert not attack(known, sizes[measure], threshold), measure
         # Nothing shown rests on fewer persons than the threshold.
         assert all(n >= threshold for _, n, _ in known)
+
+
+@examples(20)
+@given(organisations(), st.integers(3, 6))
+def test_no_hidden_group_can_be_worked_out_across_filters(rows, threshold):
+    """The analysis pages and every selection of workplaces (benchmark, CLI)."""
+    with tempfile.TemporaryDirectory() as folder:
+        store = load(Store(Path(folder) / "a.duckdb", settings=Settings(threshold, 0.5)), rows)
+        figs = analysis.round_figures(store, "R")
+    check(visible(figs), department_sizes(figs), threshold)
+
+
+@examples(6)
+@given(organisations(), st.integers(3, 6))
+def test_nor_across_the_analysis_pages_and_the_overview(rows, threshold):
+    """... together with the overview's figures of each workplace (``results.compute``)."""
+    with tempfile.TemporaryDirectory() as folder:
+        store = load(Store(Path(folder) / "a.duckdb", settings=Settings(threshold, 0.5)), rows)
+        figs = analysis.round_figures(store, "R")
+        shown = visible(figs, store, most=1)
+    check(shown, department_sizes(figs), threshold)
 
 
 def test_the_attack_finds_what_the_workplace_protection_prevents(make_store):
@@ -157,14 +210,17 @@ def test_the_attack_finds_what_the_workplace_protection_prevents(make_store):
     assert not attack(visible(protected)["team"], sizes, 5)
 
 
-def test_issue5_overview_figure_of_a_workplace_agrees_with_the_round(make_store):
-    """The overview's figures for one workplace hide what the all-workplaces gating hides.
+def test_issue5_no_subtraction_across_overview_benchmark_and_cli(make_store):
+    """A small site next to two larger ones: nothing on any page or in the CLI gives it away.
 
-    Otherwise: the benchmark shows all (27 persons) and B, the overview of A shows A, and
-    all - A - B = C, a workplace of 3.
+    With a workplace-level secondary suppression that only the all-workplaces view applies,
+    the overview of A would show A, the benchmark all and B, and all - A - B = C.
     """
     rows = [("A", "A1", [4] * 21)] * 6 + [("A", "A2", [5] * 21)] * 6
     rows += [("B", "B1", [3] * 21)] * 5 + [("B", "B2", [2] * 21)] * 7 + [("C", "C1", [1] * 21)] * 3
     store = load(make_store(threshold=5), rows)
-    overview_a = results.compute(store, "R", ["A"]).group("A", None)["measures"]["team"]
-    assert overview_a["mean"] is None
+    figs = analysis.round_figures(store, "R")
+    shown = visible(figs, store)
+    sizes = department_sizes(figs)
+    for measure in MEASURES:
+        assert not attack(shown[measure], sizes[measure], 5), measure
