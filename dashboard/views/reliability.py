@@ -1,0 +1,192 @@
+"""Reliability: how sure the figures are, and which department differences hold up."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import analysis_ui as ui
+from dashboard import state
+from socialkapital import compare, text
+
+lang = state.lang()
+t = state.t
+filters = ui.filters_or_stop()
+figs = ui.figures(filters.round)
+store = state.store()
+ins = store.instrument
+dims = ins.dimension_keys
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _reliability(_store, version, _figs, round_name, workplace, department):
+    return compare.reliability(_store, _figs, workplace, department)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _vs_rest(_store, version, _figs, round_name, workplace, method):
+    return compare.department_vs_rest(_store, _figs, workplace, method)
+
+
+def num(value: float | None, digits: int = 2) -> str:
+    return t("reliability.none") if value is None else text.number(value, lang, digits)
+
+
+def interval(low: float | None, high: float | None, digits: int = 0) -> str:
+    if low is None or high is None:
+        return t("reliability.none")
+    return t(
+        "reliability.interval",
+        low=text.score(low, lang, digits),
+        high=text.score(high, lang, digits),
+    )
+
+
+def p_value(p: float) -> str:
+    if p < 0.001:
+        return f"< {text.number(0.001, lang, 3)}"
+    return text.number(p, lang, 3)
+
+
+def dim_name(key: str) -> str:
+    return ins.dimension(key).short[lang]
+
+
+st.title(t("reliability.heading"))
+st.caption(t("analysis.caption", round=filters.round, workplace=filters.workplace))
+st.markdown(t("reliability.intro"))
+
+# -- reliability panel --------------------------------------------------------------------------
+selection = filters.department or t("reliability.selection_whole")
+st.subheader(t("reliability.panel", selection=selection))
+rel = _reliability(
+    store, store.version(), figs, filters.round, filters.workplace, filters.department
+)
+panel = []
+for r in rel:
+    alpha = t("reliability.none")
+    if r.alpha is not None:
+        alpha = f"{num(r.alpha.alpha)} ({num(r.alpha.interval.low)}-{num(r.alpha.interval.high)}"
+        alpha += f", n {text.integer(r.alpha.n, lang)})"
+    rwg = "; ".join(f"{d} {num(v)}" for d, v in r.rwg.items()) or t("reliability.none")
+    panel.append(
+        {
+            t("reliability.dimension"): dim_name(r.dimension),
+            t("reliability.alpha"): alpha,
+            t("reliability.icc1"): num(r.icc.icc1) if r.icc else t("reliability.none"),
+            t("reliability.icc2"): num(r.icc.icc2) if r.icc else t("reliability.none"),
+            t("reliability.rwg"): rwg,
+            t("reliability.needed"): text.integer(r.needed_n, lang),
+        }
+    )
+st.table(pl.DataFrame(panel).to_pandas(), hide_index=True, border="horizontal")
+for key, n in [
+    ("explain_alpha", {"alpha_n": compare.MIN_N["alpha"]}),
+    ("explain_icc1", {"icc_n": compare.MIN_N["icc"]}),
+    ("explain_icc2", {}),
+    ("explain_rwg", {"rwg_n": compare.MIN_N["rwg"]}),
+]:
+    st.markdown(f"- {t(f'reliability.{key}', **n)}")
+ui.downloads(
+    ui.file_name(t("reliability.file_reliability"), filters.workplace),
+    "reliability_panel",
+    pl.DataFrame(panel),
+)
+
+# -- department against the rest --------------------------------------------------------------
+st.subheader(t("reliability.vs_rest", workplace=filters.workplace))
+st.markdown(t("reliability.vs_rest_intro", threshold=figs.threshold))
+method = st.radio(
+    t("reliability.method"),
+    list(compare.METHODS),
+    format_func=lambda m: t(f"reliability.method_{m}"),
+    horizontal=True,
+    key="reliability_method",
+)
+versus = _vs_rest(store, store.version(), figs, filters.round, filters.workplace, method)
+if filters.department:
+    versus = versus.filter(pl.col("department") == filters.department)
+if not versus.height:
+    st.info(t("reliability.no_comparison"))
+else:
+    rows, download = [], []
+    for dim in dims:
+        for r in versus.filter(pl.col("measure") == dim).iter_rows(named=True):
+            direction = t("reliability.higher" if r["difference"] > 0 else "reliability.lower")
+            reading = (
+                t("reliability.holds_up", direction=direction)
+                if r["holds"]
+                else t("reliability.noise")
+            )
+            rows.append(
+                {
+                    t("reliability.dimension"): dim_name(dim),
+                    t("reliability.department"): r["department"],
+                    t("reliability.score"): text.score(r["mean"], lang, 1),
+                    t("reliability.rest"): text.score(r["rest_mean"], lang, 1),
+                    t("reliability.difference"): text.signed(r["difference"], lang, 1),
+                    t("reliability.difference_ci"): interval(r["ci_low"], r["ci_high"], 1),
+                    t("reliability.p_adjusted"): p_value(r["p_adjusted"]),
+                    t("reliability.reading"): reading,
+                }
+            )
+            download.append(
+                {
+                    t("reliability.dimension"): dim_name(dim),
+                    t("reliability.department"): r["department"],
+                    t("reliability.score"): r["mean"],
+                    t("reliability.rest"): r["rest_mean"],
+                    t("reliability.difference"): r["difference"],
+                    "ci_low": r["ci_low"],
+                    "ci_high": r["ci_high"],
+                    "p": r["p"],
+                    t("reliability.p_adjusted"): r["p_adjusted"],
+                    t("reliability.reading"): reading,
+                }
+            )
+    st.table(pl.DataFrame(rows).to_pandas(), hide_index=True, border="horizontal")
+    ui.downloads(
+        ui.file_name(t("reliability.file_vs_rest"), filters.workplace),
+        "reliability_vs_rest",
+        pl.DataFrame(download),
+    )
+
+# -- department figures with their intervals ---------------------------------------------------
+st.subheader(t("reliability.scores"))
+needs = [compare.needed_n_for(d) for d in dims if compare.needed_n_for(d) is not None]
+st.markdown(
+    t(
+        "reliability.scores_intro",
+        wide=text.integer(int(compare.WIDE_HALF_WIDTH), lang),
+        needed=f"{min(needs)}-{max(needs)}" if needs else "",
+    )
+)
+measures = figs.measures.filter(
+    (pl.col("workplace") == filters.workplace)
+    & pl.col("level").is_in(["workplace", "department"])
+    & pl.col("measure").is_in(dims)
+)
+if filters.department:
+    measures = measures.filter(
+        pl.col("department").is_null() | (pl.col("department") == filters.department)
+    )
+marked = compare.with_uncertainty(measures)
+table = []
+for (group,), part in marked.group_by(["department"], maintain_order=True):
+    row = {t("reliability.department"): group or t("app.whole_workplace")}
+    for r in part.iter_rows(named=True):
+        if r["mean"] is None:
+            cell = ui.hidden_text(r["reason"], figs.threshold, lang)
+        else:
+            cell = f"{text.score(r['mean'], lang, 0)} ({interval(r['ci_low'], r['ci_high'])})"
+            cell += f", n {text.integer(r['n'], lang)}"
+            if r["uncertain"]:
+                cell += f" · {t('reliability.uncertain')}"
+        row[dim_name(r["measure"])] = cell
+    table.append(row)
+st.table(pl.DataFrame(table).to_pandas(), hide_index=True, border="horizontal")
+ui.downloads(
+    ui.file_name(t("reliability.file_scores"), filters.workplace),
+    "reliability_scores",
+    pl.DataFrame(table),
+)
