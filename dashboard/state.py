@@ -100,14 +100,28 @@ def sidebar_filters() -> Filters | None:
     if not workplaces:
         return None
     workplace = sidebar.selectbox(t("app.workplace"), workplaces, key="workplace")
-    departments = s.departments(round_name, workplace)
+    options = [WHOLE, *s.departments(round_name, workplace)]
+    # The browser keeps showing the label a keyed selectbox was drawn with, so the picker has
+    # one key per language; the choice itself is carried over in "department".
+    key = f"department_{lang()}"
+    if st.session_state.get(key) not in options:
+        carried = st.session_state.get("department", WHOLE)
+        st.session_state[key] = carried if carried in options else WHOLE
     choice = sidebar.selectbox(
         t("app.department"),
-        [WHOLE, *departments],
+        options,
         format_func=lambda d: t("app.whole_workplace") if d == WHOLE else d,
-        key="department",
+        key=key,
     )
+    st.session_state["department"] = choice
     return Filters(round_name, workplace, choice or None)
+
+
+def choose_department(name: str | None) -> None:
+    """Make a department (None: the whole workplace) the sidebar's choice on the next run."""
+    st.session_state["department"] = name or WHOLE
+    for code in text.LANGS:
+        st.session_state.pop(f"department_{code}", None)
 
 
 def threshold_note() -> None:

@@ -32,7 +32,7 @@ def drill(department: str | None) -> None:
     if department:
         # The workplace too: a page switch starts the sidebar's widgets afresh.
         st.session_state["workplace"] = workplace
-        st.session_state["department"] = department
+        state.choose_department(department)
         st.session_state["heatmap_drill"] = True
 
 

@@ -49,7 +49,7 @@ def open_page(page: str, department: str | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.sidebar.selectbox(key="workplace").select("Mejeri Øst").run()
     if department:
-        at.sidebar.selectbox(key="department").select(department).run()
+        at.sidebar.selectbox(key="department_da").select(department).run()
     at.switch_page(f"views/{page}.py").run()
     assert not at.exception
     return at
@@ -114,7 +114,7 @@ def test_heatmap_drills_down_to_the_overview(db):
     at.selectbox(key="heatmap_drill_pick").select("Køkken").run()
     at.button(key="heatmap_drill_button").click().run()
     assert not at.exception
-    assert at.sidebar.selectbox(key="department").value == "Køkken"
+    assert at.sidebar.selectbox(key="department_da").value == "Køkken"
     assert at.title[0].value == "Mejeri Øst: Køkken"
 
 

@@ -56,7 +56,7 @@ def test_overview_of_the_whole_workplace(small_db):
 
 def test_department_next_to_the_workplace_and_english(small_db):
     at = app().run()
-    at.sidebar.selectbox(key="department").select("Køkken").run()
+    at.sidebar.selectbox(key="department_da").select("Køkken").run()
     m = metrics(at)
     assert m["Svarprocent · Afdelingen"] == "75 %"
     at.sidebar.segmented_control(key="lang").set_value("en").run()
@@ -68,7 +68,7 @@ def test_department_next_to_the_workplace_and_english(small_db):
 
 def test_a_suppressed_department_shows_no_numbers(small_db):
     at = app().run()
-    at.sidebar.selectbox(key="department").select("Lager").run()
+    at.sidebar.selectbox(key="department_da").select("Lager").run()
     assert not at.exception
     assert "Færre end 5 besvarelser" in at.warning[0].body
     assert metrics(at)["Social kapital samlet · Afdelingen"] == "–"
@@ -173,6 +173,6 @@ def test_import_into_a_store_with_data_selects_the_new_round(small_db):
 def test_department_label_follows_the_language(small_db):
     at = app().run()
     at.sidebar.segmented_control(key="lang").set_value("en").run()
-    picker = at.sidebar.selectbox(key="department")
+    picker = at.sidebar.selectbox(key="department_en")
     assert picker.options[0] == "Whole workplace"
     assert picker.value == ""  # the whole workplace, still chosen after the switch

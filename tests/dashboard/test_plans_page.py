@@ -30,7 +30,7 @@ def db(tmp_path, monkeypatch, ins):
 
 def test_make_a_plan_from_the_overview(db):
     at = AppTest.from_file(APP, default_timeout=60).run()
-    at.sidebar.selectbox(key="department").select("Ost & Lager").run()
+    at.sidebar.selectbox(key="department_da").select("Ost & Lager").run()
     at.selectbox(key="plan_target").select("between").run()
     at.button(key="make_plan").click().run()
     assert not at.exception

@@ -47,12 +47,6 @@ def sidebar_rounds(page: Page) -> list[str]:
     return options
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="dashboard/views/import_data.py sets st.session_state['round'] after the sidebar's "
-    "'round' selectbox exists: StreamlitWidgetAlreadyInstantiatedError after saving",
-)
 def test_upload_preview_confirm_and_the_new_round_is_there(page, server):
     # Montage: 6 persons answering "I høj grad" (75) to all; Lager: 5 answering 5 (100).
     rows = [(NEW_WORKPLACE, "Montage", [4] * 21)] * 6 + [(NEW_WORKPLACE, "Lager", [5] * 21)] * 5
