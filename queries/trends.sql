@@ -1,0 +1,43 @@
+-- name: department_links
+-- The stored department mapping: workplace, old name, new name, the first round with it.
+SELECT w.name AS workplace, od.name AS old_department, nd.name AS new_department,
+       o.name AS round
+FROM department_links l
+JOIN workplaces w ON w.workplace_id = l.workplace_id
+JOIN departments od ON od.department_id = l.old_department_id
+JOIN departments nd ON nd.department_id = l.new_department_id
+JOIN rounds o ON o.round_id = l.round_id
+ORDER BY w.name, od.name, nd.name;
+
+-- name: round_instruments
+-- Every round with its date and the questionnaire version recorded for it (NULL: none).
+SELECT o.name AS round, o.date, ri.instrument_version
+FROM rounds o
+LEFT JOIN round_instruments ri ON ri.round_id = o.round_id
+ORDER BY o.date NULLS LAST, o.round_id;
+
+-- name: workplace_departments_by_round
+-- The departments of one workplace with respondents in each round.
+SELECT DISTINCT o.name AS round, d.name AS department
+FROM respondents r
+JOIN rounds o ON o.round_id = r.round_id
+JOIN departments d ON d.department_id = r.department_id
+JOIN workplaces w ON w.workplace_id = d.workplace_id
+WHERE w.name = $workplace
+ORDER BY o.name, d.name;
+
+-- name: combined_dimension_stats
+-- Mean, SD and n of the person dimension scores of several departments of one workplace
+-- taken together, in one round.
+SELECT dimension AS measure, avg(score) AS mean, stddev_samp(score) AS sd, count(score) AS n
+FROM person_scores($round, [$workplace])
+WHERE score IS NOT NULL AND list_contains($departments, department)
+GROUP BY dimension;
+
+-- name: combined_item_stats
+-- Mean, SD and n of the item scores of several departments of one workplace taken together,
+-- in one round.
+SELECT 'q' || item AS measure, avg(score) AS mean, stddev_samp(score) AS sd, count(*) AS n
+FROM item_scores($round, [$workplace])
+WHERE list_contains($departments, department)
+GROUP BY item;
