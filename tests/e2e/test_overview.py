@@ -76,12 +76,6 @@ def test_english_changes_the_labels_and_the_decimal_mark(page, server):
     ui.shoot(page, "overview-en")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="dashboard/state.py: the department picker keeps its Danish label after switching "
-    "to English (Streamlit keeps the formatted value of a keyed selectbox)",
-)
 def test_the_department_picker_follows_the_language(page):
     ui.open_overview(page)
     ui.sidebar(page).get_by_role("radio", name="English").click()
