@@ -1,0 +1,275 @@
+"""Trends across survey rounds: each form (and item, on request) per department and workplace,
+with the change between rounds and whether it holds up.
+
+Departments are followed through renames, splits and merges by the user's stored mapping
+(queries/trend_store.py): every chain of linked departments is one *lineage*, whose group in
+a round is the lineage's departments that have respondents in it ("Pakkeri" in 2025,
+"Pakkeri Dag" + "Pakkeri Nat" in 2026).
+
+Anonymity across rounds:
+
+- Each round's figures are that round's gated figures (``analysis.round_figures``, which
+  passes ``results.compute``), whatever the other rounds hold.
+- A group of several departments gets a figure only when every one of them is shown in that
+  round; it is then a mean of shown figures and reveals nothing new. Otherwise it is hidden.
+- A change is computed only when both of its ends are shown.
+
+The change between two rounds is Welch's test on the person (or answer) scores of the two
+rounds (``stats.welch``), treating the rounds as independent samples (answers are anonymous,
+so the same person cannot be paired), with Holm's adjustment across the groups of a
+workplace for each form and pair of rounds. A change across rounds that used different
+versions of the questionnaire is not computed: the trend is broken, visibly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import polars as pl
+
+from queries import trend_store
+from queries.store import Store
+from socialkapital import analysis, stats
+
+ALPHA = 0.05
+PART_HIDDEN = "part_hidden"  # a group of several departments with a hidden part
+CURRENT_VERSION = "current"  # a round without a recorded questionnaire version
+
+
+@dataclass(frozen=True)
+class Lineage:
+    """Departments followed across rounds: the group of each round it has respondents in."""
+
+    label: str
+    members: dict[str, tuple[str, ...]]  # round -> departments (sorted)
+
+
+def lineages(store: Store, workplace: str, rounds: list[str]) -> list[Lineage]:
+    """The workplace's departments as lineages through the stored mapping, oldest round first.
+
+    Every department is its own lineage; linked departments also form one lineage together
+    (a split's parts keep their own lineage, for the rounds to come)."""
+    present: dict[str, set[str]] = {r: set() for r in rounds}
+    found = store.frame("workplace_departments_by_round", workplace=workplace)
+    for r, d in found.iter_rows():
+        if r in present:
+            present[r].add(d)
+    names = sorted(set().union(*present.values())) if present else []
+    parent = {n: n for n in names}
+
+    def root(n: str) -> str:
+        while parent[n] != n:
+            n = parent[n]
+        return n
+
+    linked = set()
+    for old, new in (
+        trend_store.links(store, workplace).select("old_department", "new_department").iter_rows()
+    ):
+        for n in (old, new):
+            parent.setdefault(n, n)
+        parent[root(old)] = root(new)
+        linked |= {old, new}
+    components: dict[str, set[str]] = {}
+    for n in parent:
+        components.setdefault(root(n), set()).add(n)
+
+    out = []
+    for name in names:
+        own = _lineage({name}, present, rounds)
+        # A linked department alone only where it has a history of its own.
+        if name not in linked or len(own.members) > 1:
+            out.append(own)
+    for component in components.values():
+        if len(component) > 1:
+            out.append(_lineage(component, present, rounds))
+    return [lin for lin in out if len(lin.members) > 0]
+
+
+def _lineage(names: set[str], present: dict[str, set[str]], rounds: list[str]) -> Lineage:
+    members = {}
+    for r in rounds:
+        here = tuple(sorted(names & present[r]))
+        if here:
+            members[r] = here
+    steps = []
+    for group in members.values():
+        text = " + ".join(group)
+        if not steps or steps[-1] != text:
+            steps.append(text)
+    return Lineage(" → ".join(steps), members)
+
+
+def rounds_in_order(store: Store) -> pl.DataFrame:
+    """Rounds oldest first, with date and questionnaire version ('current' if not recorded)."""
+    return trend_store.round_instruments(store).with_columns(
+        pl.col("instrument_version").fill_null(CURRENT_VERSION)
+    )
+
+
+def trends(
+    store: Store,
+    workplace: str,
+    measures: list[str] | None = None,
+    figures_of: Callable[[str], analysis.RoundFigures] | None = None,
+) -> pl.DataFrame:
+    """One row per group (the workplace, then each lineage), round and measure.
+
+    Columns: group, kind ('workplace'/'department'), round, date, measure, mean, sd, n,
+    shown, reason (why hidden), broken (the questionnaire changed since the group's previous
+    round), and the change since that round where both ends are shown and the questionnaire
+    is the same: change, change_low, change_high, p, p_adjusted, holds.
+    """
+    measures = measures or store.instrument.dimension_keys
+    figures_of = figures_of or (lambda r: analysis.round_figures(store, r))
+    order = rounds_in_order(store)
+    rounds = order["round"].to_list()
+    version = dict(zip(order["round"], order["instrument_version"], strict=True))
+    date = dict(zip(order["round"], order["date"], strict=True))
+    lines = lineages(store, workplace, rounds)
+    rows = []
+    for r in rounds:
+        figs = figures_of(r)
+        mine = figs.measures.filter(
+            (pl.col("workplace") == workplace) & pl.col("measure").is_in(measures)
+        )
+        whole = mine.filter(pl.col("level") == "workplace")
+        for m in whole.iter_rows(named=True):
+            rows.append(_row(workplace, "workplace", r, m))
+        depts = mine.filter(pl.col("level") == "department")
+        for lin in lines:
+            group = lin.members.get(r)
+            if group is None:
+                continue
+            rows.extend(_group_rows(store, workplace, lin.label, r, group, depts, measures))
+    frame = pl.DataFrame(rows, schema=_SCHEMA, orient="row")
+    frame = frame.with_columns(
+        pl.col("round").replace_strict(date, return_dtype=pl.Date).alias("date")
+    )
+    return _changes(frame, rounds, version)
+
+
+_SCHEMA = {
+    "group": pl.String,
+    "kind": pl.String,
+    "round": pl.String,
+    "measure": pl.String,
+    "mean": pl.Float64,
+    "sd": pl.Float64,
+    "n": pl.Int64,
+    "shown": pl.Boolean,
+    "reason": pl.String,
+}
+
+
+def _row(group: str, kind: str, round_name: str, m: dict) -> tuple:
+    shown = not m["suppressed"]
+    return (
+        group,
+        kind,
+        round_name,
+        m["measure"],
+        m["mean"] if shown else None,
+        m["sd"] if shown else None,
+        int(m["n"] or 0),
+        shown,
+        None if shown else m["reason"],
+    )
+
+
+def _group_rows(
+    store: Store,
+    workplace: str,
+    label: str,
+    round_name: str,
+    group: tuple[str, ...],
+    depts: pl.DataFrame,
+    measures: list[str],
+) -> list[tuple]:
+    """A lineage's rows in one round: the department's gated figure, or for several
+    departments their figure together, computed only where every one of them is shown."""
+    parts = depts.filter(pl.col("department").is_in(list(group)))
+    if len(group) == 1:
+        return [_row(label, "department", round_name, m) for m in parts.iter_rows(named=True)]
+    hidden = set(parts.filter(pl.col("suppressed"))["measure"].to_list())
+    shown = [m for m in measures if m in set(parts["measure"].to_list()) - hidden]
+    together = _combined(store, round_name, workplace, list(group), shown)
+    rows = []
+    for m in measures:
+        if m in hidden:
+            rows.append((label, "department", round_name, m, None, None, 0, False, PART_HIDDEN))
+        elif m in together:
+            mean, sd, n = together[m]
+            rows.append((label, "department", round_name, m, mean, sd, n, True, None))
+    return rows
+
+
+def _combined(
+    store: Store, round_name: str, workplace: str, group: list[str], measures: list[str]
+) -> dict[str, tuple[float, float, int]]:
+    if not measures:
+        return {}
+    params = {"round": round_name, "workplace": workplace, "departments": group}
+    found = []
+    if any(m in store.instrument.dimension_keys for m in measures):
+        found.append(store.frame("combined_dimension_stats", **params))
+    if any(m not in store.instrument.dimension_keys for m in measures):
+        found.append(store.frame("combined_item_stats", **params))
+    out = {}
+    for frame in found:
+        for m, mean, sd, n in frame.select("measure", "mean", "sd", "n").iter_rows():
+            if m in measures:
+                out[m] = (mean, sd, int(n))
+    return out
+
+
+def _changes(frame: pl.DataFrame, rounds: list[str], version: dict[str, str]) -> pl.DataFrame:
+    """The change of each group and measure since its previous round, tested and adjusted."""
+    position = {r: i for i, r in enumerate(rounds)}
+    frame = frame.with_columns(
+        pl.col("round").replace_strict(position, return_dtype=pl.Int64).alias("_pos")
+    ).sort("kind", "group", "measure", "_pos", descending=[True, False, False, False])
+    extra = {
+        k: [] for k in ("previous", "broken", "change", "change_low", "change_high", "p", "_family")
+    }
+    last: dict[tuple[str, str], dict] = {}
+    for row in frame.iter_rows(named=True):
+        key = (row["group"], row["measure"])
+        before = last.get(key)
+        last[key] = row
+        broken = before is not None and version[before["round"]] != version[row["round"]]
+        c = None
+        if before is not None and not broken and before["shown"] and row["shown"]:
+            c = stats.welch(
+                row["mean"], row["sd"], row["n"], before["mean"], before["sd"], before["n"]
+            )
+        extra["previous"].append(None if before is None else before["round"])
+        extra["broken"].append(broken)
+        extra["change"].append(None if c is None else c.difference)
+        extra["change_low"].append(None if c is None else c.interval.low)
+        extra["change_high"].append(None if c is None else c.interval.high)
+        extra["p"].append(None if c is None else c.p)
+        family = None if c is None else f"{row['measure']}|{before['round']}|{row['round']}"
+        extra["_family"].append(family)
+    frame = frame.with_columns(
+        pl.Series("previous", extra["previous"], dtype=pl.String),
+        pl.Series("broken", extra["broken"], dtype=pl.Boolean),
+        pl.Series("change", extra["change"], dtype=pl.Float64),
+        pl.Series("change_low", extra["change_low"], dtype=pl.Float64),
+        pl.Series("change_high", extra["change_high"], dtype=pl.Float64),
+        pl.Series("p", extra["p"], dtype=pl.Float64),
+        pl.Series("_family", extra["_family"], dtype=pl.String),
+    )
+    adjusted = [None] * frame.height
+    indexed = frame.with_row_index("_i").filter(pl.col("_family").is_not_null())
+    for part in indexed.partition_by("_family"):
+        for i, p in zip(part["_i"], stats.holm(part["p"].to_list()), strict=True):
+            adjusted[i] = p
+    return (
+        frame.with_columns(
+            pl.Series("p_adjusted", adjusted, dtype=pl.Float64),
+        )
+        .with_columns((pl.col("p_adjusted") < ALPHA).alias("holds"))
+        .drop("_pos", "_family")
+    )
