@@ -53,6 +53,7 @@ def editor(source: Source, instrument: Instrument, key: str) -> Mapping:
         return st.selectbox(
             label,
             options,
+            placeholder=t("mapping.choose_column"),
             format_func=describe,
             key=full_key,
             help=help,

@@ -124,6 +124,13 @@ def show_preview(parsed: Parsed) -> None:
     st.dataframe(parsed.responses.head(10), hide_index=True)
 
 
+def brief(problem) -> str:
+    """A problem in one line; the file's columns are listed in the mapping step already."""
+    if problem.key == "no_items":
+        return f"{problem.file}: {t('problem.no_items_short', tool=problem.params['tool'])}"
+    return problem.text(lang)
+
+
 def read_one(export: dict[str, bytes], fixed: str | None) -> Parsed | None:
     """Load one export, run its mapping step if it needs one, show its preview."""
     digest = hashlib.sha256(b"".join(export.values()) + "|".join(export).encode()).hexdigest()
@@ -143,7 +150,7 @@ def read_one(export: dict[str, bytes], fixed: str | None) -> Parsed | None:
     remaining = mapping_mod.problems(loaded, ins, chosen, fixed)
     if remaining:
         st.warning(t("import.needs_mapping", count=len(remaining)), icon=":material/rule:")
-        st.code("\n".join(p.text(lang) for p in remaining[:20]), language=None, wrap_lines=True)
+        st.code("\n".join(brief(p) for p in remaining[:20]), language=None, wrap_lines=True)
         return None
     try:
         parsed = mapping_mod.apply(loaded, ins, chosen, fixed)
