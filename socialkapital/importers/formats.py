@@ -106,13 +106,20 @@ def is_google_forms(table: RawTable) -> bool:
     return bool(head) and (head[0] in ("timestamp", "tidsstempel") or grid >= 3)
 
 
-def read_google_forms(table: RawTable) -> Source:
-    source, problems = build(table, "google_forms", 1)
+def _one_header_row(table: RawTable, tool: str, email_names: tuple[str, ...]) -> Source:
+    """A form tool's export: one header row; the e-mail column, if any, names the person."""
+    source, problems = build(table, tool, 1)
     _raise_problems(problems)
-    email = _first(table, ("email address", "e-mailadresse", "e-mail-adresse", "email"))
+    email = _first(table, email_names)
     if email:
         source.hints["respondent"] = _key_of(source, email)
     return source
+
+
+def read_google_forms(table: RawTable) -> Source:
+    return _one_header_row(
+        table, "google_forms", ("email address", "e-mailadresse", "e-mail-adresse", "email")
+    )
 
 
 _MS_START = ("start time", "starttidspunkt", "starttid", "開始時刻")
@@ -129,12 +136,7 @@ def is_ms_forms(table: RawTable) -> bool:
 
 
 def read_ms_forms(table: RawTable) -> Source:
-    source, problems = build(table, "ms_forms", 1)
-    _raise_problems(problems)
-    email = _first(table, ("email", "e-mail", "mail", "メール"))
-    if email:
-        source.hints["respondent"] = _key_of(source, email)
-    return source
+    return _one_header_row(table, "ms_forms", ("email", "e-mail", "mail", "メール"))
 
 
 # -- LimeSurvey --------------------------------------------------------------------------
