@@ -22,6 +22,7 @@ pages = [
     st.Page("views/benchmark.py", title=state.t("benchmark.nav"), icon=":material/leaderboard:"),
     st.Page("views/response.py", title=state.t("response.nav"), icon=":material/how_to_reg:"),
     st.Page("views/reliability.py", title=state.t("reliability.nav"), icon=":material/verified:"),
+    st.Page("views/trends.py", title=state.t("trends.nav"), icon=":material/trending_up:"),
     st.Page("views/reports.py", title=state.t("nav.reports"), icon=":material/picture_as_pdf:"),
     st.Page("views/plans.py", title=state.t("nav.plans"), icon=":material/task_alt:"),
     st.Page("views/import_data.py", title=state.t("nav.import"), icon=":material/upload:"),

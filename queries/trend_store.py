@@ -55,6 +55,15 @@ def save_links(
                 )
 
 
+def departments_by_round(store: Store, workplace: str) -> dict[str, list[str]]:
+    """The workplace's departments with respondents, per round."""
+    found = store.frame("workplace_departments_by_round", workplace=workplace)
+    out: dict[str, list[str]] = {}
+    for round_name, department in found.iter_rows():
+        out.setdefault(round_name, []).append(department)
+    return out
+
+
 def round_instruments(store: Store) -> pl.DataFrame:
     """Every round (oldest first) with its date and recorded questionnaire version."""
     return store.frame("round_instruments")

@@ -1,0 +1,177 @@
+"""Trends: each form (or one question) per workplace and department across survey rounds."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import altair as alt
+import polars as pl
+import streamlit as st
+
+from dashboard import analysis_ui as ui
+from dashboard import state
+from queries import trend_store
+from socialkapital import text, trends
+
+lang = state.lang()
+t = state.t
+filters = ui.filters_or_stop()
+store = state.store()
+ins = store.instrument
+workplace = filters.workplace
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _trends(_store, version, workplace: str, measures: tuple[str, ...]) -> pl.DataFrame:
+    return trends.trends(_store, workplace, list(measures), figures_of=ui.figures)
+
+
+def measure_name(key: str) -> str:
+    if key in ins.dimension_keys:
+        return ins.dimension(key).short[lang]
+    return f"{t('trends.item')} {key.removeprefix('q')}"
+
+
+def reading(row: dict) -> str:
+    if row["previous"] is None:
+        return ""
+    if row["broken"]:
+        return t("trends.broken")
+    if row["change"] is None:
+        return t("trends.end_hidden")
+    if not row["holds"]:
+        return t("trends.noise")
+    return t("trends.better" if row["change"] > 0 else "trends.worse")
+
+
+def cell(row: dict) -> str:
+    if row["mean"] is None:
+        if row["reason"] == trends.PART_HIDDEN:
+            return t("trends.part_hidden")
+        return ui.hidden_text(row["reason"], store.settings.anonymity_threshold, lang)
+    return t("trends.cell", mean=text.score(row["mean"], lang, 1), n=text.integer(row["n"], lang))
+
+
+st.title(t("trends.heading"))
+st.caption(t("analysis.caption", round=filters.round, workplace=workplace))
+order = trends.rounds_in_order(store)
+rounds = order["round"].to_list()
+if len(rounds) < 2:
+    st.info(t("trends.one_round"))
+    st.stop()
+st.markdown(t("trends.intro"))
+
+# -- the department mapping, edited once and stored --------------------------------------------
+present = trend_store.departments_by_round(store, workplace)
+with st.expander(t("trends.mapping")):
+    stored = trend_store.links(store, workplace)
+    for before, after in itertools.pairwise(rounds):
+        old = sorted(set(present.get(before, [])) - set(present.get(after, [])))
+        new = sorted(set(present.get(after, [])) - set(present.get(before, [])))
+        if not old or not new:
+            st.caption(t("trends.mapping_none", before=before, after=after))
+            continue
+        st.markdown(t("trends.mapping_intro", before=before, after=after))
+        here = stored.filter(pl.col("round") == after)
+        with st.form(f"links_{after}"):
+            mapping = {}
+            for department in old:
+                chosen = here.filter(pl.col("old_department") == department)
+                mapping[department] = st.multiselect(
+                    t("trends.mapping_old", department=department, before=before),
+                    new,
+                    default=[d for d in chosen["new_department"].to_list() if d in new],
+                    key=f"link_{after}_{department}",
+                )
+            if st.form_submit_button(t("trends.mapping_save")):
+                trend_store.save_links(
+                    store, workplace, after, {o: n for o, n in mapping.items() if n}
+                )
+                st.session_state["trends_saved"] = True
+                st.rerun()
+if st.session_state.pop("trends_saved", False):
+    st.success(t("trends.mapping_saved"))
+
+# -- what to show ----------------------------------------------------------------------------
+what = st.segmented_control(
+    t("trends.show"),
+    ["forms", "item"],
+    format_func=lambda k: t(f"trends.show_{k}"),
+    default="forms",
+    required=True,
+    key="trends_show",
+)
+if what == "item":
+    item = st.selectbox(
+        t("trends.item"),
+        [i.key for i in ins.items],
+        format_func=lambda k: f"{k.removeprefix('q')}. {ins.items[int(k[1:]) - 1].texts[lang]}",
+        key="trends_item",
+    )
+    measures = [item]
+else:
+    measures = ins.dimension_keys
+frame = _trends(store, store.version(), workplace, tuple(measures))
+if filters.department:
+    groups = [
+        g
+        for g in frame["group"].unique().to_list()
+        if filters.department in re.split(" → | \\+ ", g)
+    ]
+    frame = frame.filter((pl.col("kind") == "workplace") | pl.col("group").is_in(groups))
+
+# -- the table: one row per group and measure, a column per round, then the latest change -----
+rows, download = [], []
+for (group, kind, measure), part in frame.group_by(
+    ["group", "kind", "measure"], maintain_order=True
+):
+    by_round = {r["round"]: r for r in part.iter_rows(named=True)}
+    name = t("app.whole_workplace") if kind == "workplace" else group
+    row = {t("trends.group"): name, t("trends.measure"): measure_name(measure)}
+    flat = dict(row)
+    for r in rounds:
+        got = by_round.get(r)
+        row[r] = "" if got is None else cell(got)
+        flat[r] = None if got is None else got["mean"]
+    last = by_round[max(by_round, key=rounds.index)]
+    change = last["change"]
+    row[t("trends.change")] = "" if change is None else text.signed(change, lang, 1)
+    low, high = (text.signed(last[k], lang, 1) for k in ("change_low", "change_high"))
+    row[t("trends.change_ci")] = "" if change is None else f"{low} – {high}"
+    row[t("trends.reading")] = reading(last)
+    flat[t("trends.change")] = change
+    flat["p_adjusted"] = last["p_adjusted"]
+    flat[t("trends.reading")] = reading(last)
+    rows.append(row)
+    download.append(flat)
+st.table(pl.DataFrame(rows).to_pandas(), hide_index=True, border="horizontal")
+ui.downloads(ui.file_name(t("trends.file"), workplace), "trends_table", pl.DataFrame(download))
+
+# -- a chart per measure: the shown figures across rounds ------------------------------------
+chart_measure = (
+    measures[0]
+    if len(measures) == 1
+    else st.selectbox(
+        t("trends.measure"), measures, format_func=measure_name, key="trends_chart_measure"
+    )
+)
+shown = frame.filter((pl.col("measure") == chart_measure) & pl.col("shown")).with_columns(
+    pl.when(pl.col("kind") == "workplace")
+    .then(pl.lit(t("app.whole_workplace")))
+    .otherwise(pl.col("group"))
+    .alias("group")
+)
+st.subheader(t("trends.chart", measure=measure_name(chart_measure)))
+chart = (
+    alt.Chart(shown.select("group", "round", "date", "mean", "n"))
+    .mark_line(point=True)
+    .encode(
+        x=alt.X("round:N", sort=rounds, title=t("trends.round_axis")),
+        y=alt.Y("mean:Q", scale=alt.Scale(domain=[0, 100]), title=t("trends.score_axis")),
+        color=alt.Color("group:N", title=t("trends.group")),
+        tooltip=["group", "round", alt.Tooltip("mean:Q", format=".1f"), "n"],
+    )
+    .properties(height=360)
+)
+st.altair_chart(chart, width="stretch")

@@ -1,0 +1,67 @@
+"""AppTest for the trends page on the two hand-computed rounds of tests/core/test_trends.py:
+Pakkeri (8 persons, 62.5) is split into Pakkeri Dag and Pakkeri Nat (11 persons together,
+775 / 11 = 70.5); the user links them once on the page and the trend follows."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from queries.store import Store
+from tests.core.test_trends import R1, R2, ROUND1, ROUND2, put
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+SPLIT = "Pakkeri → Pakkeri Dag + Pakkeri Nat"
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    path = tmp_path / "trends.duckdb"
+    monkeypatch.setenv("SOCIALKAPITAL_DB", str(path))
+    store = Store(path)
+    put(store, R1, datetime.date(2025, 4, 1), ROUND1)
+    put(store, R2, datetime.date(2026, 4, 1), ROUND2)
+    return path
+
+
+def open_page() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.sidebar.selectbox(key="workplace").select("W").run()
+    at.switch_page("views/trends.py").run()
+    assert not at.exception
+    return at
+
+
+def test_link_a_split_once_and_follow_it(db):
+    at = open_page()
+    table = at.table[0].value
+    assert SPLIT not in set(table["Gruppe"])
+    team = table[table["Form"] == "Inden for teamet"]
+    whole = team[team["Gruppe"] == "Hele arbejdspladsen"]
+    assert whole.iloc[0][R1] == "59,2 (n 19)"  # 1125 / 19
+    assert whole.iloc[0][R2] == "69,3 (n 22)"  # 1525 / 22
+    assert whole.iloc[0]["Ændring"] == "+10,1"
+
+    at.multiselect(key=f"link_{R2}_Pakkeri").set_value(["Pakkeri Dag", "Pakkeri Nat"])
+    next(b for b in at.button if b.label == "Gem koblingerne").click().run()
+    assert not at.exception
+    table = at.table[0].value
+    split = table[(table["Gruppe"] == SPLIT) & (table["Form"] == "Inden for teamet")].iloc[0]
+    assert split[R1] == "62,5 (n 8)"
+    assert split[R2] == "70,5 (n 11)"
+    assert split["Ændring"] == "+8,0"  # 70.45 - 62.5
+    # Stored: a fresh session sees the same mapping
+    again = open_page().table[0].value
+    assert SPLIT in set(again["Gruppe"])
+
+
+def test_one_question_on_request(db):
+    at = open_page()
+    at.segmented_control(key="trends_show").set_value("item").run()
+    at.selectbox(key="trends_item").select("q21").run()
+    assert not at.exception
+    table = at.table[0].value
+    assert set(table["Form"]) == {"Spørgsmål 21"}
