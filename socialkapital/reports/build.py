@@ -13,8 +13,9 @@ import re
 import sys
 import types
 import zipfile
+from collections import deque
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -200,6 +201,7 @@ def batch(
 
 
 def _render_all(tasks, lang, today, instrument, progress, workers) -> dict[str, bytes]:
+    """Draw every report: here, or in worker processes with this process helping."""
     total = len(tasks)
     if not total:
         return {}
@@ -207,28 +209,44 @@ def _render_all(tasks, lang, today, instrument, progress, workers) -> dict[str, 
         workers = (os.cpu_count() or 1) if total >= PARALLEL_FROM else 1
     workers = max(1, min(workers, total))
     done: dict[str, bytes] = {}
+
+    def finished(name: str, pdf: bytes) -> None:
+        done[name] = pdf
+        if progress:
+            progress(len(done), total)
+
     if progress:
         progress(0, total)
     if workers == 1:
         for name, data in tasks:
-            done[name] = render(data, lang, today, instrument)
-            if progress:
-                progress(len(done), total)
+            finished(name, render(data, lang, today, instrument))
         return done
+    # The workers take tasks from the front; this process draws from the back whenever none
+    # has finished, which covers the second or so the workers take to start.
+    pending = deque(tasks)
+    running: dict[Future, str] = {}
+
+    def hand_over(pool: ProcessPoolExecutor) -> None:
+        while pending and len(running) < 2 * workers:
+            name, data = pending.popleft()
+            running[pool.submit(render_task, (name, data, lang, today, instrument))] = name
+
     # 'spawn', not fork: forking a process whose chart renderer (a V8 runtime with its own
     # threads) has started can deadlock the child.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        with _no_main_for_workers():  # the workers start while the tasks are handed over
-            futures = [
-                pool.submit(render_task, (name, data, lang, today, instrument))
-                for name, data in tasks
-            ]
-        for future in as_completed(futures):
-            name, pdf = future.result()
-            done[name] = pdf
-            if progress:
-                progress(len(done), total)
+        with _no_main_for_workers():  # the workers start with the first tasks
+            hand_over(pool)
+        while running:
+            ready = [f for f in running if f.done()]
+            if not ready and pending:
+                name, data = pending.pop()
+                finished(name, render(data, lang, today, instrument))
+                continue
+            for future in ready or [next(as_completed(running))]:
+                del running[future]
+                finished(*future.result())
+            hand_over(pool)
     return done
 
 
