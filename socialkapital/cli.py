@@ -317,6 +317,10 @@ def demo(
         json.dumps(demo_mod.plans(rounds)).encode(), "demo", store.instrument
     )
     plan_store.save_many(store, demo_plans)
+    from queries import trend_store
+
+    for workplace, round_name, mapping in demo_mod.department_links():
+        trend_store.save_links(store, workplace, round_name, mapping)
     typer.echo(text.t("cli.demo_loaded", lang, rounds=len(rounds), respondents=total))
 
 

@@ -159,6 +159,14 @@ ROUNDS = (
 )
 # Between the rounds the dairy splits its packing department into a day and a night shift.
 SPLIT = ("Vestjysk Mejeri", "Pakkeri", ("Pakkeri Dag", "Pakkeri Nat"), 0.55)
+
+
+def department_links() -> list[tuple[str, str, dict[str, list[str]]]]:
+    """The split as a department mapping for the trends: (workplace, round, old -> new)."""
+    workplace, old, new, _share = SPLIT
+    return [(workplace, ROUNDS[1][0], {old: list(new)})]
+
+
 DRIFT_SD = 1.0  # year-to-year wobble of a department's true level, in points
 # Real changes in round 2 (points), mostly where a workshop's action plan targeted a form.
 CHANGES = {
