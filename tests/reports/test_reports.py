@@ -276,7 +276,10 @@ def test_the_fast_font_is_a_subset_used_for_european_names():
 
 
 @pytest.mark.slow
-def test_worker_processes_make_the_same_files(small, tmp_path, monkeypatch):
+def test_worker_processes_make_the_same_files(make_store, tmp_path, monkeypatch):
+    # Nine reports: four go to the two workers first, and this process draws some meanwhile.
+    rows = [("Fabrik", f"Hal {i}", [1 + (i + p) % 5] * 21) for i in range(8) for p in range(5)]
+    store = load(make_store(), rows)
     # Under Streamlit, __main__ is the page script; a spawned worker must not run it again.
     page = tmp_path / "page.py"
     page.write_text("raise RuntimeError('the page script ran again in a worker')\n")
@@ -284,9 +287,15 @@ def test_worker_processes_make_the_same_files(small, tmp_path, monkeypatch):
     script.__file__ = str(page)
     monkeypatch.setitem(sys.modules, "__main__", script)
     one, two = io.BytesIO(), io.BytesIO()
-    serial = reports.batch(small, ROUND, SITE, "da", one, TODAY, workers=1)
-    spawned = reports.batch(small, ROUND, SITE, "da", two, TODAY, workers=2)
-    assert spawned == serial
+    serial = reports.batch(store, ROUND, "Fabrik", "da", one, TODAY, workers=1)
+    seen = []
+
+    def progress(done: int, total: int) -> None:
+        seen.append((done, total))
+
+    spawned = reports.batch(store, ROUND, "Fabrik", "da", two, TODAY, progress, workers=2)
+    assert spawned == serial and len(serial.files) == 9
+    assert seen == [(done, 9) for done in range(10)]
     with zipfile.ZipFile(one) as a, zipfile.ZipFile(two) as b:
         assert {n: a.read(n) for n in a.namelist()} == {n: b.read(n) for n in b.namelist()}
 
