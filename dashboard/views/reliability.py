@@ -174,7 +174,8 @@ marked = compare.with_uncertainty(measures)
 table = []
 for (group,), part in marked.group_by(["department"], maintain_order=True):
     row = {t("reliability.department"): group or t("app.whole_workplace")}
-    for r in part.iter_rows(named=True):
+    by_measure = {r["measure"]: r for r in part.iter_rows(named=True)}
+    for r in (by_measure[d] for d in dims if d in by_measure):
         if r["mean"] is None:
             cell = ui.hidden_text(r["reason"], figs.threshold, lang)
         else:

@@ -121,6 +121,12 @@ if filters.department:
     ]
     frame = frame.filter((pl.col("kind") == "workplace") | pl.col("group").is_in(groups))
 
+rank = {m: i for i, m in enumerate(measures)}
+frame = frame.with_columns(
+    pl.col("measure").replace_strict(rank, return_dtype=pl.Int64).alias("_rank")
+).sort("_rank", maintain_order=True)
+frame = frame.sort(pl.col("kind") != "workplace", "group", "_rank", maintain_order=True)
+
 # -- the table: one row per group and measure, a column per round, then the latest change -----
 rows, download = [], []
 for (group, kind, measure), part in frame.group_by(
