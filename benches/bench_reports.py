@@ -126,8 +126,13 @@ def main() -> None:
         "",
         f"{date.today().isoformat()} · `python -m benches.bench_reports` · {cores} cores "
         f"(`nproc`), Python {platform.python_version()} · load average {load_before:.1f} "
-        f"before, {load_after:.1f} after (other programs were running: wall-clock times "
-        "stretch with the load, CPU times much less)",
+        f"before, {load_after:.1f} after"
+        + (
+            " (other programs were running: wall-clock times stretch with the load, CPU "
+            "times much less)"
+            if max(load_before, load_after) > 1
+            else ""
+        ),
         "",
         f"`uname -a`: {uname}",
         "",
