@@ -6,6 +6,7 @@ department below the threshold gets no report; the batch lists it with the reaso
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import multiprocessing
 import os
@@ -128,7 +129,37 @@ def workplace_report(
     data = _workplace_data(store, res, workplace, lang, _round_date(store, res.round))
     if isinstance(data, Skipped):
         raise NoReport(data, skip_reason(data, lang, res.threshold))
-    return render(data, lang, today, store.instrument)
+    return render(with_plans(store, data), lang, today, store.instrument)
+
+
+def with_plans(store: Store, data: ReportData) -> ReportData:
+    """The report's data with its action plans: a department's own and the whole
+    workplace's; for a workplace report, all of the workplace's. Dropped plans are left out."""
+    from queries import plan_store
+
+    mine = [
+        p
+        for p in plan_store.list_plans(store)
+        if p.workplace == data.workplace
+        and p.status != "dropped"
+        and (data.department is None or p.department in (None, data.department))
+    ]
+    lines = [
+        figures.PlanLine(
+            p.department,
+            p.dimension,
+            p.focus_area,
+            p.description,
+            p.responsible,
+            p.start_date,
+            p.deadline,
+            p.status,
+            p.follow_up,
+            p.goal,
+        )
+        for p in mine
+    ]
+    return dataclasses.replace(data, plans=lines)
 
 
 def department_report(
@@ -149,7 +180,7 @@ def department_report(
     data = _department_data(store, res, workplace, department, _round_date(store, res.round))
     if isinstance(data, Skipped):
         raise NoReport(data, skip_reason(data, lang, res.threshold))
-    return render(data, lang, today, store.instrument)
+    return render(with_plans(store, data), lang, today, store.instrument)
 
 
 # -- a batch ----------------------------------------------------------------------------------
@@ -186,13 +217,13 @@ def batch(
     if isinstance(whole, Skipped):
         skipped.append(whole)
     else:
-        tasks.append((file_name(text.t("report.file_workplace", lang)), whole))
+        tasks.append((file_name(text.t("report.file_workplace", lang)), with_plans(store, whole)))
     for department in figures.department_names(res, workplace):
         data = _department_data(store, res, workplace, department, when)
         if isinstance(data, Skipped):
             skipped.append(data)
         else:
-            tasks.append((file_name(department), data))
+            tasks.append((file_name(department), with_plans(store, data)))
 
     pdfs = _render_all(tasks, lang, today, store.instrument, progress, workers)
     manifest = _manifest(res, workplace, lang, today, [n for n, _ in tasks], skipped)

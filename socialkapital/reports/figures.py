@@ -91,6 +91,23 @@ class ReportData:
     comparator: Group | None
     departments: list[Group] = field(default_factory=list)
     benchmark: Benchmark | None = None
+    plans: list[PlanLine] = field(default_factory=list)  # the appendix of action plans
+
+
+@dataclass(frozen=True)
+class PlanLine:
+    """One action plan as the report's appendix shows it (plain values: picklable)."""
+
+    department: str | None
+    dimension: str
+    focus_area: str
+    description: str
+    responsible: str
+    start_date: date
+    deadline: date
+    status: str
+    follow_up: str
+    goal: str
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,10 @@ def render(data: ReportData, lang: str, today: date, instrument=None) -> bytes:
     survey = instrument.names[lang]
     head = " · ".join(x for x in (survey, data.workplace, data.department, data.round) if x)
     names = [data.workplace, data.department or "", data.round, *(g.name for g in data.departments)]
+    # Plans are typed by users: their text decides the font too.
+    names += [
+        f"{p.focus_area} {p.description} {p.responsible} {p.follow_up} {p.goal}" for p in data.plans
+    ]
     pdf = new_pdf(lang, head, today, fonts.for_text(head, *names))
     title = data.department or data.workplace
     pdf.set_title(f"{text.t('report.title', lang)}: {title}")
@@ -37,6 +41,8 @@ def render(data: ReportData, lang: str, today: date, instrument=None) -> bytes:
     sections.items_table(pdf, data, instrument)
     sections.about(pdf, guidance)
     sections.rules(pdf, data, guidance)
+    if data.plans:
+        sections.plans_appendix(pdf, data, instrument)
     return bytes(pdf.output())
 
 

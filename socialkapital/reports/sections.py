@@ -436,3 +436,28 @@ def rules(pdf: ReportPDF, data: ReportData, guidance: dict) -> None:
         for line in lead:
             pdf.paragraph(line, after=1)
         pdf.bullets(entries, size=9.5, numbered=key == "workshop")
+
+
+def plans_appendix(pdf: ReportPDF, data: ReportData, instrument) -> None:
+    """Appendix: the action plans for this department (or workplace), one block each."""
+    lang = pdf.lang
+    pdf.add_page()
+    pdf.heading(_t(pdf, "plans_heading"), space=2)
+    pdf.paragraph(_t(pdf, "plans_intro"), size=9.5, colour=MUTED)
+    for plan in data.plans:
+        where = plan.department or text.t("plans.whole_workplace", lang)
+        status = text.t(f"plans.status_{plan.status}", lang)
+        pdf.heading(plan.focus_area, level=1, space=2)
+        pdf.paragraph(
+            f"{where} · {instrument.dimension(plan.dimension).short[lang]} · {status} · "
+            f"{text.day(plan.start_date, lang)} – {text.day(plan.deadline, lang)} · "
+            f"{text.t('plans.responsible', lang)}: {plan.responsible}",
+            size=9,
+            colour=MUTED,
+            after=1,
+        )
+        pdf.paragraph(plan.description, size=10, after=1)
+        for key, value in (("follow_up", plan.follow_up), ("goal", plan.goal)):
+            if value:
+                pdf.paragraph(f"{text.t('plans.' + key, lang)} {value}", size=9.5, after=1)
+        pdf.ln(2)

@@ -312,3 +312,46 @@ def test_the_filled_in_chart_is_the_chart_altair_builds():
     chart = charts.forms_chart(frame, "Score (0-100)")
     chart.to_dict()  # valid Vega-Lite
     assert charts.forms_png(frame, "Score (0-100)") == charts.png(chart)
+
+
+def test_a_department_report_has_its_action_plans_as_an_appendix(make_store):
+    from datetime import date as day
+
+    from queries import plan_store
+    from socialkapital import plans
+
+    rows = [("Stor", "A", [4] * 21)] * 10 + [("Stor", "B", [5] * 21)] * 10
+    store = load(make_store(), rows)
+
+    def plan(department, focus, status="in_progress"):
+        return plans.Plan(
+            workplace="Stor",
+            department=department,
+            round=ROUND,
+            dimension="between",
+            focus_area=focus,
+            description="Fælles overlevering ved skifteskift",
+            responsible="Holdleder",
+            start_date=day(2026, 5, 1),
+            deadline=day(2026, 8, 1),
+            status=status,
+            goal="Når alle bruger den",
+        )
+
+    plan_store.save_many(
+        store,
+        [
+            plan("A", "Overlevering i A"),
+            plan("B", "Noget i B"),
+            plan(None, "Hele huset"),
+            plan("A", "Opgivet", "dropped"),
+        ],
+    )
+    words = pdf_text(reports.department_report(store, ROUND, "Stor", "A", "da", TODAY))
+    assert "Bilag: handleplaner" in words
+    assert "Overlevering i A" in words and "Hele huset" in words
+    assert "Noget i B" not in words and "Opgivet" not in words
+    assert "Når er vi i mål? Når alle bruger den" not in words  # the label is a question
+    assert "Hvornår er vi i mål? Når alle bruger den" in words
+    workplace = pdf_text(reports.workplace_report(store, ROUND, "Stor", "en", TODAY))
+    assert "Appendix: action plans" in workplace and "Noget i B" in workplace
