@@ -43,8 +43,9 @@ fmt: install-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+## bench: run every benchmark; results go to docs/benchmarks.md
 bench: install-dev
-	$(PY) -m benches.run
+	for b in benches/bench_*.py; do $(PY) -m benches.$$(basename $$b .py) || exit 1; done
 
 demo: install
 	$(VENV)/bin/socialkapital demo
