@@ -26,7 +26,7 @@ import polars as pl
 from queries.store import Store
 from socialkapital import anonymity, results
 
-SELECTION = "selection"  # hidden: the selection holds a workplace hidden for this measure
+SELECTION = anonymity.SELECTION  # hidden: the selection holds a workplace hidden for it
 UNDEFINED = "undefined"  # a correlation of a score that does not vary
 OVERALL = "overall"
 REFERENCES = ("workplace", "all", "bands")
