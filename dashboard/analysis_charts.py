@@ -169,11 +169,13 @@ def item_dots(
     dimension_order: list[str],
     groups: list[str],
     score_title: str,
-    width: int = 520,
+    width: int = 400,
 ) -> alt.TopLevelMixin:
     """Dots per item and group on 0-100, a thin line across each item's spread, per form.
 
     ``frame`` has item (label), dimension (label), group, score (null = hidden), label.
+    Labels 320 px + plot ``width``: within the page body of a 1280 px screen (the full
+    wording is in the tables above the chart).
     """
     shown = frame.filter(pl.col("score").is_not_null())
     spans = shown.group_by("item", "dimension").agg(
@@ -184,7 +186,7 @@ def item_dots(
         sort=item_order,
         title=None,
         # The same label width in every form's panel, so that the four 0-100 axes line up.
-        axis=alt.Axis(labelFontSize=13, labelLimit=430, minExtent=430, maxExtent=430),
+        axis=alt.Axis(labelFontSize=13, labelLimit=320, minExtent=320, maxExtent=320),
     )
     x = alt.X(
         "score:Q",
