@@ -84,8 +84,14 @@ def _protect_hidden_parents(flagged: pl.DataFrame, threshold: int) -> pl.DataFra
 
 def _secondary(rows: pl.DataFrame, parent: list[str], threshold: int) -> pl.DataFrame:
     """Add secondary suppression among the siblings of each parent."""
-    out = []
-    for siblings in rows.partition_by(parent, maintain_order=True):
+    # Only parents with a hidden child need a look: most have none, and the loop is Python.
+    exposed = rows.filter(pl.col("suppressed") & (pl.col("n") > 0)).select(parent).unique()
+    if not exposed.height:
+        return rows
+    todo = rows.join(exposed, on=parent, how="semi", nulls_equal=True)
+    done = rows.join(exposed, on=parent, how="anti", nulls_equal=True)
+    out = [done]
+    for siblings in todo.partition_by(parent, maintain_order=True):
         out.append(_protect_siblings(siblings, threshold))
     return pl.concat(out, how="vertical_relaxed")
 

@@ -69,7 +69,7 @@ def compute(store: Store, round_name: str | None = None, workplaces: list[str] |
         raise NoData(f"There is no survey round called {round_name!r}.")
     threshold = store.settings.anonymity_threshold
     item_count = len(store.instrument.items)
-    counts, measures = _gated(store, round_name, None, threshold, item_count)
+    counts, measures = _round_gated(store, round_name, threshold, item_count)
     everyone = set(counts.filter(pl.col("level") == "workplace")["workplace"].to_list())
     if workplaces is not None and set(workplaces) != everyone:
         chosen = pl.col("workplace").is_in(list(workplaces))
@@ -84,6 +84,21 @@ def compute(store: Store, round_name: str | None = None, workplaces: list[str] |
         .alias("response_rate"),
     )
     return Results(round_name, threshold, _sorted(groups), _sorted(measures))
+
+
+_ROUNDS: dict[tuple, tuple[pl.DataFrame, pl.DataFrame]] = {}
+_ROUNDS_KEPT = 8
+
+
+def _round_gated(store: Store, round_name: str, threshold: int, item_count: int):
+    """The whole round's gated figures, remembered per store file version and settings:
+    every selection starts from them, and a dashboard asks for many selections."""
+    key = (store.version(), round_name, store.settings)
+    if key not in _ROUNDS:
+        if len(_ROUNDS) >= _ROUNDS_KEPT:
+            _ROUNDS.pop(next(iter(_ROUNDS)))
+        _ROUNDS[key] = _gated(store, round_name, None, threshold, item_count)
+    return _ROUNDS[key]
 
 
 def _gated(store: Store, round_name: str, workplaces, threshold: int, item_count: int):

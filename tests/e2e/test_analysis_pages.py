@@ -92,9 +92,7 @@ def test_an_analysis_page_draws_its_chart_in_both_languages(page, stem):
 
 # Charts found wider than their column at 1280×720, reported to the lead; remove a page from
 # here when its chart fits (strict: the test then says so).
-KNOWN_OVERFLOW = {
-    "items": "the dot charts are cut off on the right: the axis stops at 75",
-}
+KNOWN_OVERFLOW = {}
 
 
 @pytest.mark.parametrize(
