@@ -92,3 +92,15 @@ def test_overdue_filter_and_before_after(db):
     assert len(listed) == 1 and "Overskredet" in listed.iloc[0]["Status"]
     before = at.dataframe[1].value
     assert before.iloc[0, 1] == "75,0 (n = 6)"  # the targeted form in R1, gated
+
+
+def test_make_a_plan_from_the_heatmap(db):
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("views/heatmap.py").run()
+    assert not at.exception
+    at.selectbox(key="heatmap_drill_pick").select("Pakkeri").run()
+    at.selectbox(key="heatmap_plan_target").select("leader").run()
+    at.button(key="heatmap_make_plan").click().run()
+    assert not at.exception
+    assert at.selectbox(key="new_dept").value == "Pakkeri"
+    assert at.selectbox(key="new_dim").value == "leader"
