@@ -127,3 +127,23 @@ def choose_department(name: str | None) -> None:
 def threshold_note() -> None:
     """Every page states the anonymity threshold."""
     st.sidebar.caption(t("app.threshold", threshold=store().settings.anonymity_threshold))
+
+
+def make_plan_popover(workplace: str, department: str | None, round_name: str, key: str) -> None:
+    """ "Make an action plan": pick the form, then open the plans page pre-filled."""
+    ins = store().instrument
+    with st.popover(t("plans.make"), icon=":material/task_alt:", help=t("plans.make_help")):
+        target = st.selectbox(
+            t("plans.dimension"),
+            ins.dimension_keys,
+            key=f"{key}_target",
+            format_func=lambda k: ins.dimension(k).short[lang()],
+        )
+        if st.button(t("plans.make"), type="primary", key=f"{key}_make"):
+            st.session_state["plan_prefill"] = {
+                "workplace": workplace,
+                "department": department,
+                "round": round_name,
+                "dimension": target,
+            }
+            st.switch_page("views/plans.py")

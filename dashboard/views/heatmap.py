@@ -248,18 +248,9 @@ button_col.button(
     icon=":material/arrow_forward:",
 )
 
-with st.popover(t("plans.make"), icon=":material/task_alt:", help=t("plans.make_help")):
-    target = st.selectbox(
-        t("plans.dimension"),
-        ins.dimension_keys,
-        key="heatmap_plan_target",
-        format_func=lambda k: ins.dimension(k).short[lang],
-    )
-    if st.button(t("plans.make"), type="primary", key="heatmap_make_plan"):
-        st.session_state["plan_prefill"] = {
-            "workplace": workplace,
-            "department": picked if picked in figs.measures["department"].to_list() else None,
-            "round": filters.round,
-            "dimension": target,
-        }
-        st.switch_page("views/plans.py")
+state.make_plan_popover(
+    workplace,
+    picked if picked in figs.measures["department"].to_list() else None,
+    filters.round,
+    "heatmap_plan",
+)

@@ -113,21 +113,7 @@ right.dataframe(
     table.rename({"dimension": t("overview.dimension")}), hide_index=True, width="stretch"
 )
 
-with st.popover(t("plans.make"), icon=":material/task_alt:", help=t("plans.make_help")):
-    target = st.selectbox(
-        t("plans.dimension"),
-        ins.dimension_keys,
-        key="plan_target",
-        format_func=lambda k: ins.dimension(k).short[lang],
-    )
-    if st.button(t("plans.make"), type="primary", key="make_plan"):
-        st.session_state["plan_prefill"] = {
-            "workplace": filters.workplace,
-            "department": filters.department,
-            "round": filters.round,
-            "dimension": target,
-        }
-        st.switch_page("views/plans.py")
+state.make_plan_popover(filters.workplace, filters.department, filters.round, "plan")
 
 st.subheader(t("overview.departments"))
 dept_rows = res.groups.filter(pl.col("level") == "department")

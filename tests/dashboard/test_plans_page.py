@@ -32,7 +32,7 @@ def test_make_a_plan_from_the_overview(db):
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.sidebar.selectbox(key="department_da").select("Ost & Lager").run()
     at.selectbox(key="plan_target").select("between").run()
-    at.button(key="make_plan").click().run()
+    at.button(key="plan_make").click().run()
     assert not at.exception
     assert at.selectbox(key="new_dept").value == "Ost & Lager"
     assert at.selectbox(key="new_dim").value == "between"
@@ -100,7 +100,7 @@ def test_make_a_plan_from_the_heatmap(db):
     assert not at.exception
     at.selectbox(key="heatmap_drill_pick").select("Pakkeri").run()
     at.selectbox(key="heatmap_plan_target").select("leader").run()
-    at.button(key="heatmap_make_plan").click().run()
+    at.button(key="heatmap_plan_make").click().run()
     assert not at.exception
     assert at.selectbox(key="new_dept").value == "Pakkeri"
     assert at.selectbox(key="new_dim").value == "leader"
