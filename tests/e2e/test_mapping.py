@@ -18,9 +18,13 @@ pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
 def name_new_round(page, name: str) -> None:
     main = page.get_by_test_id("stMain")
-    main.get_by_role("combobox", name="Måling", exact=True).click()
+    box = main.get_by_role("combobox", name="Måling", exact=True)
+    box.click()
     page.get_by_role("option", name="Ny måling …").click()
-    field = main.get_by_label("Navn på den nye måling")
+    expect(box).to_have_value("Ny måling …")
+    ui.settle(page)
+    field = main.get_by_role("textbox", name="Navn på den nye måling")
+    expect(field).to_be_visible()
     field.fill(name)
     field.press("Enter")
 
