@@ -90,6 +90,11 @@ _ROUNDS: dict[tuple, tuple[pl.DataFrame, pl.DataFrame]] = {}
 _ROUNDS_KEPT = 8
 
 
+def forget_rounds() -> None:
+    """Drop the remembered whole-round figures (for measuring a cold start)."""
+    _ROUNDS.clear()
+
+
 def _round_gated(store: Store, round_name: str, threshold: int, item_count: int):
     """The whole round's gated figures, remembered per store file version and settings:
     every selection starts from them, and a dashboard asks for many selections."""
