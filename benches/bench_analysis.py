@@ -369,10 +369,9 @@ def reading(rows: list[dict]) -> list[str]:
         f"- Uncached filter change: {ms(big['uncached'])}, target ≤ 500 ms "
         f"{verdict(big['uncached'], TARGETS['uncached'])}. The analysis pages' own share is "
         f"{ms(big['uncached_pages'])}; the rest is the overview's `results.compute` for the "
-        "workplace, which since afef4e8 gates the whole round for every selection (so that "
-        "what is hidden never depends on the filter) and recomputes it for each new "
-        "workplace. With that whole-round part remembered per store version (second "
-        f"comparison row) it takes {ms(big['memoised'])}; cutting the workplace's rows from "
+        "workplace, which gates the whole round for every selection (so that what is "
+        "hidden never depends on the filter) and remembers that part per store version "
+        f"(second comparison row: {ms(big['memoised'])}); cutting the workplace's rows from "
         f"the cached round's figures, as the analysis pages do, {big['cut'] * 1000:.1f} ms.",
         f"- Cold (first view of a round after an import): {ms(big['cold'])}, of which the "
         f"round's gated figures {ms(big['round'])}, computed once per round and store "
