@@ -24,10 +24,6 @@ def list_plans(store: Store) -> list[Plan]:
     return [_plan(row) for row in frame.iter_rows(named=True)]
 
 
-def plans_frame(store: Store) -> pl.DataFrame:
-    return store.frame("plans")
-
-
 def _plan(row: dict) -> Plan:
     items = [int(x) for x in (row["items"] or "").split(",") if x]
     return Plan(

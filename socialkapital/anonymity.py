@@ -128,5 +128,4 @@ def overall_from_items(gated_items: pl.DataFrame, item_count: int) -> pl.DataFra
         pl.when(pl.col("mean").is_not_null().sum() == item_count)
         .then(pl.col("mean").mean())
         .alias("mean"),
-        (pl.col("suppressed").any()).alias("any_hidden"),
     )

@@ -34,11 +34,6 @@ class Results:
     groups: pl.DataFrame
     measures: pl.DataFrame
 
-    def measure_table(self, level: str) -> pl.DataFrame:
-        """Wide table of one level: a row per group, a mean column per measure."""
-        rows = self.measures.filter(pl.col("level") == level)
-        return rows.pivot(on="measure", index=["workplace", "department"], values="mean")
-
     def group(self, workplace: str | None, department: str | None) -> dict | None:
         """One group's counts and figures, or None if it has no data this round."""
         found = self.groups.filter(_eq("workplace", workplace) & _eq("department", department))

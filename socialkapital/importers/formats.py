@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 
 from socialkapital.importers.errors import ImportFailed, Problem, fail
-from socialkapital.importers.sniff import RawTable, decode, read_table
+from socialkapital.importers.sniff import RawTable, decode
 from socialkapital.importers.source import Column, Source, build, unique_keys
 from socialkapital.instrument import normalise_text
 
@@ -357,13 +357,3 @@ def _unzip(name: str, data: bytes) -> dict[str, bytes]:
             }
     except zipfile.BadZipFile as exc:
         raise fail(name, "bad_zip") from exc
-
-
-def read_export(files: dict[str, bytes], sheet: str | None = None) -> Source:
-    """Read one export: one file, or a SurveyXact dataset with its labels and structure."""
-    main = next(
-        (n for n in files if n.rpartition("/")[2].casefold().startswith("dataset")),
-        next(iter(files)),
-    )
-    extras = {n: d for n, d in files.items() if n != main}
-    return read_source(read_table(files[main], main.rpartition("/")[2], sheet), extras)
