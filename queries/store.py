@@ -213,11 +213,14 @@ class Store:
         round_date: date | None,
         source: str,
         source_format: str,
+        wordings: pl.DataFrame | None = None,
     ) -> ImportOutcome:
         """Store a canonical response frame, replacing the round's data for its workplaces.
 
         ``responses`` has columns workplace, department, respondent and q1..qN (codes or null);
-        every row has at least one answer (the importer drops non-respondents).
+        every row has at least one answer (the importer drops non-respondents). ``wordings``
+        (workplace, item, wording) says how each question was put; the round also records
+        the questionnaire version it was imported with.
         """
         item_keys = self.instrument.item_keys
         incoming = responses.select("workplace", "department", "respondent", *item_keys)
@@ -253,6 +256,7 @@ class Store:
                 "INSERT INTO answers SELECT $base + row + 1, item, code FROM incoming_answers",
                 {"base": base},
             )
+            _record_questionnaire(con, round_id, self.instrument.version, wordings)
             _log_import(con, round_id, "responses", source, source_format, incoming)
         return ImportOutcome(round_name, workplaces, incoming.height, answers.height, replaced)
 
@@ -383,7 +387,36 @@ def _delete_round_workplaces(
     _run(con, "DELETE FROM answers WHERE respondent_id IN (SELECT respondent_id FROM doomed)")
     _run(con, "DELETE FROM respondents WHERE respondent_id IN (SELECT respondent_id FROM doomed)")
     _run(con, "DROP TABLE doomed")
+    _run(
+        con,
+        """
+        DELETE FROM item_wordings WHERE round_id = $round_id AND workplace_id IN (
+            SELECT workplace_id FROM workplaces WHERE list_contains($names, lower(name)))
+        """,
+        {"round_id": round_id, "names": [w.lower() for w in workplaces]},
+    )
     return int(doomed)
+
+
+def _record_questionnaire(
+    con: duckdb.DuckDBPyConnection, round_id: int, version: str, wordings: pl.DataFrame | None
+) -> None:
+    """The questionnaire version of the round, and the wordings of the imported workplaces."""
+    _run(con, "DELETE FROM round_instruments WHERE round_id = $r", {"r": round_id})
+    _run(con, "INSERT INTO round_instruments VALUES ($r, $v)", {"r": round_id, "v": version})
+    if wordings is None or not wordings.height:
+        return
+    con.register("incoming_wordings", wordings)
+    _run(
+        con,
+        """
+        INSERT INTO item_wordings
+        SELECT $r, w.workplace_id, i.item, i.wording
+        FROM incoming_wordings i
+        JOIN workplaces w ON lower(w.name) = lower(i.workplace)
+        """,
+        {"r": round_id},
+    )
 
 
 def _log_import(

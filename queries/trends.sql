@@ -41,3 +41,12 @@ SELECT 'q' || item AS measure, avg(score) AS mean, stddev_samp(score) AS sd, cou
 FROM item_scores($round, [$workplace])
 WHERE list_contains($departments, department)
 GROUP BY item;
+
+-- name: item_wordings
+-- How each question was worded in one workplace's export of each round (NULL: not known).
+SELECT o.name AS round, iw.item, iw.wording
+FROM item_wordings iw
+JOIN rounds o ON o.round_id = iw.round_id
+JOIN workplaces w ON w.workplace_id = iw.workplace_id
+WHERE w.name = $workplace
+ORDER BY o.name, iw.item;

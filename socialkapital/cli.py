@@ -21,6 +21,7 @@ from socialkapital.importers import (
     formats,
     read_responses,
     read_roster,
+    wording_frame,
 )
 
 app = typer.Typer(
@@ -164,7 +165,8 @@ def _store_parsed(store, parsed, round_name, round_date, replace, lang) -> None:
     frame = pl.concat([p.responses for p in parsed], how="vertical")
     sources = ", ".join(p.file for p in parsed)
     formats = ", ".join(sorted({p.format for p in parsed}))
-    outcome = store.replace_responses(frame, round_name, round_date, sources, formats)
+    wordings = wording_frame(parsed, store.instrument)
+    outcome = store.replace_responses(frame, round_name, round_date, sources, formats, wordings)
     typer.echo(
         text.t(
             "cli.imported",

@@ -57,6 +57,7 @@ class Instrument:
     missing_labels: tuple[str, ...]
     dimensions: tuple[Dimension, ...]
     items: tuple[Item, ...]
+    version: str = "1"  # the questionnaire's version; trends do not cross a change of it
 
     @property
     def item_keys(self) -> list[str]:
@@ -79,6 +80,16 @@ class Instrument:
     def min_answered(self, dimension: str, share: float) -> int:
         """How many of a dimension's items a person must answer to get a score."""
         return math.ceil(len(self.items_of(dimension)) * share - 1e-9)
+
+    def wording_key(self, number: int, wording: str) -> str:
+        """What a question's wording in an export amounts to, for comparing rounds: 'standard'
+        for the item's own statement in any language (a translation is the same question) or
+        one of its aliases (the instrument file lists them as the same question), otherwise
+        the wording itself, compared without case and punctuation."""
+        item = self.items[number - 1]
+        found = plain_text(wording)
+        same = {plain_text(t) for t in (*item.texts.values(), *item.aliases)}
+        return "standard" if found in same else found
 
     def items_frame(self) -> pl.DataFrame:
         """One row per item: number, key and dimension (for joins in SQL and polars)."""
@@ -124,6 +135,13 @@ def normalise_text(value: str) -> str:
     return _SPACES.sub(" ", text).strip().casefold()
 
 
+def plain_text(value: str) -> str:
+    """Letters, digits and single spaces only, case-folded: for comparing statements."""
+    text = normalise_text(value)
+    text = "".join(ch if unicodedata.category(ch)[0] in "LN" else " " for ch in text)
+    return " ".join(text.split())
+
+
 @cache
 def load(path: Path | str = DEFAULT_PATH) -> Instrument:
     """Read and check an instrument file."""
@@ -147,6 +165,7 @@ def _langs(entry: dict, prefix: str = "") -> dict[str, str]:
 def _build(raw: dict) -> Instrument:
     return Instrument(
         name=str(raw["name"]),
+        version=str(raw.get("version", "1")),
         names=_langs(raw["names"]),
         scale=tuple(ScalePoint(int(p["code"]), float(p["score"]), _langs(p)) for p in raw["scale"]),
         missing_labels=tuple(str(x) for x in raw.get("missing", {}).get("labels", [])),

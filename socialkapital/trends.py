@@ -17,8 +17,11 @@ Anonymity across rounds:
 The change between two rounds is Welch's test on the person (or answer) scores of the two
 rounds (``stats.welch``), treating the rounds as independent samples (answers are anonymous,
 so the same person cannot be paired), with Holm's adjustment across the groups of a
-workplace for each form and pair of rounds. A change across rounds that used different
-versions of the questionnaire is not computed: the trend is broken, visibly.
+workplace for each form and pair of rounds. A change is not computed, and the trend is
+broken visibly, across rounds that used different versions of the questionnaire, or where a
+question was worded differently in the workplace's exports (for a form: any of its
+questions). A wording the export did not show (a bare "Q7" header, our template) is taken
+as unchanged.
 """
 
 from __future__ import annotations
@@ -34,7 +37,6 @@ from socialkapital import analysis, stats
 
 ALPHA = 0.05
 PART_HIDDEN = "part_hidden"  # a group of several departments with a hidden part
-CURRENT_VERSION = "current"  # a round without a recorded questionnaire version
 
 
 @dataclass(frozen=True)
@@ -102,9 +104,44 @@ def _lineage(names: set[str], present: dict[str, set[str]], rounds: list[str]) -
 
 
 def rounds_in_order(store: Store) -> pl.DataFrame:
-    """Rounds oldest first, with date and questionnaire version ('current' if not recorded)."""
+    """Rounds oldest first, with date and questionnaire version (a round imported before
+    versions were recorded used the version of the instrument file)."""
     return trend_store.round_instruments(store).with_columns(
-        pl.col("instrument_version").fill_null(CURRENT_VERSION)
+        pl.col("instrument_version").fill_null(store.instrument.version)
+    )
+
+
+def reworded_items(store: Store, workplace: str) -> Callable[[str, str, str], list[int]]:
+    """A function (measure, earlier round, later round) -> the numbers of the measure's
+    questions whose wording differs between the workplace's exports of the two rounds."""
+    ins = store.instrument
+    keys = {
+        (r, item): ins.wording_key(item, wording)
+        for r, item, wording in store.frame("item_wordings", workplace=workplace).iter_rows()
+        if wording is not None
+    }
+
+    def numbers(measure: str) -> list[int]:
+        if measure in ins.dimension_keys:
+            return [i.number for i in ins.items_of(measure)]
+        return [int(measure.removeprefix("q"))]
+
+    def changed(measure: str, before: str, now: str) -> list[int]:
+        return [
+            n
+            for n in numbers(measure)
+            if (before, n) in keys and (now, n) in keys and keys[before, n] != keys[now, n]
+        ]
+
+    return changed
+
+
+def wordings(store: Store, workplace: str, items: list[int], rounds: list[str]) -> pl.DataFrame:
+    """The recorded wording of each of these questions in each of these rounds (for showing
+    where a trend is broken): item, round, wording (null: not known)."""
+    found = store.frame("item_wordings", workplace=workplace)
+    return found.filter(pl.col("item").is_in(items) & pl.col("round").is_in(rounds)).select(
+        "item", "round", "wording"
     )
 
 
@@ -118,8 +155,9 @@ def trends(
 
     Columns: group, kind ('workplace'/'department'), round, date, measure, mean, sd, n,
     shown, reason (why hidden), broken (the questionnaire changed since the group's previous
-    round), and the change since that round where both ends are shown and the questionnaire
-    is the same: change, change_low, change_high, p, p_adjusted, holds.
+    round), reworded (the numbers of the measure's questions worded differently then), and
+    the change since that round where both ends are shown and the questionnaire is the same:
+    change, change_low, change_high, p, p_adjusted, holds.
     """
     measures = measures or store.instrument.dimension_keys
     figures_of = figures_of or (lambda r: analysis.round_figures(store, r))
@@ -147,7 +185,7 @@ def trends(
     frame = frame.with_columns(
         pl.col("round").replace_strict(date, return_dtype=pl.Date).alias("date")
     )
-    return _changes(frame, rounds, version)
+    return _changes(frame, rounds, version, reworded_items(store, workplace))
 
 
 _SCHEMA = {
@@ -224,21 +262,39 @@ def _combined(
     return out
 
 
-def _changes(frame: pl.DataFrame, rounds: list[str], version: dict[str, str]) -> pl.DataFrame:
+def _changes(
+    frame: pl.DataFrame,
+    rounds: list[str],
+    version: dict[str, str],
+    reworded: Callable[[str, str, str], list[int]],
+) -> pl.DataFrame:
     """The change of each group and measure since its previous round, tested and adjusted."""
     position = {r: i for i, r in enumerate(rounds)}
     frame = frame.with_columns(
         pl.col("round").replace_strict(position, return_dtype=pl.Int64).alias("_pos")
     ).sort("kind", "group", "measure", "_pos", descending=[True, False, False, False])
     extra = {
-        k: [] for k in ("previous", "broken", "change", "change_low", "change_high", "p", "_family")
+        k: []
+        for k in (
+            "previous",
+            "broken",
+            "reworded",
+            "change",
+            "change_low",
+            "change_high",
+            "p",
+            "_family",
+        )
     }
     last: dict[tuple[str, str], dict] = {}
     for row in frame.iter_rows(named=True):
         key = (row["group"], row["measure"])
         before = last.get(key)
         last[key] = row
-        broken = before is not None and version[before["round"]] != version[row["round"]]
+        changed = [] if before is None else reworded(key[1], before["round"], row["round"])
+        broken = before is not None and (
+            version[before["round"]] != version[row["round"]] or bool(changed)
+        )
         c = None
         if before is not None and not broken and before["shown"] and row["shown"]:
             c = stats.welch(
@@ -246,6 +302,7 @@ def _changes(frame: pl.DataFrame, rounds: list[str], version: dict[str, str]) ->
             )
         extra["previous"].append(None if before is None else before["round"])
         extra["broken"].append(broken)
+        extra["reworded"].append(changed)
         extra["change"].append(None if c is None else c.difference)
         extra["change_low"].append(None if c is None else c.interval.low)
         extra["change_high"].append(None if c is None else c.interval.high)
@@ -255,6 +312,7 @@ def _changes(frame: pl.DataFrame, rounds: list[str], version: dict[str, str]) ->
     frame = frame.with_columns(
         pl.Series("previous", extra["previous"], dtype=pl.String),
         pl.Series("broken", extra["broken"], dtype=pl.Boolean),
+        pl.Series("reworded", extra["reworded"], dtype=pl.List(pl.Int64)),
         pl.Series("change", extra["change"], dtype=pl.Float64),
         pl.Series("change_low", extra["change_low"], dtype=pl.Float64),
         pl.Series("change_high", extra["change_high"], dtype=pl.Float64),

@@ -10,7 +10,14 @@ import streamlit as st
 
 from dashboard import mapping_step, state
 from socialkapital import text
-from socialkapital.importers import ImportFailed, Parsed, formats, load_export, read_roster
+from socialkapital.importers import (
+    ImportFailed,
+    Parsed,
+    formats,
+    load_export,
+    read_roster,
+    wording_frame,
+)
 from socialkapital.importers import mapping as mapping_mod
 from socialkapital.importers.template import template_csv, template_xlsx
 
@@ -206,6 +213,7 @@ with tab_answers:
                         round_date,
                         ", ".join(p.file for p in ready),
                         ", ".join(sorted({p.format for p in ready})),
+                        wording_frame(ready, s.instrument),
                     )
                     st.session_state["pending_round"] = round_name
                     finish(

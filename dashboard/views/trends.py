@@ -36,6 +36,8 @@ def measure_name(key: str) -> str:
 def reading(row: dict) -> str:
     if row["previous"] is None:
         return ""
+    if row["reworded"]:
+        return t("trends.reworded", items=", ".join(str(n) for n in row["reworded"]))
     if row["broken"]:
         return t("trends.broken")
     if row["change"] is None:
@@ -153,6 +155,23 @@ for (group, kind, measure), part in frame.group_by(
     download.append(flat)
 st.table(pl.DataFrame(rows).to_pandas(), hide_index=True, border="horizontal")
 ui.downloads(ui.file_name(t("trends.file"), workplace), "trends_table", pl.DataFrame(download))
+
+# -- where a reworded question breaks a trend, the wordings side by side ----------------------
+reworded = frame.filter(pl.col("reworded").list.len() > 0)
+if reworded.height:
+    st.subheader(t("trends.wordings"))
+    st.markdown(t("trends.wordings_intro"))
+    items = sorted(set(reworded["reworded"].explode().to_list()))
+    pairs = reworded.select("previous", "round").unique()
+    named = set(pairs["previous"].to_list()) | set(pairs["round"].to_list())
+    in_order = [r for r in rounds if r in named]
+    found = trends.wordings(store, workplace, items, in_order)
+    said = {(r["item"], r["round"]): r["wording"] for r in found.iter_rows(named=True)}
+    for item in items:
+        lines = [f"**{t('trends.item')} {item}**"]
+        for r in in_order:
+            lines.append(f"- {r}: {said.get((item, r)) or t('trends.wording_unknown')}")
+        st.markdown("\n".join(lines))
 
 # -- a chart per measure: the shown figures across rounds ------------------------------------
 chart_measure = (

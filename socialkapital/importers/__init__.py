@@ -8,7 +8,7 @@ the user) and then checked cell by cell.
 from __future__ import annotations
 
 from socialkapital.importers import formats, roster, template
-from socialkapital.importers.canonical import Parsed
+from socialkapital.importers.canonical import Parsed, wording_frame
 from socialkapital.importers.errors import ImportFailed, Problem
 from socialkapital.importers.mapping import Mapping
 from socialkapital.importers.sniff import read_table
@@ -25,6 +25,7 @@ __all__ = [
     "read_export",
     "read_responses",
     "read_roster",
+    "wording_frame",
 ]
 
 

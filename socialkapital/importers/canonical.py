@@ -28,6 +28,8 @@ class Parsed:
     duplicates: int = 0
     unfinished: int = 0
     notes: list[tuple[str, dict]] = field(default_factory=list)  # (text key, values)
+    # Item key -> the question's wording in the export (None: the file does not say).
+    wordings: dict[str, str | None] = field(default_factory=dict)
 
     def missing_per_item(self) -> dict[str, int]:
         """How many respondents left each item unanswered (blank or "don't know")."""
@@ -37,6 +39,19 @@ class Parsed:
     @property
     def workplaces(self) -> list[str]:
         return sorted(self.responses["workplace"].unique().to_list())
+
+
+def wording_frame(parsed: list[Parsed], instrument: Instrument) -> pl.DataFrame:
+    """(workplace, item, wording) of every workplace in the files, for the store."""
+    rows = [
+        (workplace, item.number, p.wordings.get(item.key))
+        for p in parsed
+        for workplace in p.workplaces
+        for item in instrument.items
+    ]
+    return pl.DataFrame(
+        rows, schema={"workplace": pl.String, "item": pl.Int16, "wording": pl.String}, orient="row"
+    )
 
 
 def to_canonical(

@@ -13,7 +13,6 @@ import difflib
 import json
 import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -21,7 +20,7 @@ import polars as pl
 from socialkapital.importers.canonical import Parsed, to_canonical
 from socialkapital.importers.errors import ImportFailed, Problem
 from socialkapital.importers.source import Column, Source
-from socialkapital.instrument import Instrument, normalise_text
+from socialkapital.instrument import Instrument, normalise_text, plain_text
 
 MISSING = "missing"
 ROLE_NAMES = {
@@ -118,24 +117,28 @@ class Mapping:
         )
 
 
-def _plain(text: str) -> str:
-    """Letters, digits and single spaces only, case-folded: for comparing statements."""
-    text = normalise_text(text)
-    text = "".join(ch if unicodedata.category(ch)[0] in "LN" else " " for ch in text)
-    return " ".join(text.split())
-
-
-def _candidates(column: Column) -> set[str]:
+def _raw_candidates(column: Column) -> set[str]:
     """The texts a column may carry its statement in: whole, after ' - ', inside [...]."""
     found = set()
     for text in {column.text, column.header}:
-        found.add(text)
+        found.add(text.strip())
         if " - " in text:
-            found.add(text.rsplit(" - ", 1)[1])
+            found.add(text.rsplit(" - ", 1)[1].strip())
         bracket = re.search(r"\[([^\[\]]+)\]\s*$", text)
         if bracket:
-            found.add(bracket.group(1))
-    return {_plain(t) for t in found if t.strip()}
+            found.add(bracket.group(1).strip())
+    return {t for t in found if t}
+
+
+def _candidates(column: Column) -> set[str]:
+    return {plain_text(t) for t in _raw_candidates(column)}
+
+
+def _carries(texts: set[str], statement: str) -> bool:
+    """True when one of the plain texts is the plain statement, or ends with a long one."""
+    return statement in texts or (
+        len(statement) >= _MIN_SUFFIX and any(t.endswith(" " + statement) for t in texts)
+    )
 
 
 def _statements(instrument: Instrument) -> list[tuple[int, str]]:
@@ -143,7 +146,7 @@ def _statements(instrument: Instrument) -> list[tuple[int, str]]:
     pairs = []
     for index, item in enumerate(instrument.items):
         for text in [*item.texts.values(), *item.aliases]:
-            pairs.append((index, _plain(text)))
+            pairs.append((index, plain_text(text)))
     return sorted(pairs, key=lambda p: -len(p[1]))
 
 
@@ -154,9 +157,23 @@ def match_item(column: Column, instrument: Instrument) -> int | None:
         if statement in texts:
             return index
     for index, statement in _statements(instrument):
-        if len(statement) >= _MIN_SUFFIX and any(t.endswith(" " + statement) for t in texts):
+        if _carries(texts, statement):
             return index
     return None
+
+
+def column_wording(column: Column, instrument: Instrument, index: int) -> str | None:
+    """The wording of item ``index`` as this column put it to respondents: the statement it
+    carries (the item's own or an alias), else its own sentence of four words or more;
+    None when the header is only a code ("Q7", "SQ001") and says nothing about the wording.
+    Recorded per round so that a trend does not silently cross a reworded question."""
+    texts = _candidates(column)
+    item = instrument.items[index]
+    for statement in (*item.texts.values(), *item.aliases):
+        if _carries(texts, plain_text(statement)):
+            return statement
+    sentences = [t for t in _raw_candidates(column) if len(plain_text(t).split()) >= 4]
+    return min(sentences, key=len) if sentences else None
 
 
 def suggest(source: Source, instrument: Instrument) -> Mapping:
@@ -193,7 +210,7 @@ def duplicate_items(source: Source, instrument: Instrument) -> dict[int, list[st
 def similar_columns(source: Source, instrument: Instrument, index: int, limit: int = 3):
     """Columns whose text resembles an item's statement: suggestions to confirm, never auto."""
     item = instrument.items[index]
-    targets = [_plain(t) for t in item.texts.values()]
+    targets = [plain_text(t) for t in item.texts.values()]
     scored = []
     for column in source.columns:
         best = (
@@ -334,4 +351,10 @@ def apply(
         if parsed.unfinished:
             parsed.notes.append(("note.unfinished", {"count": parsed.unfinished}))
     parsed.notes[:0] = source.notes
+    columns = {c.key: c for c in source.columns}
+    parsed.wordings = {
+        item.key: column_wording(columns[key], instrument, index)
+        for index, (key, item) in enumerate(zip(mapping.items, instrument.items, strict=True))
+        if key
+    }
     return parsed

@@ -26,6 +26,12 @@ def test_surveyxact_dataset_brings_its_labels_and_structure(tmp_path):
     assert "SurveyXact, 40 responses" in result.output
     data = json.loads(run("summary", "--json", "--db", db).output)
     assert data["groups"][0]["respondents"] == 40
+    # The questions' wordings come from structure.csv and are kept for trends.
+    from queries.store import Store
+
+    workplace = data["groups"][0]["workplace"] or data["groups"][1]["workplace"]
+    wordings = Store(db).frame("item_wordings", workplace=workplace)
+    assert wordings.height == 21 and wordings["wording"].null_count() == 0
 
 
 def test_limesurvey_needs_a_mapping_file(tmp_path):

@@ -33,7 +33,7 @@ ROUND2 = {
 }
 
 
-def put(store, round_name, day, groups):
+def put(store, round_name, day, groups, wordings=None):
     records = [
         {"workplace": w, "department": d, "respondent": f"{round_name}{w}{d}{i}"}
         | dict.fromkeys(ITEM_KEYS, code)
@@ -43,7 +43,11 @@ def put(store, round_name, day, groups):
     schema = {"workplace": pl.String, "department": pl.String, "respondent": pl.String}
     schema |= {k: pl.Int64 for k in ITEM_KEYS}
     frame = pl.DataFrame(records, schema=schema)
-    store.replace_responses(frame, round_name, day, "t", "test")
+    if wordings is not None:  # item number -> wording, the same in every workplace
+        rows = [(w, n, text) for w in {w for w, _ in groups} for n, text in wordings.items()]
+        schema = {"workplace": pl.String, "item": pl.Int16, "wording": pl.String}
+        wordings = pl.DataFrame(rows, schema=schema, orient="row")
+    store.replace_responses(frame, round_name, day, "t", "test", wordings)
 
 
 @pytest.fixture
@@ -151,3 +155,53 @@ def test_a_changed_questionnaire_breaks_the_trend(two_rounds):
     assert got["broken"].all()
     assert got["change"].is_null().all()
     assert got["mean"].is_not_null().all()  # each round's figures are still there
+
+
+ITEM_7 = "Der er et godt samarbejde mellem vores egen gruppe og de øvrige grupper/afdelinger"
+OWN_7 = "Vi arbejder godt sammen med de andre afdelinger i huset"
+ITEM_15 = "Den nærmeste leder bidrager til at løse konkrete problemer i hverdagen"
+ALIAS_15 = "Vores nærmeste leder bidrager til at løse konkrete problemer i hverdagen"
+ENGLISH_1 = "In our group we help colleagues who have too much to do"
+
+
+def test_a_reworded_question_breaks_its_trend_and_its_forms_but_nothing_else(store):
+    from socialkapital import trends
+
+    put(store, R1, datetime.date(2025, 4, 1), ROUND1, {7: ITEM_7, 15: ALIAS_15, 1: None})
+    # 2026: item 7 in the workplace's own words, item 15 in the standard wording (its
+    # alias is the same question), item 1 in English, item 2 not said by the export.
+    put(store, R2, datetime.date(2026, 4, 1), ROUND2, {7: OWN_7, 15: ITEM_15, 1: ENGLISH_1})
+    got = trends.trends(store, "W", ["team", "between", "leader", "q7", "q15"])
+    later = got.filter((pl.col("round") == R2) & (pl.col("kind") == "workplace"))
+    by = {r["measure"]: r for r in later.iter_rows(named=True)}
+    assert by["q7"]["broken"] and by["q7"]["reworded"] == [7]
+    assert by["between"]["broken"] and by["between"]["reworded"] == [7]
+    assert by["q7"]["change"] is None and by["between"]["change"] is None
+    assert by["q7"]["mean"] is not None  # the round's own figure is still there
+    for kept in ("team", "leader", "q15"):
+        assert not by[kept]["broken"] and by[kept]["reworded"] == [], kept
+        assert by[kept]["change"] is not None, kept
+    # Departments follow their workplace's wordings.
+    kontor = got.filter((pl.col("group") == "Kontor") & (pl.col("round") == R2))
+    assert kontor.filter(pl.col("measure") == "between")["broken"].to_list() == [True]
+    shown = trends.wordings(store, "W", [7], [R1, R2]).sort("round")
+    assert shown.rows() == [(7, R1, ITEM_7), (7, R2, OWN_7)]
+
+
+def test_reimporting_a_workplace_replaces_its_wordings_only(store):
+    put(store, R1, datetime.date(2025, 4, 1), ROUND1, {7: OWN_7})
+    put(store, R1, datetime.date(2025, 4, 1), {("W", "Kontor"): [4, 4, 5, 4, 4]}, {7: ITEM_7})
+    got = store.frame("item_wordings", workplace="W").rows()
+    assert got == [(R1, 7, ITEM_7)]
+    assert store.frame("item_wordings", workplace="V").rows() == [(R1, 7, OWN_7)]
+
+
+def test_rounds_imported_before_versions_were_recorded_use_the_instrument_version(two_rounds):
+    from socialkapital import trends
+
+    with two_rounds.writing() as con:
+        con.execute("DELETE FROM round_instruments WHERE round_id = 1").fetchall()
+    order = trends.rounds_in_order(two_rounds)
+    assert order["instrument_version"].to_list() == [two_rounds.instrument.version] * 2
+    got = trends.trends(two_rounds, "W", ["team"]).filter(pl.col("round") == R2)
+    assert not got["broken"].any()

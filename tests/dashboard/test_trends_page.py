@@ -65,3 +65,23 @@ def test_one_question_on_request(db):
     assert not at.exception
     table = at.table[0].value
     assert set(table["Form"]) == {"Spørgsmål 21"}
+
+
+def test_a_reworded_question_breaks_the_trend_visibly(tmp_path, monkeypatch):
+    from tests.core.test_trends import ITEM_7, OWN_7
+
+    path = tmp_path / "reworded.duckdb"
+    monkeypatch.setenv("SOCIALKAPITAL_DB", str(path))
+    store = Store(path)
+    put(store, R1, datetime.date(2025, 4, 1), ROUND1, {7: ITEM_7})
+    put(store, R2, datetime.date(2026, 4, 1), ROUND2, {7: OWN_7})
+    at = open_page()
+    table = at.table[0].value
+    whole = table[table["Gruppe"] == "Hele arbejdspladsen"].set_index("Form")
+    assert whole.loc["Mellem teams", "Læsning"] == (
+        "spørgsmål 7 var formuleret anderledes: kan ikke sammenlignes"
+    )
+    assert whole.loc["Mellem teams", "Ændring"] == ""
+    assert whole.loc["Inden for teamet", "Ændring"] == "+10,1"  # unaffected
+    shown = " ".join(m.value for m in at.markdown)
+    assert f"- {R1}: {ITEM_7}" in shown and f"- {R2}: {OWN_7}" in shown
