@@ -205,9 +205,7 @@ def reliability(
                 (pl.col("dimension") == dim) & pl.col("department").is_in(depts)
             )
             values = scores["score"].cast(pl.Float64).fill_null(np.nan).to_numpy()
-            # Everyone alike: no variance to split (and stats.icc would divide by zero).
-            if np.nanstd(values) > 0:
-                icc = stats.icc(values, scores["department"].to_numpy())
+            icc = stats.icc(values, scores["department"].to_numpy())
         wanted = depts if department is None else [d for d in depts if d == department]
         rwg = {}
         for d in wanted:

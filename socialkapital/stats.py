@@ -120,12 +120,15 @@ def icc(scores: np.ndarray, groups: np.ndarray) -> ICC | None:
 
     ICC(1) = (MSB - MSW) / (MSB + (k - 1)·MSW) with k = N/K, the convention of R's
     ``multilevel`` package; ICC(2) = (MSB - MSW) / MSB. Persons without a score are left out.
+    None when every score is the same: there is no variance to split between and within.
     """
     keep = ~np.isnan(scores)
     scores, groups = scores[keep], groups[keep]
     labels, index = np.unique(groups, return_inverse=True)
     k_groups, n = len(labels), len(scores)
     if k_groups < 2 or n <= k_groups:
+        return None
+    if scores.min() == scores.max():  # MSB = MSW = 0: ICC(1) would be 0/0
         return None
     sizes = np.bincount(index)
     means = np.bincount(index, weights=scores) / sizes

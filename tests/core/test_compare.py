@@ -115,6 +115,9 @@ def test_reliability_matches_statistics_md_example(make_store):
         (0.720, 0.963), abs=5e-4
     )
     assert rel.needed_n == 31
+    # Items 1-18 are all answered 3: every person scores 50 in the other forms, no ICC.
+    iccs = {r.dimension: r.icc for r in compare.reliability(store, figs, "W")}
+    assert iccs["team"] is None and iccs["between"] is None and iccs["leader"] is None
     # One department selected: alpha of its persons, rwg of it alone, ICC still over all.
     one = {r.dimension: r for r in compare.reliability(store, figs, "W", "A")}["workplace"]
     assert list(one.rwg) == ["A"]

@@ -38,6 +38,16 @@ def test_icc_matches_r_multilevel():
     assert result.icc2 == pytest.approx(0.9565364, abs=1e-6)
 
 
+def test_icc_is_none_when_every_score_is_the_same():
+    # MSB = MSW = 0: ICC(1) = 0 / 0, so there is nothing to report (not a division error).
+    scores = np.array([50.0] * 5 + [50.0] * 4 + [np.nan])
+    groups = np.array(["A"] * 5 + ["B"] * 5)
+    assert stats.icc(scores, groups) is None
+    # One person differing is enough to give a figure again.
+    scores[0] = 75.0
+    assert stats.icc(scores, groups) is not None
+
+
 @pytest.mark.parametrize(
     ("team", "expected"), [("A", 0.9155844), ("B", 0.9255319), ("C", 0.8333333)]
 )
