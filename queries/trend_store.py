@@ -29,7 +29,7 @@ def save_links(
         )
         round_id = _scalar(con, "SELECT round_id FROM rounds WHERE name = $r", {"r": round_name})
         if workplace_id is None or round_id is None:
-            raise UnknownName(f"{workplace!r} / {round_name!r}")
+            raise UnknownName(f"{workplace} / {round_name}")
         _run(
             con,
             "DELETE FROM department_links WHERE workplace_id = $w AND round_id = $r",
@@ -46,7 +46,7 @@ def save_links(
                         {"w": workplace_id, "n": name},
                     )
                     if found is None:
-                        raise UnknownName(f"{workplace!r}: no department {name!r}")
+                        raise UnknownName(f"{workplace} / {name}")
                     ids.append(found)
                 _run(
                     con,

@@ -11,9 +11,10 @@ from typing import Annotated
 import polars as pl
 import typer
 
-from queries.store import Store, StoreBusy, StoreError
-from socialkapital import analysis, results, settings, text
+from queries.store import StoreBusy
+from socialkapital import analysis, results, text
 from socialkapital import instrument as instrument_mod
+from socialkapital.cli_options import DbOption, LangOption, fail, open_store
 from socialkapital.importers import (
     ImportFailed,
     Mapping,
@@ -30,29 +31,10 @@ app = typer.Typer(
     add_completion=False,
 )
 
-DbOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--db", help="The store file (default: $SOCIALKAPITAL_DB or data/).", show_default=False
-    ),
-]
-LangOption = Annotated[str, typer.Option("--lang", help="Language of messages: da or en.")]
 RoundOption = Annotated[str, typer.Option("--round", help="Name of the survey round.")]
 DateOption = Annotated[
     str | None, typer.Option("--date", help="Date of the survey round (YYYY-MM-DD).")
 ]
-
-
-def _open_store(db: Path | None) -> Store:
-    try:
-        return Store(settings.db_path(db), settings=settings.from_env())
-    except (StoreBusy, StoreError, settings.SettingsError) as exc:
-        _exit(str(exc), 3)
-
-
-def _exit(message: str, code: int) -> typer.Exit:
-    typer.echo(message, err=True)
-    raise typer.Exit(code)
 
 
 def _round_date(value: str | None) -> date | None:
@@ -61,14 +43,14 @@ def _round_date(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        _exit(f"--date {value!r}: expected a date like 2026-03-31", 2)
+        fail(f"--date {value!r}: expected a date like 2026-03-31", 2)
 
 
 def _read_file(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        _exit(f"{path}: {exc.strerror or exc}", 2)
+        fail(f"{path}: {exc.strerror or exc}", 2)
 
 
 @app.command("import")
@@ -96,13 +78,13 @@ def import_(
     lang: LangOption = "da",
 ) -> None:
     """Check answer files and store them in a survey round (all files, or none)."""
-    store = _open_store(db)
+    store = open_store(db)
     chosen = None
     try:
         if mapping is not None:
             chosen = Mapping.from_toml(_read_file(mapping).decode("utf-8", "replace"), mapping.name)
     except ImportFailed as exc:
-        _exit(exc.describe(lang), 2)
+        fail(exc.describe(lang), 2)
     parsed = []
     for export in _exports(files):
         name = next(iter(export))
@@ -120,7 +102,7 @@ def import_(
             )
         except ImportFailed as exc:
             typer.echo(text.t("cli.refused", lang, file=name), err=True)
-            _exit(exc.describe(lang), 2)
+            fail(exc.describe(lang), 2)
     for p in parsed:
         typer.echo(
             text.t(
@@ -136,7 +118,7 @@ def import_(
     try:
         _store_parsed(store, parsed, round_name, _round_date(round_date), replace, lang)
     except StoreBusy as exc:
-        _exit(str(exc), 3)
+        fail(str(exc), 3)
 
 
 def _exports(paths: list[Path]) -> list[dict[str, bytes]]:
@@ -161,7 +143,7 @@ def _store_parsed(store, parsed, round_name, round_date, replace, lang) -> None:
             text.t("cli.would_replace", lang, round=round_name, workplaces=names), err=not ask
         )
         if not ask or not typer.confirm(text.t("cli.confirm_replace", lang)):
-            _exit(text.t("cli.cancelled", lang), 1)
+            fail(text.t("cli.cancelled", lang), 1)
     frame = pl.concat([p.responses for p in parsed], how="vertical")
     sources = ", ".join(p.file for p in parsed)
     formats = ", ".join(sorted({p.format for p in parsed}))
@@ -191,12 +173,12 @@ def roster(
     lang: LangOption = "da",
 ) -> None:
     """Store the invitation roster of a workplace (the denominator of response rates)."""
-    store = _open_store(db)
+    store = open_store(db)
     try:
         parsed = read_roster(_read_file(file), file.name)
     except ImportFailed as exc:
         typer.echo(text.t("cli.refused", lang, file=file.name), err=True)
-        _exit(exc.describe(lang), 2)
+        fail(exc.describe(lang), 2)
     for key, values in parsed.notes:
         typer.echo(text.t(key, lang, **values))
     try:
@@ -204,7 +186,7 @@ def roster(
             parsed.invited, workplace, round_name, _round_date(round_date), file.name
         )
     except StoreBusy as exc:
-        _exit(str(exc), 3)
+        fail(str(exc), 3)
     typer.echo(text.t("cli.roster_saved", lang, count=count, workplace=workplace, round=round_name))
 
 
@@ -221,18 +203,18 @@ def summary(
     lang: LangOption = "da",
 ) -> None:
     """Scores of a round for all workplaces together, each workplace and each department."""
-    store = _open_store(db)
+    store = open_store(db)
     try:
         gated = results.compute(store, round_name, workplace or None)
     except results.NoData as exc:
-        _exit(str(exc), 1)
+        fail(str(exc), 1)
     except StoreBusy as exc:
-        _exit(str(exc), 3)
+        fail(str(exc), 3)
     data = results.to_summary(gated, store.instrument)
     try:
         data |= analysis.summary_extras(store, gated.round, workplace or None)
     except StoreBusy as exc:
-        _exit(str(exc), 3)
+        fail(str(exc), 3)
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
@@ -293,7 +275,7 @@ def demo(
     """Write a realistic synthetic data set (answers and rosters), and optionally load it."""
     from socialkapital import demo as demo_mod
 
-    store = _open_store(db) if load else None
+    store = open_store(db) if load else None
     if store is not None and if_empty and store.counts()["respondents"]:
         typer.echo(text.t("cli.demo_skipped", lang))
         return
@@ -342,8 +324,8 @@ def plans_export(
     from socialkapital import plans as plans_mod
 
     if fmt not in ("csv", "json"):
-        _exit(f"--format {fmt!r}: expected csv or json", 2)
-    all_plans = plan_store.list_plans(_open_store(db))
+        fail(f"--format {fmt!r}: expected csv or json", 2)
+    all_plans = plan_store.list_plans(open_store(db))
     body = plans_mod.export_csv(all_plans) if fmt == "csv" else plans_mod.export_json(all_plans)
     if out is None:
         typer.echo(body, nl=False)
@@ -362,12 +344,12 @@ def plans_import(
     from queries import plan_store
     from socialkapital import plans as plans_mod
 
-    store = _open_store(db)
+    store = open_store(db)
     try:
         parsed = plans_mod.parse(_read_file(file), file.name, store.instrument)
     except ImportFailed as exc:
         typer.echo(text.t("cli.refused", lang, file=file.name), err=True)
-        _exit(exc.describe(lang), 2)
+        fail(exc.describe(lang), 2)
     unknown = []
     for row, plan in enumerate(parsed, start=2):
         try:
@@ -377,7 +359,7 @@ def plans_import(
                 Problem(file.name, row, None, None, "unknown_name", {"detail": str(exc)})
             )
     if unknown:
-        _exit(ImportFailed(unknown).describe(lang), 2)
+        fail(ImportFailed(unknown).describe(lang), 2)
     plan_store.save_many(store, parsed)
     typer.echo(text.t("cli.plans_imported", lang, count=len(parsed)))
 
@@ -398,7 +380,7 @@ def mapping_draft(
     try:
         source = load_export(exports[0], ins)
     except ImportFailed as exc:
-        _exit(exc.describe(lang), 2)
+        fail(exc.describe(lang), 2)
     if not isinstance(source, mapping_mod.Source):
         typer.echo(text.t("cli.mapping_not_needed", lang, file=source.file))
         return
@@ -441,8 +423,11 @@ def template(
 
 
 from socialkapital.reports.cli import report  # noqa: E402  (registered last: no import cycle)
+from socialkapital.trends_cli import link, trends_command  # noqa: E402
 
 app.command()(report)
+app.command("trends")(trends_command)
+app.command()(link)
 
 if __name__ == "__main__":
     app()

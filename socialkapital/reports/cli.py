@@ -8,14 +8,10 @@ from typing import Annotated
 
 import typer
 
-from queries.store import Store, StoreBusy, StoreError
-from socialkapital import results, settings, text
+from queries.store import StoreBusy
+from socialkapital import results, text
+from socialkapital.cli_options import DbOption, fail, open_store
 from socialkapital.reports import build
-
-
-def _fail(message: str, code: int) -> typer.Exit:
-    typer.echo(message, err=True)
-    raise typer.Exit(code)
 
 
 def report(
@@ -35,22 +31,14 @@ def report(
         Path | None,
         typer.Option(help="The PDF to write; with --all a folder or a file ending in .zip."),
     ] = None,
-    db: Annotated[
-        Path | None,
-        typer.Option(
-            "--db", help="The store file (default: $SOCIALKAPITAL_DB or data/).", show_default=False
-        ),
-    ] = None,
+    db: DbOption = None,
 ) -> None:
     """Write the feedback report (PDF) of a workplace or a department, or all of them."""
     if lang not in text.LANGS:
-        _fail(f"--lang {lang!r}: use one of {', '.join(text.LANGS)}", 2)
+        fail(f"--lang {lang!r}: use one of {', '.join(text.LANGS)}", 2)
     if department and all_:
-        _fail(text.t("report.department_or_all", lang), 2)
-    try:
-        store = Store(settings.db_path(db), settings=settings.from_env())
-    except (StoreBusy, StoreError, settings.SettingsError) as exc:
-        _fail(str(exc), 3)
+        fail(text.t("report.department_or_all", lang), 2)
+    store = open_store(db)
     today = date.today()
     target = out or Path(build.file_name(department or workplace).removesuffix(".pdf"))
     try:
@@ -65,11 +53,11 @@ def report(
         else:
             pdf = build.workplace_report(store, round_name, workplace, lang, today)
     except (results.NoData, build.UnknownGroup) as exc:
-        _fail(str(exc), 1)
+        fail(str(exc), 1)
     except build.NoReport as exc:
-        _fail(str(exc), 1)
+        fail(str(exc), 1)
     except StoreBusy as exc:
-        _fail(str(exc), 3)
+        fail(str(exc), 3)
     path = target if target.suffix.lower() == ".pdf" else target.with_name(target.name + ".pdf")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(pdf)
