@@ -169,11 +169,13 @@ def department_links() -> list[tuple[str, str, dict[str, list[str]]]]:
 
 DRIFT_SD = 1.0  # year-to-year wobble of a department's true level, in points
 # Real changes in round 2 (points), mostly where a workshop's action plan targeted a form.
+# The plans' successes are large enough to hold up after Holm's correction, so the trends
+# page has something to show; the smaller ones stay within chance, as such changes do.
 CHANGES = {
-    ("Vestjysk Mejeri", "Ost & Lager"): {"between": 6.0},  # hand-overs between shifts
-    ("Solgården Plejecenter", "Nattevagt"): {"between": 6.0},  # hand-over meetings with day
-    ("Kommunens Borgerservice", "Pas & Kørekort"): {"leader": 7.0},  # leadership training
-    ("Nordlys Emballage A/S", "Trykkeri"): {"team": 6.0},  # team training
+    ("Vestjysk Mejeri", "Ost & Lager"): {"between": 11.0},  # hand-overs between shifts
+    ("Solgården Plejecenter", "Nattevagt"): {"between": 10.0},  # hand-over meetings with day
+    ("Kommunens Borgerservice", "Pas & Kørekort"): {"leader": 11.0},  # leadership training
+    ("Nordlys Emballage A/S", "Trykkeri"): {"team": 9.0},  # team training
     ("Solgården Plejecenter", "Afsnit Egen"): {"workplace": 5.0},  # staff shaped new rota
     ("Nordlys Emballage A/S", "Vedligehold"): {"leader": -5.0},  # new manager, rough start
     ("Vestjysk Mejeri", "Pakkeri Nat"): {"team": -3.0},  # the new night shift is still forming
