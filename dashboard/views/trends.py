@@ -154,6 +154,7 @@ for (group, kind, measure), part in frame.group_by(
     rows.append(row)
     download.append(flat)
 st.table(pl.DataFrame(rows).to_pandas(), hide_index=True, border="horizontal")
+st.caption(t("trends.interval_note"))
 ui.downloads(ui.file_name(t("trends.file"), workplace), "trends_table", pl.DataFrame(download))
 
 # -- where a reworded question breaks a trend, the wordings side by side ----------------------
@@ -181,20 +182,30 @@ chart_measure = (
         t("trends.measure"), measures, format_func=measure_name, key="trends_chart_measure"
     )
 )
-shown = frame.filter((pl.col("measure") == chart_measure) & pl.col("shown")).with_columns(
-    pl.when(pl.col("kind") == "workplace")
-    .then(pl.lit(t("app.whole_workplace")))
-    .otherwise(pl.col("group"))
-    .alias("group")
+# A line stops where the trend is broken (a changed question) or a round is hidden, so that
+# the chart never draws a change the table refuses to compute.
+new_line = pl.col("broken") | ~pl.col("shown").shift(1, fill_value=True).over("kind", "group")
+shown = (
+    frame.filter(pl.col("measure") == chart_measure)
+    .sort("group", "date")
+    .with_columns(new_line.cast(pl.Int32).cum_sum().over("kind", "group").alias("segment"))
+    .filter(pl.col("shown"))
+    .with_columns(
+        pl.when(pl.col("kind") == "workplace")
+        .then(pl.lit(t("app.whole_workplace")))
+        .otherwise(pl.col("group"))
+        .alias("group")
+    )
 )
 st.subheader(t("trends.chart", measure=measure_name(chart_measure)))
 chart = (
-    alt.Chart(shown.select("group", "round", "date", "mean", "n"))
+    alt.Chart(shown.select("group", "segment", "round", "date", "mean", "n"))
     .mark_line(point=True)
     .encode(
-        x=alt.X("round:N", sort=rounds, title=t("trends.round_axis")),
+        x=alt.X("round:N", sort=rounds, title=t("trends.round_axis"), axis=alt.Axis(labelAngle=0)),
         y=alt.Y("mean:Q", scale=alt.Scale(domain=[0, 100]), title=t("trends.score_axis")),
         color=alt.Color("group:N", title=t("trends.group")),
+        detail="segment:N",
         tooltip=["group", "round", alt.Tooltip("mean:Q", format=".1f"), "n"],
     )
     .properties(height=360)

@@ -7,11 +7,13 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
+import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from queries.store import Store
 from tests.core.test_trends import R1, R2, ROUND1, ROUND2, put
+from tests.dashboard.test_analysis_pages import chart_data
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 SPLIT = "Pakkeri → Pakkeri Dag + Pakkeri Nat"
@@ -85,3 +87,11 @@ def test_a_reworded_question_breaks_the_trend_visibly(tmp_path, monkeypatch):
     assert whole.loc["Inden for teamet", "Ændring"] == "+10,1"  # unaffected
     shown = " ".join(m.value for m in at.markdown)
     assert f"- {R1}: {ITEM_7}" in shown and f"- {R2}: {OWN_7}" in shown
+    # The chart draws no line across the reworded question: the two rounds are apart.
+    at.selectbox(key="trends_chart_measure").select("between").run()
+    data = chart_data(at, column="segment")
+    whole = data.filter(pl.col("group") == "Hele arbejdspladsen").sort("round")
+    assert whole["segment"].n_unique() == 2
+    at.selectbox(key="trends_chart_measure").select("team").run()
+    data = chart_data(at, column="segment")
+    assert data.filter(pl.col("group") == "Hele arbejdspladsen")["segment"].n_unique() == 1
