@@ -39,18 +39,29 @@ class Comparison:
 
 def welch(mean1, sd1, n1, mean2, sd2, n2) -> Comparison | None:
     """Welch's t-test of two means from summary statistics, with the 95 % CI of the
-    difference (Welch-Satterthwaite degrees of freedom)."""
-    if min(n1, n2) < 2:
+    difference (Welch-Satterthwaite degrees of freedom); None where it cannot be done."""
+    diff, low, high, p = (float(a[0]) for a in welch_many(mean1, sd1, n1, mean2, sd2, n2))
+    if np.isnan(p):
         return None
-    v1, v2 = sd1**2 / n1, sd2**2 / n2
-    se = np.sqrt(v1 + v2)
-    if se == 0:
-        return None
-    df = (v1 + v2) ** 2 / (v1**2 / (n1 - 1) + v2**2 / (n2 - 1))
-    diff = mean1 - mean2
-    p = float(2 * sps.t.sf(abs(diff) / se, df))
-    half = sps.t.ppf(0.975, df) * se
-    return Comparison(diff, Interval(diff - half, diff + half), p)
+    return Comparison(diff, Interval(low, high), p)
+
+
+def welch_many(mean1, sd1, n1, mean2, sd2, n2) -> tuple[np.ndarray, ...]:
+    """``welch`` for arrays of summary statistics at once: (difference, low, high, p), NaN
+    where a side has fewer than 2 persons, no spread on either side, or a missing value."""
+    m1, s1, k1, m2, s2, k2 = (
+        np.atleast_1d(np.asarray(x, dtype=float)) for x in (mean1, sd1, n1, mean2, sd2, n2)
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        v1, v2 = s1**2 / k1, s2**2 / k2
+        se = np.sqrt(v1 + v2)
+        df = (v1 + v2) ** 2 / (v1**2 / (k1 - 1) + v2**2 / (k2 - 1))
+        ok = (np.minimum(k1, k2) >= 2) & (se > 0) & np.isfinite(df)
+        se, df = np.where(ok, se, np.nan), np.where(ok, df, np.nan)
+        diff = np.where(ok, m1 - m2, np.nan)
+        p = 2 * sps.t.sf(np.abs(diff) / se, df)
+        half = sps.t.ppf(0.975, df) * se
+    return diff, diff - half, diff + half, p
 
 
 def holm(p: list[float]) -> list[float]:

@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
 
 from queries import trend_store
@@ -166,23 +167,28 @@ def trends(
     version = dict(zip(order["round"], order["instrument_version"], strict=True))
     date = dict(zip(order["round"], order["date"], strict=True))
     lines = lineages(store, workplace, rounds)
-    rows = []
+    parts = []
     for r in rounds:
         figs = figures_of(r)
         mine = figs.measures.filter(
             (pl.col("workplace") == workplace) & pl.col("measure").is_in(measures)
         )
         whole = mine.filter(pl.col("level") == "workplace")
-        for m in whole.iter_rows(named=True):
-            rows.append(_row(workplace, "workplace", r, m))
+        parts.append(_rows(whole.with_columns(pl.lit(workplace).alias("group")), "workplace", r))
         depts = mine.filter(pl.col("level") == "department")
+        # A lineage of one department in this round takes the department's gated figure.
+        single = pl.DataFrame(
+            [(lin.label, lin.members[r][0]) for lin in lines if len(lin.members.get(r, ())) == 1],
+            schema={"group": pl.String, "department": pl.String},
+            orient="row",
+        )
+        parts.append(_rows(depts.join(single, on="department"), "department", r))
         for lin in lines:
-            group = lin.members.get(r)
-            if group is None:
-                continue
-            rows.extend(_group_rows(store, workplace, lin.label, r, group, depts, measures))
-    frame = pl.DataFrame(rows, schema=_SCHEMA, orient="row")
-    frame = frame.with_columns(
+            group = lin.members.get(r, ())
+            if len(group) > 1:
+                rows = _group_rows(store, workplace, lin.label, r, group, depts, measures)
+                parts.append(pl.DataFrame(rows, schema=_SCHEMA, orient="row"))
+    frame = pl.concat(parts).with_columns(
         pl.col("round").replace_strict(date, return_dtype=pl.Date).alias("date")
     )
     return _changes(frame, rounds, version, reworded_items(store, workplace))
@@ -201,19 +207,20 @@ _SCHEMA = {
 }
 
 
-def _row(group: str, kind: str, round_name: str, m: dict) -> tuple:
-    shown = not m["suppressed"]
-    return (
-        group,
-        kind,
-        round_name,
-        m["measure"],
-        m["mean"] if shown else None,
-        m["sd"] if shown else None,
-        int(m["n"] or 0),
-        shown,
-        None if shown else m["reason"],
-    )
+def _rows(gated: pl.DataFrame, kind: str, round_name: str) -> pl.DataFrame:
+    """Gated figures (with a group column) as trend rows: hidden ones keep only n and why."""
+    shown = ~pl.col("suppressed")
+    return gated.select(
+        "group",
+        pl.lit(kind).alias("kind"),
+        pl.lit(round_name).alias("round"),
+        "measure",
+        pl.when(shown).then(pl.col("mean")).alias("mean"),
+        pl.when(shown).then(pl.col("sd")).alias("sd"),
+        pl.col("n").fill_null(0),
+        shown.alias("shown"),
+        pl.when(shown).then(None).otherwise(pl.col("reason")).alias("reason"),
+    ).cast(_SCHEMA)
 
 
 def _group_rows(
@@ -225,11 +232,9 @@ def _group_rows(
     depts: pl.DataFrame,
     measures: list[str],
 ) -> list[tuple]:
-    """A lineage's rows in one round: the department's gated figure, or for several
-    departments their figure together, computed only where every one of them is shown."""
+    """A lineage's rows in one round for several departments: their figure together,
+    computed only where every one of them is shown."""
     parts = depts.filter(pl.col("department").is_in(list(group)))
-    if len(group) == 1:
-        return [_row(label, "department", round_name, m) for m in parts.iter_rows(named=True)]
     hidden = set(parts.filter(pl.col("suppressed"))["measure"].to_list())
     shown = [m for m in measures if m in set(parts["measure"].to_list()) - hidden]
     together = _combined(store, round_name, workplace, list(group), shown)
@@ -270,64 +275,55 @@ def _changes(
 ) -> pl.DataFrame:
     """The change of each group and measure since its previous round, tested and adjusted."""
     position = {r: i for i, r in enumerate(rounds)}
-    frame = frame.with_columns(
-        pl.col("round").replace_strict(position, return_dtype=pl.Int64).alias("_pos")
-    ).sort("kind", "group", "measure", "_pos", descending=[True, False, False, False])
-    extra = {
-        k: []
-        for k in (
-            "previous",
-            "broken",
-            "reworded",
-            "change",
-            "change_low",
-            "change_high",
-            "p",
-            "_family",
-        )
-    }
-    last: dict[tuple[str, str], dict] = {}
-    for row in frame.iter_rows(named=True):
-        key = (row["group"], row["measure"])
-        before = last.get(key)
-        last[key] = row
-        changed = [] if before is None else reworded(key[1], before["round"], row["round"])
-        broken = before is not None and (
-            version[before["round"]] != version[row["round"]] or bool(changed)
-        )
-        c = None
-        if before is not None and not broken and before["shown"] and row["shown"]:
-            c = stats.welch(
-                row["mean"], row["sd"], row["n"], before["mean"], before["sd"], before["n"]
-            )
-        extra["previous"].append(None if before is None else before["round"])
-        extra["broken"].append(broken)
-        extra["reworded"].append(changed)
-        extra["change"].append(None if c is None else c.difference)
-        extra["change_low"].append(None if c is None else c.interval.low)
-        extra["change_high"].append(None if c is None else c.interval.high)
-        extra["p"].append(None if c is None else c.p)
-        family = None if c is None else f"{row['measure']}|{before['round']}|{row['round']}"
-        extra["_family"].append(family)
-    frame = frame.with_columns(
-        pl.Series("previous", extra["previous"], dtype=pl.String),
-        pl.Series("broken", extra["broken"], dtype=pl.Boolean),
-        pl.Series("reworded", extra["reworded"], dtype=pl.List(pl.Int64)),
-        pl.Series("change", extra["change"], dtype=pl.Float64),
-        pl.Series("change_low", extra["change_low"], dtype=pl.Float64),
-        pl.Series("change_high", extra["change_high"], dtype=pl.Float64),
-        pl.Series("p", extra["p"], dtype=pl.Float64),
-        pl.Series("_family", extra["_family"], dtype=pl.String),
-    )
-    adjusted = [None] * frame.height
-    indexed = frame.with_row_index("_i").filter(pl.col("_family").is_not_null())
-    for part in indexed.partition_by("_family"):
-        for i, p in zip(part["_i"], stats.holm(part["p"].to_list()), strict=True):
-            adjusted[i] = p
-    return (
+    line = ["kind", "group", "measure"]
+    frame = (
         frame.with_columns(
-            pl.Series("p_adjusted", adjusted, dtype=pl.Float64),
+            pl.col("round").replace_strict(position, return_dtype=pl.Int64).alias("_pos")
         )
+        .sort("kind", "group", "measure", "_pos", descending=[True, False, False, False])
+        .with_columns(
+            pl.col(c).shift(1).over(line).alias(f"_prev_{c}")
+            for c in ("round", "mean", "sd", "n", "shown")
+        )
+        .rename({"_prev_round": "previous"})
+    )
+    # Which questions were reworded, and whether the version changed: once per measure and
+    # pair of rounds, not per row.
+    pairs = frame.select("measure", "previous", "round").unique().drop_nulls()
+    steps = pl.DataFrame(
+        [(m, a, b, reworded(m, a, b), version[a] != version[b]) for m, a, b in pairs.iter_rows()],
+        schema={
+            "measure": pl.String,
+            "previous": pl.String,
+            "round": pl.String,
+            "reworded": pl.List(pl.Int64),
+            "_new_version": pl.Boolean,
+        },
+        orient="row",
+    )
+    frame = frame.join(steps, on=["measure", "previous", "round"], how="left").with_columns(
+        pl.col("reworded").fill_null([]),
+        (pl.col("_new_version") | (pl.col("reworded").list.len() > 0))
+        .fill_null(False)
+        .alias("broken"),
+    )
+    tested = ~pl.col("broken") & pl.col("shown") & pl.col("_prev_shown").fill_null(False)
+    columns = ("mean", "sd", "n", "_prev_mean", "_prev_sd", "_prev_n")
+    values = frame.select(pl.when(tested).then(pl.col(c)).cast(pl.Float64) for c in columns)
+    diff, low, high, p = stats.welch_many(*(values[c].to_numpy() for c in columns))
+    frame = frame.with_columns(
+        pl.Series("change", diff).fill_nan(None),
+        pl.Series("change_low", low).fill_nan(None),
+        pl.Series("change_high", high).fill_nan(None),
+        pl.Series("p", p).fill_nan(None),
+    )
+    # Holm across the groups of the workplace, per measure and pair of rounds.
+    adjusted = np.full(frame.height, np.nan)
+    indexed = frame.with_row_index("_i").filter(pl.col("p").is_not_null())
+    for part in indexed.partition_by("measure", "previous", "round"):
+        adjusted[part["_i"].to_numpy()] = stats.holm(part["p"].to_list())
+    return (
+        frame.with_columns(pl.Series("p_adjusted", adjusted).fill_nan(None))
         .with_columns((pl.col("p_adjusted") < ALPHA).alias("holds"))
-        .drop("_pos", "_family")
+        .select(pl.exclude("^_.*$"))
     )
