@@ -144,6 +144,8 @@ else:
                     t("reliability.reading"): reading,
                 }
             )
+    # Above the table: it is long, and the note says which of its columns to read.
+    st.caption(t("reliability.ci_not_adjusted", reading=t("reliability.reading")))
     st.table(pl.DataFrame(rows).to_pandas(), hide_index=True, border="horizontal")
     ui.downloads(
         ui.file_name(t("reliability.file_vs_rest"), filters.workplace),
