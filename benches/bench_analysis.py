@@ -24,19 +24,17 @@ import contextlib
 import itertools
 import logging
 import os
-import platform
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import warnings
-from datetime import date
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
+from benches.common import heading, write_section
 from queries.store import Store
 from socialkapital import analysis, results
 from socialkapital.instrument import load
@@ -44,7 +42,6 @@ from socialkapital.instrument import load
 SIZES = (100_000, 1_000_000)
 PER_WORKPLACE = 2_500  # respondents per workplace: a consultant's many-site customer
 ROUND = "Bench"
-DOCS = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 TARGETS = {"cached": 0.150, "uncached": 0.500}  # seconds, at 1,000,000 respondents
 
 
@@ -271,31 +268,10 @@ def run(respondents: int, folder: Path) -> dict:
     }
 
 
-def machine() -> tuple[str, str, str]:
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if "model name" in line
-        ),
-        "?",
-    )
-    uname = subprocess.run(["uname", "-a"], capture_output=True, text=True).stdout.strip()
-    cores = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
-    return uname, cores, cpu
-
-
 def report(rows: list[dict]) -> str:
-    uname, cores, cpu = machine()
     ms = lambda s: f"{s * 1000:,.0f}"  # noqa: E731
     lines = [
-        "## Analysis",
-        "",
-        f"{date.today().isoformat()} · `python -m benches.bench_analysis` · "
-        f"{cpu}, {cores} cores (`nproc`), Python {platform.python_version()}",
-        "",
-        f"`uname -a`: {uname}",
-        "",
+        *heading("Analysis", "bench_analysis"),
         "Load average while measuring (other work on the machine): "
         + ", ".join(f"{r['load_average']:.1f}" for r in rows)
         + " (2 cores: figures above 2 mean the runs shared the CPU).",
@@ -385,17 +361,6 @@ def reading(rows: list[dict]) -> list[str]:
     ]
 
 
-def write_section(path: Path, heading: str, body: str) -> None:
-    """Replace (or add) the ``## heading`` section of the benchmarks page, nothing else."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    parts = text.split("\n## ")
-    name = heading.removeprefix("## ")
-    kept = [parts[0].rstrip("\n")]
-    kept += [p.rstrip("\n") for p in parts[1:] if p.split("\n", 1)[0].strip() != name]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n\n## ".join(kept) + "\n\n" + body.rstrip("\n") + "\n", encoding="utf-8")
-
-
 def main() -> None:
     warnings.filterwarnings("ignore")
     logging.getLogger("streamlit").setLevel(logging.ERROR)  # "no script run context" noise
@@ -406,7 +371,7 @@ def main() -> None:
             rows.append(run(n, Path(folder)))
             print(rows[-1], flush=True)
     body = report(rows)
-    write_section(DOCS, "## Analysis", body)
+    write_section("## Analysis", body)
     print(body)
 
 

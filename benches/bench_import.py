@@ -9,21 +9,18 @@ from __future__ import annotations
 
 import csv
 import io
-import platform
-import subprocess
 import time
-from datetime import date
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
+from benches.common import heading, write_section
 from queries.store import Store
 from socialkapital.importers import read_responses
 from socialkapital.instrument import load
 
 ROWS = 100_000
-DOCS = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 
 
 def google_forms_export(rows: int, seed: int = 1) -> bytes:
@@ -59,19 +56,6 @@ def timed(fn, repeat: int = 3) -> float:
     return best
 
 
-def machine() -> str:
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if "model name" in line
-        ),
-        "?",
-    )
-    cores = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
-    return f"{platform.platform()}, {cpu}, {cores} cores, Python {platform.python_version()}"
-
-
 def main() -> None:
     import tempfile
 
@@ -86,10 +70,7 @@ def main() -> None:
             lambda: store.replace_responses(parsed.responses, "R", None, "x", "g"), repeat=2
         )
     lines = [
-        "## Import",
-        "",
-        f"{date.today().isoformat()} · {machine()} · `python -m benches.bench_import`",
-        "",
+        *heading("Import", "bench_import"),
         f"A Google Forms export of {ROWS:,} rows × 25 columns ({len(data) / 1e6:.1f} MB), "
         'Danish labels, 3 % "Ved ikke", 2 % blank.',
         "",
@@ -100,20 +81,8 @@ def main() -> None:
         f"| store it in DuckDB (one transaction, replaces the round) | {write:.2f} |",
         "",
     ]
-    write_section(DOCS, "## Import", "\n".join(lines))
+    write_section("## Import", "\n".join(lines))
     print("\n".join(lines))
-
-
-def write_section(path: Path, heading: str, body: str) -> None:
-    """Replace (or add) one ``## heading`` section of the benchmarks page."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
-    parts = text.split("\n## ")
-    kept = [parts[0].rstrip("\n")] + [
-        p for p in parts[1:] if not p.startswith(heading.removeprefix("## "))
-    ]
-    kept_text = "\n\n## ".join(kept)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(kept_text.rstrip("\n") + "\n\n" + body.rstrip("\n") + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

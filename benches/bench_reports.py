@@ -14,7 +14,6 @@ import io
 import os
 import platform
 import resource
-import subprocess
 import tempfile
 import time
 from datetime import date
@@ -23,13 +22,13 @@ from pathlib import Path
 import numpy as np
 from fpdf import FPDF
 
+from benches.common import machine, write_section
 from queries.store import Store
 from socialkapital import results
 from socialkapital.importers import read_responses
 from socialkapital.reports import batch, build, department_report
 from socialkapital.reports.fonts import FONTS
 
-DOCS = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 HEADING = "## Reports"
 DEPARTMENTS = 100
 PER_DEPARTMENT = 9
@@ -82,12 +81,6 @@ def _cpu() -> float:
     return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
 
 
-def machine() -> tuple[str, str]:
-    uname = subprocess.run(["uname", "-a"], capture_output=True, text=True).stdout.strip()
-    cores = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
-    return uname, cores
-
-
 def main() -> None:
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as folder:
@@ -120,7 +113,7 @@ def main() -> None:
         wall, cpu = rows[key]
         return f"{wall:.{digits}f} | {cpu:.{digits}f}"
 
-    uname, cores = machine()
+    uname, cores, _cpu = machine()
     lines = [
         HEADING,
         "",
@@ -154,20 +147,8 @@ def main() -> None:
         f"| {cells('parallel', 2)} | ≤ 10 |",
         "",
     ]
-    write_section(DOCS, HEADING, "\n".join(lines))
+    write_section(HEADING, "\n".join(lines))
     print("\n".join(lines))
-
-
-def write_section(path: Path, heading: str, body: str) -> None:
-    """Replace (or add) this benchmark's ``## heading`` section; leave the others alone."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    parts = text.split("\n## ")
-    name = heading.removeprefix("## ")
-    kept = [parts[0].rstrip("\n")] + [
-        p.rstrip("\n") for p in parts[1:] if p.split("\n", 1)[0].strip() != name
-    ]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n\n## ".join(kept) + "\n\n" + body.rstrip("\n") + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

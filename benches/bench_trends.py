@@ -19,7 +19,6 @@ docs/benchmarks.md under "## Trends".
 from __future__ import annotations
 
 import logging
-import platform
 import statistics
 import sys
 import tempfile
@@ -32,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from benches.bench_analysis import DOCS, machine, write_section
+from benches.common import heading, write_section
 from queries import trend_store
 from queries.store import Store
 from socialkapital import analysis, results, trends
@@ -126,16 +125,9 @@ def run(respondents: int, folder: Path) -> dict:
 
 
 def report(rows: list[dict]) -> str:
-    uname, cores, cpu = machine()
     ms = lambda s: f"{s * 1000:,.0f}"  # noqa: E731
     lines = [
-        "## Trends",
-        "",
-        f"{date.today().isoformat()} · `python -m benches.bench_trends` · "
-        f"{cpu}, {cores} cores (`nproc`), Python {platform.python_version()}",
-        "",
-        f"`uname -a`: {uname}",
-        "",
+        *heading("Trends", "bench_trends"),
         f"One workplace, {ROUNDS} rounds of {DEPARTMENTS} departments; {RENAMED} of them renamed "
         "in every round, all linked. Median of 3 runs (cold: of 2), in ms.",
         "",
@@ -170,7 +162,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         rows = [run(n, Path(folder)) for n in sizes]
     body = report(rows)
-    write_section(DOCS, "## Trends", body)
+    write_section("## Trends", body)
     print(body)
 
 
