@@ -17,6 +17,7 @@ HIDDEN = "#bdbdbd"
 DARK_TEXT = "#1a1a1a"
 SELECTION = "pick"
 FONT = 14
+HOLDS_FRAME = 3  # px: the frame of a heatmap cell whose difference holds up
 
 
 def heatmap(
@@ -38,8 +39,10 @@ def heatmap(
     ``frame`` has row, department (null for reading-aid rows), col, group (column group,
     used when ``group_order`` is given), value (difference, or the band label with
     ``band_labels``), text (may hold line breaks), hidden, dark (white text) and tooltip.
-    Differences are coloured on a diverging scale clamped at ±``limit``. ``cell`` is the
-    (width, height) of a cell in pixels; width None fills the container.
+    Optional: tooltip_2, tooltip_3, ... (more lines of the tooltip; null = no line) and
+    holds (a thick dark frame around the cell). Differences are coloured on a diverging
+    scale clamped at ±``limit``. ``cell`` is the (width, height) of a cell in pixels; width
+    None fills the container.
     """
     width, height = cell
     if band_labels is not None:
@@ -92,20 +95,49 @@ def heatmap(
             domain=False,
         ),
     )
-    base = alt.Chart().encode(x=x, y=y, tooltip=[alt.Tooltip("tooltip:N", title=" ")])
-    shown = base.transform_filter("!datum.hidden").mark_rect(stroke="white", strokeWidth=2)
+    lines = [c for c in frame.columns if c.startswith("tooltip_")]
+    if lines:  # one line each; the tooltip leaves out a line whose value is null
+        tip = {"tooltip": _tooltip(["tooltip", *lines])}
+        base = alt.Chart().encode(x=x, y=y)
+    else:
+        tip = {}
+        base = alt.Chart().encode(x=x, y=y, tooltip=[alt.Tooltip("tooltip:N", title=" ")])
+    shown = base.transform_filter("!datum.hidden").mark_rect(stroke="white", strokeWidth=2, **tip)
     shown = shown.encode(color=colour)
     hidden = base.transform_filter("datum.hidden").mark_rect(
-        color=HIDDEN, stroke="white", strokeWidth=2
+        color=HIDDEN, stroke="white", strokeWidth=2, **tip
     )
     if selectable:
         pick = alt.selection_point(name=SELECTION, fields=["department"], on="click")
         shown = shown.add_params(pick)
-    labels = base.mark_text(fontSize=font_size, lineBreak="\n", lineHeight=font_size + 3).encode(
+    line = font_size + 3
+    labels = base.mark_text(
+        fontSize=font_size,
+        lineBreak="\n",
+        lineHeight=line,
+        # Vega sets the first line at the middle: move a two-line text up half a line, so
+        # that the text sits in the middle of the cell, clear of a frame.
+        dy=alt.ExprRef(f"indexof(datum.text, '\\n') >= 0 ? {-line / 2} : 0"),
+        **tip,
+    ).encode(
         text="text:N",
         color=alt.condition("datum.dark", alt.value("white"), alt.value(DARK_TEXT)),
     )
-    layered = alt.layer(shown, hidden, labels, data=frame)
+    layers = [shown, hidden, labels]
+    if "holds" in frame.columns:
+        # A frame inset in the cell, so that the frames of neighbouring cells stay apart.
+        inset = 2 * HOLDS_FRAME
+        layers.append(
+            base.transform_filter("datum.holds").mark_rect(
+                filled=False,
+                stroke=DARK_TEXT,
+                strokeWidth=HOLDS_FRAME,
+                width=alt.ExprRef(f"bandwidth('x') - {inset}"),
+                height=alt.ExprRef(f"bandwidth('y') - {inset}"),
+                **tip,
+            )
+        )
+    layered = alt.layer(*layers, data=frame)
     # Without a cell width the chart takes the width of its container (on screen).
     sizing = {"width": alt.Step(width) if width else "container", "height": alt.Step(height)}
     if group_order is None:
@@ -159,8 +191,25 @@ def _legend(gradient: bool = False) -> alt.Legend:
 
 
 def _js_list(values: list[str]) -> str:
-    quoted = ", ".join("'" + v.replace("\\", "\\\\").replace("'", "\\'") + "'" for v in values)
-    return f"[{quoted}]"
+    return f"[{', '.join(_js(v) for v in values)}]"
+
+
+def _js(value: str) -> str:
+    """A string literal for a Vega expression."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _tooltip(columns: list[str]) -> alt.ExprRef:
+    """A tooltip of several lines, one per column, without keys; a null value has no line.
+
+    Vega's tooltip shows an object as a table of key-value rows and skips undefined values
+    (a field no row has is undefined). Keys of 1, 2, ... spaces keep the rows apart.
+    """
+    rows = []
+    for i, column in enumerate(columns):
+        value = f"datum[{_js(column)}]"
+        rows.append(f"{_js(' ' * (i + 1))}: isValid({value}) ? {value} : datum['__none__']")
+    return alt.ExprRef("{" + ", ".join(rows) + "}")
 
 
 def item_dots(

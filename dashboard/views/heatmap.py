@@ -9,7 +9,7 @@ import streamlit as st
 from dashboard import analysis_charts as charts
 from dashboard import analysis_ui as ui
 from dashboard import state
-from socialkapital import analysis, text
+from socialkapital import analysis, compare, text
 
 LIMIT = 10.0  # points at which the colour is full: COPSOQ reads 5-10 points as a real difference
 
@@ -25,6 +25,23 @@ figs = ui.figures(filters.round)
 threshold = figs.threshold
 workplace = filters.workplace
 row_names = {"all": t("app.all_workplaces"), "workplace": t("app.whole_workplace")}
+HOLDS = "◆"  # after the score: the difference from the rest of the workplace holds up
+UNCERTAIN = "≈"  # before the score: an uncertain mean (compare.uncertainty)
+MORE_LINES = ("tooltip_2", "tooltip_3", "tooltip_4")  # the tooltip's lines after the first
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _vs_rest(_store, version, _figs, round_name, workplace):
+    return compare.department_vs_rest(_store, _figs, workplace)
+
+
+def with_sd(frame: pl.DataFrame) -> pl.DataFrame:
+    """The heatmap rows with the SD of each shown form score (the gate hides it with the
+    mean), for its 95 % interval."""
+    mine = (pl.col("workplace") == workplace) | (pl.col("level") == "all")
+    sd = figs.measures.filter(mine & pl.col("measure").is_in(ins.dimension_keys))
+    keys = ["level", "department", "measure"]
+    return frame.join(sd.select(*keys, "sd"), on=keys, how="left", nulls_equal=True)
 
 
 def drill(department: str | None) -> None:
@@ -42,20 +59,50 @@ def on_pick(key: str) -> None:
         drill(picked[0].get("department"))
 
 
-def cell_text(row: dict) -> str:
-    if not row["suppressed"]:
-        return f"{text.score(row['mean'], lang)}\nn = {text.integer(row['n'], lang)}"
-    return ui.hidden_cell(row["reason"], threshold, lang)
+def cell_text(row: dict, sure: compare.Uncertainty, test: dict | None) -> str:
+    if row["suppressed"]:
+        return ui.hidden_cell(row["reason"], threshold, lang)
+    score = text.score(row["mean"], lang)
+    if sure.uncertain:
+        score = UNCERTAIN + score
+    if test is not None and test["holds"]:
+        score += " " + HOLDS
+    return f"{score}\nn = {text.integer(row['n'], lang)}"
 
 
 def tooltip(row: dict, label: str) -> str:
     name = row_names.get(row["level"], row["department"])
     if row["suppressed"]:
         return f"{name} · {label}: {ui.hidden_text(row['reason'], threshold, lang)}"
-    found = f"{name} · {label}: {text.score(row['mean'], lang, 1)} (n = {row['n']})"
+    n = text.integer(row["n"], lang)
+    return f"{name} · {label}: {text.score(row['mean'], lang, 1)} (n = {n})"
+
+
+def tooltip_lines(row: dict, sure: compare.Uncertainty, test: dict | None) -> list[str | None]:
+    """The tooltip's further lines (None: no line): the 95 % interval of the mean, the
+    difference the colour shows, and the test against the rest of the workplace."""
+    if row["suppressed"]:
+        return [None, None, None]
+    spread = None
+    if sure.interval is not None:
+        low, high = sure.interval.low, sure.interval.high
+        spread = t("heatmap.ci_tip", low=text.score(low, lang), high=text.score(high, lang))
+        if sure.uncertain:
+            spread += " · " + t("analysis.uncertain")
+    diff = None
     if row["diff"] is not None:
-        found += " · " + t("heatmap.diff_tip", diff=signed(row["diff"]))
-    return found
+        diff = t("heatmap.diff_tip", reference=legend_title(), diff=signed(row["diff"]))
+    versus = None
+    if test is not None:
+        verdict = "heatmap.rest_holds" if test["holds"] else "heatmap.rest_noise"
+        versus = t(
+            "heatmap.rest_tip",
+            diff=signed(test["difference"]),
+            low=unsigned(test["ci_low"]),
+            high=unsigned(test["ci_high"]),
+            verdict=t(verdict, count=text.integer(test["compared"], lang)),
+        )
+    return [spread, diff, versus]
 
 
 def signed(value: float | None) -> str:
@@ -65,10 +112,27 @@ def signed(value: float | None) -> str:
     return shown if round(value, 1) == 0 else ("+" if value > 0 else "−") + shown
 
 
-def chart_frame(frame: pl.DataFrame, labels: dict[str, str], groups: dict[str, str]):
+def unsigned(value: float) -> str:
+    """A difference with a minus sign when below zero, none above (an interval's end)."""
+    return ("−" if round(value, 1) < 0 else "") + text.score(abs(value), lang, 1)
+
+
+def chart_frame(
+    frame: pl.DataFrame,
+    labels: dict[str, str],
+    groups: dict[str, str],
+    tests: dict[tuple[str, str], dict] | None = None,
+):
+    """The chart's rows. With ``tests`` ((department, form) -> its test against the rest of
+    the workplace), the forms' cells get the markers and the tooltip lines of the tests and
+    of the uncertainty of their means."""
     bands = [t(f"heatmap.band_{i}") for i in range(len(analysis.BANDS))]
     rows = []
     for r in frame.iter_rows(named=True):
+        sure = compare.Uncertainty(None, False, False, False)
+        if tests is not None and not r["suppressed"]:
+            sure = compare.uncertainty(r["mean"], r["sd"], int(r["n"]), r["measure"])
+        test = (tests or {}).get((r["department"], r["measure"]))
         if reference == "bands":
             value = None if r["band"] is None else bands[r["band"]]
             dark = r["band"] in (0, len(bands) - 1)
@@ -82,26 +146,40 @@ def chart_frame(frame: pl.DataFrame, labels: dict[str, str], groups: dict[str, s
                 "col": labels[r["measure"]],
                 "group": groups.get(r["measure"]),
                 "value": value,
-                "text": cell_text(r),
+                "text": cell_text(r, sure, test),
                 "hidden": bool(r["suppressed"]),
                 "dark": bool(dark and not r["suppressed"]),
+                "holds": test is not None and test["holds"],
                 "tooltip": tooltip(r, labels[r["measure"]]),
+                **dict(zip(MORE_LINES, tooltip_lines(r, sure, test), strict=True)),
             }
         )
-    return pl.DataFrame(
-        rows,
-        schema={
-            "row": pl.String,
-            "department": pl.String,
-            "col": pl.String,
-            "group": pl.String,
-            "value": pl.String if reference == "bands" else pl.Float64,
-            "text": pl.String,
-            "hidden": pl.Boolean,
-            "dark": pl.Boolean,
-            "tooltip": pl.String,
-        },
-    ), bands
+    schema = {
+        "row": pl.String,
+        "department": pl.String,
+        "col": pl.String,
+        "group": pl.String,
+        "value": pl.String if reference == "bands" else pl.Float64,
+        "text": pl.String,
+        "hidden": pl.Boolean,
+        "dark": pl.Boolean,
+        "holds": pl.Boolean,
+        "tooltip": pl.String,
+        **dict.fromkeys(MORE_LINES, pl.String),
+    }
+    return pl.DataFrame(rows, schema=schema), bands
+
+
+def tests_against_rest() -> dict[tuple[str, str], dict]:
+    """(department, form) -> the department's test against the rest of its workplace, with
+    the number of departments compared in that form (what Holm adjusts for); none unless
+    the heatmap compares with the workplace."""
+    if reference != "workplace":
+        return {}
+    versus = _vs_rest(s, s.version(), figs, filters.round, workplace)
+    compared = versus.group_by("measure").len("compared")
+    versus = versus.join(compared, on="measure")
+    return {(r["department"], r["measure"]): r for r in versus.iter_rows(named=True)}
 
 
 def table_frame(frame: pl.DataFrame, labels: dict[str, str], measures: list[str], order):
@@ -170,7 +248,7 @@ explain += " " + t("heatmap.explain_hidden", threshold=threshold)
 tab_dims, tab_items = st.tabs([t("heatmap.tab_dimensions"), t("heatmap.tab_items")])
 with tab_dims:
     labels = {m: ui.measure_label(m, ins, lang) for m in dims}
-    frame, bands = chart_frame(dim_frame, labels, {})
+    frame, bands = chart_frame(with_sd(dim_frame), labels, {}, tests_against_rest())
     chart = charts.heatmap(
         frame,
         row_order,
@@ -189,6 +267,15 @@ with tab_dims:
         width="stretch",
     )
     st.caption(explain)
+    needs = [n for d in ins.dimension_keys if (n := compare.needed_n_for(d)) is not None]
+    marks = t(
+        f"heatmap.marks_{'workplace' if reference == 'workplace' else 'other'}",
+        holds=HOLDS,
+        uncertain=UNCERTAIN,
+        wide=text.integer(int(compare.WIDE_HALF_WIDTH), lang),
+        needed=f"{min(needs)}-{max(needs)}" if needs else "",
+    )
+    st.caption(marks)
     name = ui.file_name(t("heatmap.file"), workplace)
     ui.downloads(name, "heatmap_dims", table_frame(dim_frame, labels, dims, order), chart)
 

@@ -74,10 +74,13 @@ def test_heatmap_shows_scores_and_n_and_hides_small_departments(db):
     at = open_page("heatmap")
     data = chart_data(at)
     got = cells(data)
-    assert got[("Køkken", "Inden for teamet")] == "75\nn = 6"
-    assert got[("Pakkeri", "Samlet")] == "100\nn = 7"
-    assert got[("Hele arbejdspladsen", "Mellem teams")] == "67\nn = 21"
-    assert got[("Alle arbejdspladser", "Nærmeste leder")] == "59\nn = 35"
+    # ≈: an uncertain mean. Køkken: 6 persons, fewer than the 19 a team mean needs.
+    assert got[("Køkken", "Inden for teamet")] == "≈75\nn = 6"
+    assert got[("Pakkeri", "Samlet")] == "100\nn = 7"  # the overall score has no interval
+    # The workplace: SD 33.9 (sum of squares 22916.7 / 20), half-width 2.086 · 33.9 / √21
+    # = 15.4 > 10 points; all workplaces: SD 32.1, half-width 2.032 · 32.1 / √35 = 11.0.
+    assert got[("Hele arbejdspladsen", "Mellem teams")] == "≈67\nn = 21"
+    assert got[("Alle arbejdspladser", "Nærmeste leder")] == "≈59\nn = 35"
     assert got[("Lager", "Inden for teamet")] == "færre end\n5 svar"
     assert got[("Vask", "Arbejdspladsen")] == "skjult*"
     hidden = data.filter(pl.col("hidden"))
@@ -85,6 +88,8 @@ def test_heatmap_shows_scores_and_n_and_hides_small_departments(db):
     # No number of a hidden cell anywhere: not in the text, the colour or the tooltip.
     assert hidden["value"].null_count() == hidden.height
     assert not any(ch.isdigit() for tip in hidden["tooltip"] for ch in tip.replace("5 svar", ""))
+    more = hidden.select(pl.col("^tooltip_.*$"))  # the tooltip's further lines: none at all
+    assert more.width and all(more[c].null_count() == hidden.height for c in more.columns)
     # Colour: the difference from the whole workplace (75 - 1400/21 = 8.33 points).
     kitchen = data.filter((pl.col("row") == "Køkken") & (pl.col("col") == "Inden for teamet"))
     assert kitchen["value"][0] == pytest.approx(75 - 1400 / 21)
