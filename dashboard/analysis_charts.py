@@ -212,6 +212,71 @@ def _tooltip(columns: list[str]) -> alt.ExprRef:
     return alt.ExprRef("{" + ", ".join(rows) + "}")
 
 
+def score_bars(
+    frame: pl.DataFrame,
+    group_title: str,
+    score_title: str,
+    colours: list[str] | None = None,
+) -> alt.TopLevelMixin:
+    """Grouped horizontal bars, one per group for each form, with the 95 % interval of each
+    mean as a dark line across the bar's end, and the score label after it.
+
+    ``frame`` has dimension, group, score (null = hidden), ci_low, ci_high (null = none)
+    and label (the text to show).
+    """
+    shown = frame.filter(pl.col("score").is_not_null()).with_columns(
+        # The label starts after the interval, so that the line never runs through it.
+        pl.max_horizontal("score", "ci_high").alias("label_at")
+    )
+    groups = frame["group"].unique(maintain_order=True).to_list()
+    scale = alt.Scale(domain=[0, 100])
+    base = alt.Chart(shown).encode(
+        y=alt.Y(
+            "dimension:N",
+            title=None,
+            sort=frame["dimension"].unique(maintain_order=True).to_list(),
+            axis=alt.Axis(labelLimit=260, labelFontSize=FONT, labelColor=DARK_TEXT),
+        ),
+        yOffset=alt.YOffset("group:N", sort=groups),
+        tooltip=[
+            alt.Tooltip("dimension:N", title=" "),
+            alt.Tooltip("group:N", title="  "),
+            alt.Tooltip("label:N", title="   "),
+        ],
+    )
+    bars = base.mark_bar(height={"band": 0.9}).encode(
+        x=alt.X(
+            "score:Q",
+            title=score_title,
+            scale=scale,
+            axis=alt.Axis(values=[0, 25, 50, 75, 100], labelFontSize=13),
+        ),
+        color=alt.Color(
+            "group:N",
+            title=group_title,
+            sort=groups,
+            scale=alt.Scale(domain=groups, range=(colours or GROUP_COLOURS)[: len(groups)]),
+            legend=alt.Legend(orient="bottom", labelFontSize=FONT, titleFontSize=13),
+        ),
+    )
+    spread = base.transform_filter("isValid(datum.ci_low)")
+    line = spread.mark_rule(color=DARK_TEXT, strokeWidth=2).encode(
+        x=alt.X("ci_low:Q", scale=scale), x2="ci_high:Q"
+    )
+    ends = [
+        spread.mark_tick(color=DARK_TEXT, thickness=2, size=10).encode(
+            x=alt.X(f"{end}:Q", scale=scale)
+        )
+        for end in ("ci_low", "ci_high")
+    ]
+    # Dark label text: orange text on white is unreadable on a projector.
+    labels = base.mark_text(align="left", dx=6, fontSize=FONT, color=DARK_TEXT).encode(
+        x=alt.X("label_at:Q", scale=scale), text="label:N"
+    )
+    chart = alt.layer(bars, line, *ends, labels).properties(height=alt.Step(24))
+    return _finish(chart)
+
+
 def item_dots(
     frame: pl.DataFrame,
     item_order: list[str],

@@ -6,8 +6,8 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, state
-from socialkapital import text
+from dashboard import analysis_charts, charts, state
+from socialkapital import compare, text
 
 lang = state.lang()
 t = state.t
@@ -77,29 +77,67 @@ for label, group in shown:
         border=True,
     )
 
+
+def sureness(group: dict | None, measure: str) -> compare.Uncertainty:
+    """The 95 % interval of a shown form score and its 'uncertain' marker (none if hidden)."""
+    row = (group or {}).get("measures", {}).get(measure)
+    if value(group, measure) is None:
+        return compare.Uncertainty(None, False, False, False)
+    return compare.uncertainty(row["mean"], row["sd"], int(row["n"]), measure)
+
+
+def form_cell(score: float | None, n: int, sure: compare.Uncertainty) -> str:
+    """'62,4 (55–69) · n = 7 · usikker'; a hidden score only says so."""
+    if score is None:
+        return f"{t('overview.hidden')} (n = {n})"
+    found = text.score(score, lang, 1)
+    if sure.interval is not None:
+        low, high = (text.score(v, lang) for v in (sure.interval.low, sure.interval.high))
+        found += f" ({low}–{high})"
+    found += f" · n = {text.integer(n, lang)}"
+    if sure.uncertain:
+        found += f" · {t('analysis.uncertain')}"
+    return found
+
+
 st.subheader(t("overview.dimensions"), help=t("overview.dimension_help"))
 rows = []
 for dim in ins.dimensions:
     for label, group in shown:
         score = value(group, dim.key)
         n = n_of(group, dim.key)
+        sure = sureness(group, dim.key)
+        if score is None:
+            bar_label = f"{t('overview.hidden')} (n = {n})"
+        else:
+            bar_label = f"{text.score(score, lang, 1)} (n = {text.integer(n, lang)})"
+            if sure.uncertain:
+                bar_label += f" · {t('analysis.uncertain')}"
         rows.append(
             {
                 "dimension": dim.short[lang],
                 "group": label,
                 "score": score,
-                "label": f"{text.score(score, lang, 1)} (n = {n})"
-                if score is not None
-                else f"{t('overview.hidden')} (n = {n})",
+                "ci_low": None if sure.interval is None else sure.interval.low,
+                "ci_high": None if sure.interval is None else sure.interval.high,
+                "label": bar_label,
+                "cell": form_cell(score, n, sure),
             }
         )
 frame = pl.DataFrame(
     rows,
-    schema={"dimension": pl.String, "group": pl.String, "score": pl.Float64, "label": pl.String},
+    schema={
+        "dimension": pl.String,
+        "group": pl.String,
+        "score": pl.Float64,
+        "ci_low": pl.Float64,
+        "ci_high": pl.Float64,
+        "label": pl.String,
+        "cell": pl.String,
+    },
 )
-left, right = st.columns([3, 2])
-left.altair_chart(
-    charts.dimension_bars(
+st.altair_chart(
+    analysis_charts.score_bars(
         frame,
         t("overview.chart_group"),
         t("overview.score"),
@@ -108,9 +146,15 @@ left.altair_chart(
     ),
     width="stretch",
 )
-table = frame.pivot(on="group", index="dimension", values="label")
-right.dataframe(
-    table.rename({"dimension": t("overview.dimension")}), hide_index=True, width="stretch"
+table = frame.pivot(on="group", index="dimension", values="cell")
+st.dataframe(table.rename({"dimension": t("overview.dimension")}), hide_index=True, width="stretch")
+needs = [n for d in ins.dimension_keys if (n := compare.needed_n_for(d)) is not None]
+st.caption(
+    t(
+        "overview.ci_caption",
+        wide=text.integer(int(compare.WIDE_HALF_WIDTH), lang),
+        needed=f"{min(needs)}-{max(needs)}" if needs else "",
+    )
 )
 
 state.make_plan_popover(filters.workplace, filters.department, filters.round, "plan")

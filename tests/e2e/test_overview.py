@@ -46,7 +46,8 @@ def test_the_dashboard_opens_in_danish_with_demo_data(page, server):
     assert forms[0] == ["Form", "Hele arbejdspladsen"]
     for (_, cell), key in zip(forms[1:], ref.FORMS, strict=True):
         score, n = ref.form(people, key)
-        shown = re.fullmatch(r"(\d+,\d) \(n = (\d+)\)", cell)
+        # The score, its 95 % interval, the n, and maybe the 'uncertain' marker.
+        shown = re.fullmatch(r"(\d+,\d) \(\d+–\d+\) · n = (\d+)( · usikker)?", cell)
         assert shown and close(shown[1], score) and int(shown[2]) == n, cell
     expect(ui.sidebar(page)).to_contain_text("Anonymitetsgrænse")
     ui.chart(page, 0, "Inden for teamet")
@@ -109,7 +110,7 @@ def test_workplace_and_department_filters_change_the_numbers(page, server):
     assert forms[0] == ["Form", "Afdelingen", "Hele arbejdspladsen"]
     for row, key in zip(forms[1:], ref.FORMS, strict=True):
         score, n = ref.form(people, key)
-        assert close(row[1].split(" ")[0], score) and row[1].endswith(f"(n = {n})"), row
+        assert close(row[1].split(" ")[0], score) and re.search(rf"· n = {n}\b", row[1]), row
     ui.chart(page, 0, "Afdelingen")
     ui.shoot(page, "overview-department")
     page.set_viewport_size({"width": 1280, "height": 720})
@@ -142,7 +143,8 @@ def test_a_department_below_the_threshold_shows_no_scores(page, server, workplac
     # Nowhere on the page is a score set beside the department's n, and none of its true
     # scores (worked out here from the file) stands in a place that belongs to it.
     text = ui.main_text(page)
-    assert not re.search(rf"\d+,\d \(n = {n}\)", text)
+    assert not re.search(rf"\d+,\d \(n = {n}\)", text)  # the chart's labels
+    assert not re.search(rf"\d+,\d (\(\d+–\d+\) )?· n = {n}\b", text)  # the table's cells
     truths = {ref.overall(people)} | {ref.form(people, k)[0] for k in ref.FORMS}
     department_places = [m["Social kapital samlet · Afdelingen"], *(r[1] for r in forms), *row]
     for place in department_places:
