@@ -10,8 +10,9 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from dashboard.charts import GROUP_COLOURS
-
+# Okabe-Ito colours: distinguishable with colour-blindness, and of different lightness so that
+# they stay apart on a washed-out projector or a grey print.
+GROUP_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7"]
 DIVERGING = ["#b35806", "#f1a340", "#f7f7f7", "#67a9cf", "#2166ac"]
 HIDDEN = "#bdbdbd"
 DARK_TEXT = "#1a1a1a"

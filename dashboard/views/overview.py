@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import analysis_charts, charts, state
+from dashboard import analysis_charts, state
 from socialkapital import compare, text
 
 lang = state.lang()
@@ -136,13 +136,14 @@ frame = pl.DataFrame(
         "cell": pl.String,
     },
 )
+COLOURS = analysis_charts.GROUP_COLOURS
 st.altair_chart(
     analysis_charts.score_bars(
         frame,
         t("overview.chart_group"),
         t("overview.score"),
         # The whole workplace keeps its colour whether or not a department is shown.
-        colours=([charts.GROUP_COLOURS[0]] if department else []) + [charts.GROUP_COLOURS[1]],
+        colours=COLOURS[:2] if department else COLOURS[1:2],
     ),
     width="stretch",
 )
