@@ -100,3 +100,23 @@ def test_holm_and_bh_by_hand():
     assert stats.holm(p) == pytest.approx([0.04, 0.09, 0.09, 0.20])
     # BH: sorted p·m/rank = 0.04, 0.06, 0.0533, 0.20, then the running minimum from the top.
     assert stats.benjamini_hochberg(p) == pytest.approx([0.04, 0.05333333, 0.05333333, 0.20])
+
+
+def test_welch_many_matches_scipy_row_by_row_and_refuses_what_cannot_be_tested():
+    rng = np.random.default_rng(4)
+    groups = [(rng.normal(60, 15, n1), rng.normal(66, 20, n2)) for n1, n2 in [(5, 40), (30, 9)]]
+    summaries = [
+        (a.mean(), a.std(ddof=1), len(a), b.mean(), b.std(ddof=1), len(b)) for a, b in groups
+    ]
+    # Rows that cannot be tested: one person on a side; no spread at all; a missing mean.
+    summaries += [(50, 10, 1, 60, 10, 8), (50, 0, 6, 60, 0, 6), (np.nan, 10, 6, 60, 10, 6)]
+    columns = [np.array(c, dtype=float) for c in zip(*summaries, strict=True)]
+    diff, low, high, p = stats.welch_many(*columns)
+    for i, (a, b) in enumerate(groups):
+        ref = sps.ttest_ind(a, b, equal_var=False)
+        ci = ref.confidence_interval(0.95)
+        assert (diff[i], low[i], high[i], p[i]) == pytest.approx(
+            (a.mean() - b.mean(), ci.low, ci.high, ref.pvalue)
+        )
+    assert np.isnan(p[2:]).all() and np.isnan(diff[2:]).all()
+    assert stats.welch(*summaries[2]) is None and stats.welch(*summaries[3]) is None
