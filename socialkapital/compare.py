@@ -70,18 +70,21 @@ def uncertainty(mean: float | None, sd: float | None, n: int, dimension: str) ->
 
 def with_uncertainty(measures: pl.DataFrame) -> pl.DataFrame:
     """Gated dimension rows (level, workplace, department, measure, mean, sd, n, ...) with
-    ci_low, ci_high and uncertain added; hidden rows get nulls."""
-    lows, highs, flags = [], [], []
-    for r in measures.iter_rows(named=True):
-        u = uncertainty(r["mean"], r["sd"], int(r["n"] or 0), r["measure"])
-        lows.append(None if u.interval is None else u.interval.low)
-        highs.append(None if u.interval is None else u.interval.high)
-        flags.append(None if r["mean"] is None else u.uncertain)
-    return measures.with_columns(
-        pl.Series("ci_low", lows, dtype=pl.Float64),
-        pl.Series("ci_high", highs, dtype=pl.Float64),
-        pl.Series("uncertain", flags, dtype=pl.Boolean),
+    ci_low, ci_high and uncertain added (as ``uncertainty`` says); hidden rows get nulls."""
+    low, high = stats.ci95_many(*(measures[c].cast(pl.Float64).to_numpy() for c in CI_INPUTS))
+    shown = pl.col("mean").is_not_null() & pl.col("sd").is_not_null()
+    need = pl.col("measure").replace_strict(_NEEDED_N, default=None, return_dtype=pl.Int64)
+    wide = pl.col("ci_low").is_null() | (
+        (pl.col("ci_high") - pl.col("ci_low")) / 2 > WIDE_HALF_WIDTH
     )
+    small = (pl.col("n") < need).fill_null(False)
+    return measures.with_columns(
+        pl.Series("ci_low", low).fill_nan(None), pl.Series("ci_high", high).fill_nan(None)
+    ).with_columns(pl.when(shown).then(wide | small).alias("uncertain"))
+
+
+CI_INPUTS = ("mean", "sd", "n")
+_NEEDED_N = {d: needed_n(icc1) for d, icc1 in PUBLISHED_ICC1.items()}
 
 
 def _shown(figures, workplace: str, level: str, dimensions: list[str]) -> pl.DataFrame:

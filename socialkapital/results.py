@@ -167,7 +167,13 @@ def _sorted(frame: pl.DataFrame) -> pl.DataFrame:
 
 def to_summary(results: Results, instrument) -> dict:
     """The ``summary --json`` object: round, threshold, and one entry per group."""
-    by_group = results.measures.partition_by(["workplace", "department"], as_dict=True)
+    low, high = stats.ci95_many(
+        *(results.measures[c].cast(pl.Float64).to_numpy() for c in ("mean", "sd", "n"))
+    )
+    measures = results.measures.with_columns(
+        pl.Series("ci_low", low).fill_nan(None), pl.Series("ci_high", high).fill_nan(None)
+    )
+    by_group = measures.partition_by(["workplace", "department"], as_dict=True)
     groups = []
     for g in results.groups.iter_rows(named=True):
         rows = by_group.get((g["workplace"], g["department"]))
@@ -185,9 +191,9 @@ def to_summary(results: Results, instrument) -> dict:
             shown = figure(key)
             row = m.get(key)
             ci = None
-            if shown["mean"] is not None and row["sd"] is not None:
-                ci = stats.ci95(shown["mean"], row["sd"], shown["n"])
-            return {**shown, "ci95": None if ci is None else [ci.low, ci.high]}
+            if shown["mean"] is not None and row["ci_low"] is not None:
+                ci = [row["ci_low"], row["ci_high"]]
+            return {**shown, "ci95": ci}
 
         groups.append(
             {

@@ -24,10 +24,17 @@ class Interval:
 
 def ci95(mean: float, sd: float, n: int) -> Interval | None:
     """t-based 95 % interval of a mean: mean ± t(0.975, n-1)·sd/√n (None for n < 2)."""
-    if n < 2 or sd is None or np.isnan(sd):
-        return None
-    half = sps.t.ppf(0.975, n - 1) * sd / np.sqrt(n)
-    return Interval(mean - half, mean + half)
+    low, high = (float(a[0]) for a in ci95_many(mean, sd, n))
+    return None if np.isnan(low) else Interval(low, high)
+
+
+def ci95_many(mean, sd, n) -> tuple[np.ndarray, np.ndarray]:
+    """``ci95`` for arrays at once: (low, high), NaN where n < 2 or a value is missing."""
+    m, s, k = (np.atleast_1d(np.asarray(x, dtype=float)) for x in (mean, sd, n))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        k = np.where(k >= 2, k, np.nan)
+        half = sps.t.ppf(0.975, k - 1) * s / np.sqrt(k)
+    return m - half, m + half
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ the raw person scores and against statistics.md's worked example."""
 from __future__ import annotations
 
 import numpy as np
+import polars as pl
 import pytest
 from scipy import stats as sps
 
@@ -142,3 +143,24 @@ def test_reliability_leaves_out_hidden_departments(make_store):
     assert "D" in hidden
     assert not hidden & set(rel.rwg)
     assert rel.icc.groups == 3 - len(hidden - {"D"})
+
+
+def test_with_uncertainty_by_hand():
+    from socialkapital.compare import with_uncertainty
+
+    rows = pl.DataFrame(
+        {
+            "measure": ["team", "between", "team", "leader"],
+            "mean": [60.0, 60.0, 60.0, None],
+            "sd": [10.0, 10.0, 10.0, None],
+            "n": [5, 40, 12, 3],
+        }
+    )
+    got = with_uncertainty(rows)
+    # t(.975, 4) = 2.7764: 60 ± 12.42, wider than ±10 points.
+    # t(.975, 39) = 2.0227: 60 ± 3.20; 40 persons ≥ the 10 a between-teams mean needs.
+    # t(.975, 11) = 2.2010: 60 ± 6.35, narrow, but a team mean needs 19 persons.
+    assert got["ci_low"].to_list()[:3] == pytest.approx([47.58, 56.80, 53.65], abs=0.01)
+    assert got["ci_high"].to_list()[:3] == pytest.approx([72.42, 63.20, 66.35], abs=0.01)
+    assert got["uncertain"].to_list() == [True, False, True, None]
+    assert got["ci_low"][3] is None
