@@ -2,7 +2,7 @@
 scores it targeted moved in the next survey round.
 
 Plans are stored by ``queries.plan_store``; every score shown beside a plan comes from
-``results.compute``, so it has passed the anonymity gate.
+``trends.trends``, so it has passed each round's anonymity gate.
 """
 
 from __future__ import annotations
@@ -13,6 +13,9 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+import polars as pl
+
+from socialkapital import analysis, stats, trends
 from socialkapital.importers.errors import ImportFailed, Problem
 from socialkapital.instrument import Instrument
 
@@ -214,33 +217,96 @@ class Change:
     before_n: int
     after: float | None
     after_n: int
+    low: float | None = None  # 95 % interval of the change (Welch)
+    high: float | None = None
+    holds: bool | None = None  # None: no test (a figure hidden, no spread, or broken)
+    reworded: tuple[int, ...] = ()  # questions worded differently in the two rounds
+    broken: bool = False  # a changed questionnaire: the two figures are not comparable
 
     @property
     def change(self) -> float | None:
-        if self.before is None or self.after is None:
+        if self.before is None or self.after is None or self.broken:
             return None
         return self.after - self.before
 
 
-def effect(plan: Plan, next_round: str | None, results_for) -> list[Change]:
-    """The targeted form (and items) in the plan's round and in the next one.
+@dataclass(frozen=True)
+class FollowUp:
+    group: str  # who is followed: the department, or its lineage ("Pakkeri → Pakkeri Dag + …")
+    changes: list[Change]
 
-    ``results_for(round, workplace)`` returns gated ``Results``; hidden figures stay hidden,
-    and a change is given only when both figures are shown.
+
+def effect(store, plan: Plan, next_round: str | None, figures_of=None) -> FollowUp:
+    """The targeted form (and items) in the plan's round and in the next one, for the plan's
+    department followed through renames, splits and merges (``trends``).
+
+    Every figure is gated per round, and a group of several departments is shown only when
+    all of them are. The plan named its form and questions before the next round was
+    measured, so the changes are tested as that one family (Holm across the plan's own
+    measures), not against every department of the workplace as on the trends page.
     """
     measures = [plan.dimension, *(f"q{i}" for i in plan.items)]
-    before = _figures(results_for(plan.round, plan.workplace), plan, measures)
-    after = _figures(results_for(next_round, plan.workplace), plan, measures) if next_round else {}
-    return [Change(m, *before.get(m, (None, 0)), *after.get(m, (None, 0))) for m in measures]
+    figures_of = figures_of or (lambda r: analysis.round_figures(store, r))
+    frame = trends.trends(store, plan.workplace, measures, figures_of)
+    group = plan.workplace if plan.department is None else _lineage(store, plan, next_round)
+    kind = "workplace" if plan.department is None else "department"
+    mine = frame.filter((pl.col("kind") == kind) & (pl.col("group") == group))
+    rows = {(r["round"], r["measure"]): r for r in mine.iter_rows(named=True)}
+    if group is None:  # a department with no history of its own yet: its own figures
+        group = plan.department
+        rows = _own_rows(figures_of(plan.round), plan, measures)
+    after_rows = [rows.get((next_round, m)) for m in measures]
+    follows = [r is not None and r["previous"] == plan.round for r in after_rows]
+    tested = [r for r, f in zip(after_rows, follows, strict=True) if f and r["p"] is not None]
+    adjusted = dict(
+        zip((r["measure"] for r in tested), stats.holm([r["p"] for r in tested]), strict=True)
+    )
+    changes = []
+    for m, after, follow in zip(measures, after_rows, follows, strict=True):
+        before = rows.get((plan.round, m))
+        changes.append(
+            Change(
+                m,
+                before["mean"] if before else None,
+                int(before["n"]) if before else 0,
+                after["mean"] if after else None,
+                int(after["n"]) if after else 0,
+                after["change_low"] if follow else None,
+                after["change_high"] if follow else None,
+                adjusted[m] < trends.ALPHA if m in adjusted else None,
+                tuple(after["reworded"]) if follow else (),
+                bool(after["broken"]) if follow else False,
+            )
+        )
+    return FollowUp(group, changes)
 
 
-def _figures(results, plan: Plan, measures: list[str]) -> dict[str, tuple[float | None, int]]:
-    group = results.group(plan.workplace, plan.department)
-    if group is None:
-        return {}
-    out = {}
-    for m in measures:
-        row = group["measures"].get(m)
-        if row is not None:
-            out[m] = (None if group["suppressed"] else row["mean"], int(row["n"]))
-    return out
+def _lineage(store, plan: Plan, next_round: str | None) -> str | None:
+    """The lineage the plan's department is followed in: the one that is this department
+    alone in the plan's round (preferring one that reaches the next round), else one it is
+    part of that reaches the next round (a merge); None if it has no lineage yet."""
+    rounds = trends.rounds_in_order(store)["round"].to_list()
+    lines = trends.lineages(store, plan.workplace, rounds)
+    alone = [lin for lin in lines if lin.members.get(plan.round) == (plan.department,)]
+    merged = [
+        lin
+        for lin in lines
+        if plan.department in lin.members.get(plan.round, ()) and next_round in lin.members
+    ]
+    onward = [lin for lin in alone if next_round in lin.members]
+    chosen = (onward or merged or alone or [None])[0]
+    return None if chosen is None else chosen.label
+
+
+def _own_rows(figs, plan: Plan, measures: list[str]) -> dict[tuple[str, str], dict]:
+    """The department's own gated figures in the plan's round, as trend rows."""
+    found = figs.measures.filter(
+        (pl.col("level") == "department")
+        & (pl.col("workplace") == plan.workplace)
+        & (pl.col("department") == plan.department)
+        & pl.col("measure").is_in(measures)
+    )
+    return {
+        (plan.round, r["measure"]): {"mean": None if r["suppressed"] else r["mean"], "n": r["n"]}
+        for r in found.iter_rows(named=True)
+    }

@@ -112,6 +112,19 @@ def rounds_in_order(store: Store) -> pl.DataFrame:
     )
 
 
+def verdict(reworded, broken: bool, change: float | None, holds: bool | None):
+    """What a change since the previous round says, as a text key and its values."""
+    if reworded:
+        return "trends.reworded", {"items": ", ".join(str(n) for n in reworded)}
+    if broken:
+        return "trends.broken", {}
+    if change is None:
+        return "trends.end_hidden", {}
+    if not holds:
+        return "trends.noise", {}
+    return ("trends.better" if change > 0 else "trends.worse"), {}
+
+
 def reworded_items(store: Store, workplace: str) -> Callable[[str, str, str], list[int]]:
     """A function (measure, earlier round, later round) -> the numbers of the measure's
     questions whose wording differs between the workplace's exports of the two rounds."""

@@ -71,16 +71,11 @@ def _table(frame: pl.DataFrame, store: Store, lang: str) -> str:
         else:
             figure = text.t("cli.hidden", lang, threshold=threshold)
         change = ""
-        if r["reworded"]:
-            items = ", ".join(str(n) for n in r["reworded"])
-            change = text.t("trends.reworded", lang, items=items)
-        elif r["broken"]:
-            change = text.t("trends.broken", lang)
-        elif r["change"] is not None:
-            word = "trends.noise"
-            if r["holds"]:
-                word = "trends.better" if r["change"] > 0 else "trends.worse"
-            change = f"{text.signed(r['change'], lang, 1)}  {text.t(word, lang)}"
+        if r["previous"] is not None:
+            key, values = trends.verdict(r["reworded"], r["broken"], r["change"], r["holds"])
+            change = text.t(key, lang, **values)
+            if r["change"] is not None:
+                change = f"{text.signed(r['change'], lang, 1)}  {change}"
         lines.append(f"{group}  ·  {measure}  ·  {r['round']}: {figure}  {change}".rstrip())
     return "\n".join(lines)
 

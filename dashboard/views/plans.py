@@ -9,9 +9,9 @@ from datetime import date, timedelta
 import polars as pl
 import streamlit as st
 
-from dashboard import state
+from dashboard import analysis_ui, state
 from queries import plan_store
-from socialkapital import plans, text
+from socialkapital import plans, text, trends
 
 lang = state.lang()
 t = state.t
@@ -29,6 +29,12 @@ if not rounds:
 filters = st.session_state.get("filters")
 dim_name = {d.key: d.short[lang] for d in ins.dimensions}
 status_name = {k: t(f"plans.status_{k}") for k in plans.STATUSES}
+
+
+def reading(c: plans.Change) -> str:
+    tested = None if c.low is None else c.change
+    key, values = trends.verdict(c.reworded, c.broken, tested, c.holds)
+    return t(key, **values)
 
 
 def item_label(number: int) -> str:
@@ -248,30 +254,33 @@ if edited is not None and save(edited):
 st.markdown(f"**{t('plans.effect')}**")
 following = s.frame("next_round", round=plan.round, workplace=plan.workplace)
 next_round = following["name"][0] if following.height else None
-changes = plans.effect(plan, next_round, lambda r, w: state.gated_results(r, [w]))
+
+
+follow = plans.effect(s, plan, next_round, analysis_ui.figures)
+if plan.department and follow.group != plan.department:
+    st.caption(t("plans.followed_as", group=follow.group))
+
 rows = []
-for c in changes:
+for c in follow.changes:
     label = dim_name.get(c.measure) or item_label(int(c.measure[1:]))
-    rows.append(
-        {
-            t("plans.measure"): label,
-            t(
-                "plans.before", round=plan.round
-            ): f"{text.score(c.before, lang, 1)} (n = {c.before_n})",
-            **(
-                {
-                    t("plans.after", round=next_round): f"{text.score(c.after, lang, 1)} "
-                    f"(n = {c.after_n})",
-                    t("plans.change"): text.signed(c.change, lang),
-                }
-                if next_round
-                else {}
-            ),
+    row = {
+        t("plans.measure"): label,
+        t("plans.before", round=plan.round): f"{text.score(c.before, lang, 1)} (n = {c.before_n})",
+    }
+    if next_round:
+        low, high = (text.signed(v, lang, 1) for v in (c.low, c.high))
+        row |= {
+            t("plans.after", round=next_round): f"{text.score(c.after, lang, 1)} (n = {c.after_n})",
+            t("plans.change"): text.signed(c.change, lang),
+            t("trends.change_ci"): "" if c.low is None else f"{low} – {high}",
+            t("trends.reading"): reading(c),
         }
-    )
+    rows.append(row)
 st.dataframe(pl.DataFrame(rows), hide_index=True, width="stretch")
 if next_round is None:
     st.caption(t("plans.no_next_round"))
+else:
+    st.caption(t("plans.effect_note"))
 
 st.markdown(f"**{t('plans.notes')}**")
 for noted_on, note, _ in plan_store.notes(s, plan.plan_id).iter_rows():

@@ -36,15 +36,8 @@ def measure_name(key: str) -> str:
 def reading(row: dict) -> str:
     if row["previous"] is None:
         return ""
-    if row["reworded"]:
-        return t("trends.reworded", items=", ".join(str(n) for n in row["reworded"]))
-    if row["broken"]:
-        return t("trends.broken")
-    if row["change"] is None:
-        return t("trends.end_hidden")
-    if not row["holds"]:
-        return t("trends.noise")
-    return t("trends.better" if row["change"] > 0 else "trends.worse")
+    key, values = trends.verdict(row["reworded"], row["broken"], row["change"], row["holds"])
+    return t(key, **values)
 
 
 def cell(row: dict) -> str:

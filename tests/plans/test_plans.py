@@ -6,10 +6,11 @@ import json
 from datetime import date
 
 import pytest
+from scipy import stats as sps
 from typer.testing import CliRunner
 
-from queries import plan_store
-from socialkapital import plans, results
+from queries import plan_store, trend_store
+from socialkapital import plans
 from socialkapital.cli import app
 from socialkapital.importers import ImportFailed, read_responses
 from tests.conftest import template_rows, to_csv
@@ -115,12 +116,16 @@ def test_before_and_after_the_next_round(make_store, ins):
     saved = plan_store.save(store, plan())
     following = store.frame("next_round", round="R1", workplace="Mejeri Øst")["name"]
     assert following.to_list() == ["R2"]
-    changes = plans.effect(saved, "R2", lambda r, w: results.compute(store, r, [w]))
-    assert [(c.measure, c.before, c.before_n, c.after, c.after_n, c.change) for c in changes] == [
+    follow = plans.effect(store, saved, "R2")
+    assert follow.group == "Ost & Lager"
+    got = [(c.measure, c.before, c.before_n, c.after, c.after_n, c.change) for c in follow.changes]
+    assert got == [
         ("between", 25.0, 6, 75.0, 6, 50.0),
         ("q7", 25.0, 6, 75.0, 6, 50.0),
         ("q10", 25.0, 6, 75.0, 6, 50.0),
     ]
+    # Everyone answered alike in each round: no spread, so nothing to test.
+    assert [c.holds for c in follow.changes] == [None, None, None]
 
 
 def test_before_and_after_never_shows_a_hidden_group(make_store, ins):
@@ -128,7 +133,7 @@ def test_before_and_after_never_shows_a_hidden_group(make_store, ins):
     load(store, ins, "R1", 2, n=4, day=date(2025, 4, 1))  # Ost & Lager: 4 people, hidden
     load(store, ins, "R2", 4, n=6, day=date(2026, 4, 1))
     saved = plan_store.save(store, plan())
-    changes = plans.effect(saved, "R2", lambda r, w: results.compute(store, r, [w]))
+    changes = plans.effect(store, saved, "R2").changes
     assert changes[0].before is None and changes[0].change is None
 
 
@@ -163,3 +168,28 @@ def test_import_names_every_bad_cell(ins):
         (3, "focus_area", "required"),
         (3, "dimension", "unknown_dimension"),
     ]
+
+
+def test_a_split_department_is_followed_into_its_parts_and_tested_as_the_plans_family(store):
+    from tests.core.test_trends import R1, R2, ROUND1, ROUND2, put, scores
+
+    put(store, R1, date(2025, 4, 1), ROUND1)
+    put(store, R2, date(2026, 4, 1), ROUND2)
+    trend_store.save_links(store, "W", R2, {"Pakkeri": ["Pakkeri Dag", "Pakkeri Nat"]})
+    saved = plan_store.save(
+        store, plan(workplace="W", department="Pakkeri", round=R1, dimension="team", items=[1])
+    )
+    follow = plans.effect(store, saved, R2)
+    assert follow.group == "Pakkeri → Pakkeri Dag + Pakkeri Nat"
+    team, q1 = follow.changes
+    assert (team.before, team.before_n) == (62.5, 8)
+    assert (team.after, team.after_n) == (pytest.approx(775 / 11), 11)
+    # Welch on the persons' scores, then Holm over the plan's two figures (same p twice,
+    # as every item of a person has the same code here: both adjusted to 2p, capped at 1).
+    before = scores(ROUND1, ("W", "Pakkeri"))
+    after = scores(ROUND2, ("W", "Pakkeri Dag"), ("W", "Pakkeri Nat"))
+    ref = sps.ttest_ind(after, before, equal_var=False)
+    ci = ref.confidence_interval(0.95)
+    assert (team.low, team.high) == pytest.approx((ci.low, ci.high))
+    assert team.holds == (min(1.0, 2 * ref.pvalue) < 0.05)
+    assert q1.change == pytest.approx(775 / 11 - 62.5)
