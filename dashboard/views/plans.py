@@ -262,7 +262,11 @@ if plan.department and follow.group != plan.department:
 
 rows = []
 for c in follow.changes:
-    label = dim_name.get(c.measure) or item_label(int(c.measure[1:]))
+    number = int(c.measure[1:]) if c.measure.startswith("q") else 0
+    # "13. ..." would turn into a numbered list in a table cell: name the question instead.
+    label = dim_name.get(c.measure) or (
+        f"{t('trends.item')} {number}: {ins.items[number - 1].texts[lang]}"
+    )
     row = {
         t("plans.measure"): label,
         t("plans.before", round=plan.round): f"{text.score(c.before, lang, 1)} (n = {c.before_n})",
@@ -276,7 +280,8 @@ for c in follow.changes:
             t("trends.reading"): reading(c),
         }
     rows.append(row)
-st.dataframe(pl.DataFrame(rows), hide_index=True, width="stretch")
+# A table, not a data grid: the questions' long texts wrap, and every column stays in view.
+st.table(pl.DataFrame(rows).to_pandas(), hide_index=True, border="horizontal")
 if next_round is None:
     st.caption(t("plans.no_next_round"))
 else:

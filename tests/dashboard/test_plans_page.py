@@ -90,7 +90,7 @@ def test_overdue_filter_and_before_after(db):
     assert not at.exception
     listed = at.dataframe[0].value
     assert len(listed) == 1 and "Overskredet" in listed.iloc[0]["Status"]
-    before = at.dataframe[1].value
+    before = at.table[0].value
     assert before.iloc[0, 1] == "75,0 (n = 6)"  # the targeted form in R1, gated
 
 
@@ -104,3 +104,34 @@ def test_make_a_plan_from_the_heatmap(db):
     assert not at.exception
     assert at.selectbox(key="new_dept").value == "Pakkeri"
     assert at.selectbox(key="new_dim").value == "leader"
+
+
+def test_a_plan_for_a_split_department_is_followed_into_its_parts(tmp_path, monkeypatch):
+    from queries import trend_store
+    from tests.core.test_trends import R1, R2, ROUND1, ROUND2, put
+
+    path = tmp_path / "split.duckdb"
+    monkeypatch.setenv("SOCIALKAPITAL_DB", str(path))
+    store = Store(path)
+    put(store, R1, date(2025, 4, 1), ROUND1)
+    put(store, R2, date(2026, 4, 1), ROUND2)
+    trend_store.save_links(store, "W", R2, {"Pakkeri": ["Pakkeri Dag", "Pakkeri Nat"]})
+    plan_store.save(
+        store, plan(workplace="W", department="Pakkeri", round=R1, dimension="team", items=[1])
+    )
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("views/plans.py").run()
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert "Pakkeri → Pakkeri Dag + Pakkeri Nat" in captions
+    table = at.table[0].value.set_index("Tal")
+    assert table.loc["Inden for teamet", f"I {R1}"] == "62,5 (n = 8)"
+    assert table.loc["Inden for teamet", f"I {R2}"] == "70,5 (n = 11)"  # 775 / 11
+    assert (
+        table.loc[
+            "Spørgsmål 1: " + "I vores gruppe hjælper vi kolleger, der har for meget at lave",
+            "Ændring",
+        ]
+        == "+8,0"
+    )
+    assert table.loc["Inden for teamet", "Læsning"] == "inden for tilfældighed"
