@@ -248,7 +248,10 @@ def effect(store, plan: Plan, next_round: str | None, figures_of=None) -> Follow
     measures = [plan.dimension, *(f"q{i}" for i in plan.items)]
     figures_of = figures_of or (lambda r: analysis.round_figures(store, r))
     frame = trends.trends(store, plan.workplace, measures, figures_of)
-    group = plan.workplace if plan.department is None else _lineage(store, plan, next_round)
+    group = plan.workplace
+    if plan.department is not None:
+        lin = trends.lineage_of(store, plan.workplace, plan.department, plan.round, next_round)
+        group = None if lin is None else lin.label
     kind = "workplace" if plan.department is None else "department"
     mine = frame.filter((pl.col("kind") == kind) & (pl.col("group") == group))
     rows = {(r["round"], r["measure"]): r for r in mine.iter_rows(named=True)}
@@ -279,23 +282,6 @@ def effect(store, plan: Plan, next_round: str | None, figures_of=None) -> Follow
             )
         )
     return FollowUp(group, changes)
-
-
-def _lineage(store, plan: Plan, next_round: str | None) -> str | None:
-    """The lineage the plan's department is followed in: the one that is this department
-    alone in the plan's round (preferring one that reaches the next round), else one it is
-    part of that reaches the next round (a merge); None if it has no lineage yet."""
-    rounds = trends.rounds_in_order(store)["round"].to_list()
-    lines = trends.lineages(store, plan.workplace, rounds)
-    alone = [lin for lin in lines if lin.members.get(plan.round) == (plan.department,)]
-    merged = [
-        lin
-        for lin in lines
-        if plan.department in lin.members.get(plan.round, ()) and next_round in lin.members
-    ]
-    onward = [lin for lin in alone if next_round in lin.members]
-    chosen = (onward or merged or alone or [None])[0]
-    return None if chosen is None else chosen.label
 
 
 def _own_rows(figs, plan: Plan, measures: list[str]) -> dict[tuple[str, str], dict]:

@@ -90,6 +90,25 @@ def lineages(store: Store, workplace: str, rounds: list[str]) -> list[Lineage]:
     return [lin for lin in out if len(lin.members) > 0]
 
 
+def lineage_of(
+    store: Store, workplace: str, department: str, round_name: str, other_round: str | None
+) -> Lineage | None:
+    """The lineage a department of ``round_name`` is followed in towards ``other_round``:
+    one that is this department alone in its round and reaches the other round; else one it
+    is part of that reaches it (a merge, or the parts of a split); else one that is this
+    department alone; None when it has no lineage (no history of its own yet)."""
+    rounds = rounds_in_order(store)["round"].to_list()
+    lines = lineages(store, workplace, rounds)
+    alone = [lin for lin in lines if lin.members.get(round_name) == (department,)]
+    joined = [
+        lin
+        for lin in lines
+        if department in lin.members.get(round_name, ()) and other_round in lin.members
+    ]
+    onward = [lin for lin in alone if other_round in lin.members]
+    return next(iter(onward or joined or alone), None)
+
+
 def _lineage(names: set[str], present: dict[str, set[str]], rounds: list[str]) -> Lineage:
     members = {}
     for r in rounds:

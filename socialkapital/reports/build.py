@@ -129,7 +129,7 @@ def workplace_report(
     data = _workplace_data(store, res, workplace, lang, _round_date(store, res.round))
     if isinstance(data, Skipped):
         raise NoReport(data, skip_reason(data, lang, res.threshold))
-    return render(with_plans(store, data), lang, today, store.instrument)
+    return render(with_trend(store, with_plans(store, data)), lang, today, store.instrument)
 
 
 def with_plans(store: Store, data: ReportData) -> ReportData:
@@ -162,6 +162,69 @@ def with_plans(store: Store, data: ReportData) -> ReportData:
     return dataclasses.replace(data, plans=lines)
 
 
+def with_trend(store: Store, data: ReportData, frame: pl.DataFrame | None = None) -> ReportData:
+    """The report's data with the change of each form since the previous round, for the
+    workplace or the department (followed through renames, splits and merges). ``frame``:
+    the workplace's ``trends.trends``, when the caller has it already (a batch)."""
+    from socialkapital import trends
+
+    if frame is None:
+        frame = trends.trends(store, data.workplace)
+    mine = frame.filter(pl.col("round") == data.round)
+    if data.department is None:
+        group = data.workplace
+        mine = mine.filter(pl.col("kind") == "workplace")
+    else:
+        rounds = trends.rounds_in_order(store)["round"].to_list()
+        at = rounds.index(data.round)
+        earlier = rounds[at - 1] if at else None
+        lin = trends.lineage_of(store, data.workplace, data.department, data.round, earlier)
+        if lin is None:
+            return data
+        group = lin.label
+        mine = mine.filter((pl.col("kind") == "department") & (pl.col("group") == group))
+    mine = mine.filter(pl.col("previous").is_not_null())
+    if not mine.height:
+        return data
+    before = frame.filter(
+        (pl.col("round") == mine["previous"][0])
+        & (pl.col("group") == group)
+        & (pl.col("kind") == mine["kind"][0])
+    )
+    was = {r["measure"]: r for r in before.iter_rows(named=True)}
+    lines = []
+    for r in mine.iter_rows(named=True):
+        key, values = trends.verdict(r["reworded"], r["broken"], r["change"], r["holds"])
+        old = was.get(r["measure"])
+        lines.append(
+            figures.TrendLine(
+                r["measure"],
+                figures.Figure(old["mean"], int(old["n"]), old["reason"])
+                if old
+                else figures.HIDDEN,
+                figures.Figure(r["mean"], int(r["n"]), r["reason"]),
+                r["change"],
+                r["change_low"],
+                r["change_high"],
+                key,
+                values,
+            )
+        )
+    order = store.instrument.dimension_keys
+    lines.sort(key=lambda line: order.index(line.measure))
+    held = []
+    if data.department is None:
+        found = frame.filter(
+            (pl.col("round") == data.round) & (pl.col("kind") == "department") & pl.col("holds")
+        )
+        held = sorted(
+            ((r["group"], r["measure"], r["change"]) for r in found.iter_rows(named=True)),
+            key=lambda h: (h[0], order.index(h[1])),
+        )
+    trend = figures.Trend(mine["previous"][0], group, lines, held)
+    return dataclasses.replace(data, trend=trend)
+
+
 def department_report(
     store: Store, round_name: str | None, workplace: str, department: str, lang: str, today: date
 ) -> bytes:
@@ -180,7 +243,7 @@ def department_report(
     data = _department_data(store, res, workplace, department, _round_date(store, res.round))
     if isinstance(data, Skipped):
         raise NoReport(data, skip_reason(data, lang, res.threshold))
-    return render(with_plans(store, data), lang, today, store.instrument)
+    return render(with_trend(store, with_plans(store, data)), lang, today, store.instrument)
 
 
 # -- a batch ----------------------------------------------------------------------------------
@@ -213,17 +276,24 @@ def batch(
     when = _round_date(store, res.round)
     tasks: list[tuple[str, ReportData]] = []
     skipped: list[Skipped] = []
+    from socialkapital import trends
+
+    history = trends.trends(store, workplace)  # once for all the reports
+
+    def complete(data: ReportData) -> ReportData:
+        return with_trend(store, with_plans(store, data), history)
+
     whole = _workplace_data(store, res, workplace, lang, when)
     if isinstance(whole, Skipped):
         skipped.append(whole)
     else:
-        tasks.append((file_name(text.t("report.file_workplace", lang)), with_plans(store, whole)))
+        tasks.append((file_name(text.t("report.file_workplace", lang)), complete(whole)))
     for department in figures.department_names(res, workplace):
         data = _department_data(store, res, workplace, department, when)
         if isinstance(data, Skipped):
             skipped.append(data)
         else:
-            tasks.append((file_name(department), with_plans(store, data)))
+            tasks.append((file_name(department), complete(data)))
 
     pdfs = _render_all(tasks, lang, today, store.instrument, progress, workers)
     manifest = _manifest(res, workplace, lang, today, [n for n, _ in tasks], skipped)

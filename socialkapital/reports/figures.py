@@ -92,6 +92,31 @@ class ReportData:
     departments: list[Group] = field(default_factory=list)
     benchmark: Benchmark | None = None
     plans: list[PlanLine] = field(default_factory=list)  # the appendix of action plans
+    trend: Trend | None = None  # the change since the previous round, where there was one
+
+
+@dataclass(frozen=True)
+class TrendLine:
+    """One form in the previous round and in this one, and what the change says."""
+
+    measure: str
+    before: Figure
+    after: Figure
+    change: float | None
+    low: float | None  # 95 % interval of the change
+    high: float | None
+    reading: str  # a text key (trends.verdict), e.g. 'trends.noise'
+    values: dict = field(default_factory=dict)  # the text's values
+
+
+@dataclass(frozen=True)
+class Trend:
+    previous: str  # the previous round's name
+    group: str  # who is followed: the department, its lineage, or the workplace
+    lines: list[TrendLine]
+    # In a workplace report: (department or lineage, form, change) for the changes of
+    # departments that hold up.
+    departments: list[tuple[str, str, float]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

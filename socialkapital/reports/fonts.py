@@ -21,8 +21,12 @@ RANGES = (
     (0x0020, 0x024F),  # Latin, with Latin-1 and Extended-A and B (æ ø å ä ö ü ł ő ğ ș ...)
     (0x2000, 0x206F),  # punctuation: – — ‘ ’ “ ” • …
     (0x20AC, 0x20AC),  # €
+    (0x2190, 0x2193),  # arrows: ← ↑ → ↓ (a department followed across rounds)
     (0x2212, 0x2212),  # minus
+    (0x2248, 0x2248),  # ≈
     (0x2264, 0x2265),  # ≤ ≥
+    (0x25B2, 0x25B2),  # ▲ a change that holds up
+    (0x25BC, 0x25BC),  # ▼
 )
 COVERED = frozenset(c for low, high in RANGES for c in range(low, high + 1))
 

@@ -19,6 +19,8 @@ def render(data: ReportData, lang: str, today: date, instrument=None) -> bytes:
     survey = instrument.names[lang]
     head = " · ".join(x for x in (survey, data.workplace, data.department, data.round) if x)
     names = [data.workplace, data.department or "", data.round, *(g.name for g in data.departments)]
+    if data.trend is not None:
+        names += [data.trend.group, data.trend.previous, *(d[0] for d in data.trend.departments)]
     # Plans are typed by users: their text decides the font too.
     names += [
         f"{p.focus_area} {p.description} {p.responsible} {p.follow_up} {p.goal}" for p in data.plans
@@ -36,6 +38,7 @@ def render(data: ReportData, lang: str, today: date, instrument=None) -> bytes:
         sections.departments_table(pdf, data, instrument)
         sections.benchmark_table(pdf, data, instrument)
     pdf.add_page()
+    sections.trend_table(pdf, data, instrument)  # whole, at the top of a page
     for dim in instrument.dimensions:
         sections.form_section(pdf, data, dim, guidance)
     sections.items_table(pdf, data, instrument)

@@ -203,6 +203,67 @@ def forms_overview(pdf: ReportPDF, data: ReportData, instrument) -> None:
     pdf.paragraph(_t(pdf, "forms_note"), size=8.5, colour=MUTED)
 
 
+def trend_table(pdf: ReportPDF, data: ReportData, instrument) -> None:
+    """Each form in the previous round and now, the change with its interval, and whether
+    it holds up; nothing when there is no earlier round to compare with."""
+    trend = data.trend
+    if trend is None:
+        return
+    lang = pdf.lang
+    pdf.heading(_t(pdf, "trend", previous=trend.previous), space=6)
+    if data.department is not None and trend.group != data.department:
+        pdf.paragraph(_t(pdf, "trend_group", group=trend.group), size=9)
+    names = {d.key: d.short[lang] for d in instrument.dimensions}
+
+    def figure(f: Figure) -> str:
+        if f.hidden:
+            return text.t("report.hidden", lang)
+        return f"{score(f, lang)} (n = {text.integer(f.n, lang)})"
+
+    def change(line) -> str:
+        if line.change is None:
+            return "–"
+        low, high = (text.signed(v, lang, DIGITS) for v in (line.low, line.high))
+        return _t(
+            pdf, "trend_interval", change=text.signed(line.change, lang, DIGITS), low=low, high=high
+        )
+
+    heads = [
+        _t(pdf, "form"),
+        trend.previous,
+        data.round,
+        _t(pdf, "trend_change"),
+        _t(pdf, "trend_reading"),
+    ]
+    rows = [Row(heads, bold=True, heading=True, fill=PANEL)]
+    for line in trend.lines:
+        reading = text.t(line.reading, lang, **line.values)
+        rows.append(
+            Row(
+                [
+                    names[line.measure],
+                    figure(line.before),
+                    figure(line.after),
+                    change(line),
+                    reading,
+                ]
+            )
+        )
+    grid(pdf, [34, 27, 27, 40, 46], "LRRRL", rows, size=9, line=4.3, pad=(1.3, 1.5))
+    pdf.ln(2)
+    if data.kind == WORKPLACE:
+        pdf.paragraph(_t(pdf, "trend_departments"), size=9)
+        for group, measure, value in trend.departments:
+            arrow = "▲" if value > 0 else "▼"
+            pdf.paragraph(
+                f"{arrow} {group} · {names[measure]}: {text.signed(value, lang, DIGITS)}", size=9
+            )
+        if not trend.departments:
+            pdf.paragraph(_t(pdf, "trend_departments_none"), size=9)
+        pdf.ln(1)
+    pdf.paragraph(_t(pdf, "trend_note"), size=8.5, colour=MUTED)
+
+
 # -- explanations and the four forms ------------------------------------------------------
 
 
