@@ -68,8 +68,6 @@ def filters_or_stop():
 
 def hidden_text(reason: str | None, threshold: int, lang: str) -> str:
     """Why a figure is not shown, in a few words."""
-    if reason == analysis.SELECTION:
-        return text.t("analysis.hidden_selection", lang)
     if reason == anonymity.SECONDARY:
         return text.t("analysis.hidden_secondary", lang)
     if reason == analysis.UNDEFINED:
@@ -77,10 +75,17 @@ def hidden_text(reason: str | None, threshold: int, lang: str) -> str:
     return text.t("analysis.hidden_primary", lang, threshold=threshold)
 
 
+def left_out_note(figs: analysis.RoundFigures, workplaces: list[str] | None) -> None:
+    """Say which workplaces the figures over several of them leave out (too few answers)."""
+    sites = analysis.left_out(figs, workplaces)
+    if sites:
+        names = ", ".join(sites)
+        st.caption(state.t("analysis.left_out", sites=names, threshold=figs.threshold))
+
+
 def hidden_cell(reason: str | None, threshold: int, lang: str) -> str:
     """The short text of a hidden cell in a chart (may hold a line break)."""
     kind = {
-        analysis.SELECTION: "selection",
         anonymity.SECONDARY: "secondary",
         analysis.UNDEFINED: "undefined",
     }.get(reason, "primary")

@@ -45,21 +45,19 @@ CREATE OR REPLACE TEMP MACRO person_scores(round_name, workplace_names) AS TABLE
     JOIN dimension_rules rule ON rule.dimension = c.dimension;
 
 -- name: dimension_stats
--- Mean, SD and n of the persons' dimension scores for every group: all selected workplaces
--- together (level 'all'), each workplace, each department.
+-- Mean, SD and n of the persons' dimension scores for each workplace and each department.
+-- (Totals over several workplaces are pooled from the shown workplaces: socialkapital/anonymity.)
 WITH stats AS (
-    SELECT grouping(workplace_id) AS all_rows, grouping(department_id) AS workplace_rows,
+    SELECT grouping(department_id) AS workplace_rows,
            workplace_id, department_id, dimension,
            avg(score) AS mean, stddev_samp(score) AS sd, count(score) AS n
     FROM person_scores($round, $workplaces)
     WHERE score IS NOT NULL
-    GROUP BY GROUPING SETS ((dimension), (workplace_id, dimension),
-                           (workplace_id, department_id, dimension))
+    GROUP BY GROUPING SETS ((workplace_id, dimension), (workplace_id, department_id, dimension))
 ),
 final AS (
     SELECT
-        CASE WHEN s.all_rows = 1 THEN 'all'
-             WHEN s.workplace_rows = 1 THEN 'workplace' ELSE 'department' END AS level,
+        CASE WHEN s.workplace_rows = 1 THEN 'workplace' ELSE 'department' END AS level,
         w.name AS workplace, d.name AS department, s.dimension AS measure, s.mean, s.sd, s.n
     FROM stats s
     LEFT JOIN workplaces w ON w.workplace_id = s.workplace_id
@@ -68,18 +66,18 @@ final AS (
 SELECT * FROM final;
 
 -- name: item_stats
--- Mean, SD and n of the answered item scores for every group, as dimension_stats.
+-- Mean, SD and n of the answered item scores for each workplace and department, as
+-- dimension_stats.
 WITH stats AS (
-    SELECT grouping(workplace_id) AS all_rows, grouping(department_id) AS workplace_rows,
+    SELECT grouping(department_id) AS workplace_rows,
            workplace_id, department_id, item,
            avg(score) AS mean, stddev_samp(score) AS sd, count(*) AS n
     FROM item_scores($round, $workplaces)
-    GROUP BY GROUPING SETS ((item), (workplace_id, item), (workplace_id, department_id, item))
+    GROUP BY GROUPING SETS ((workplace_id, item), (workplace_id, department_id, item))
 ),
 final AS (
     SELECT
-        CASE WHEN s.all_rows = 1 THEN 'all'
-             WHEN s.workplace_rows = 1 THEN 'workplace' ELSE 'department' END AS level,
+        CASE WHEN s.workplace_rows = 1 THEN 'workplace' ELSE 'department' END AS level,
         w.name AS workplace, d.name AS department, 'q' || s.item AS measure,
         s.mean, s.sd, s.n
     FROM stats s

@@ -4,13 +4,10 @@ Everything starts from the round's gated figures for ALL its workplaces (``round
 never from a recomputation for the user's filter, so that what is hidden does not depend on
 the filter. The rules that keep hidden groups hidden across pages and filter combinations:
 
-- The all-workplaces figure is gated once, over every workplace of the round.
 - A workplace's figure is hidden or shown the same way on every page, whatever is selected.
-- A workplace hidden to protect a smaller one would follow from its departments if they
-  were all shown; the gate hides one of them too (``anonymity``).
-- A figure over a selection S of workplaces is shown only when S holds no workplace that is
-  hidden for that measure (then it is the n-weighted mean of shown figures and tells nothing
-  new), or when S is every workplace of the round (then it is the gated all-workplaces figure).
+- A figure over several workplaces (all of them, or a selection S) is pooled from those of
+  them whose figure is shown for that measure: a workplace with too few respondents is left
+  out, so the figure is a combination of shown figures and tells nothing new.
 - A correlation rests on persons: it is computed only for a filter whose group is shown for
   both measures, and shown only when at least the threshold of persons have both scores.
 - Ranges (min-max) use shown figures only.
@@ -26,7 +23,6 @@ import polars as pl
 from queries.store import Store
 from socialkapital import anonymity, results
 
-SELECTION = anonymity.SELECTION  # hidden: the selection holds a workplace hidden for it
 UNDEFINED = "undefined"  # a correlation of a score that does not vary
 OVERALL = "overall"
 REFERENCES = ("workplace", "all", "bands")
@@ -75,58 +71,37 @@ def selection_measures(
 ) -> pl.DataFrame:
     """Figures over a selection of workplaces: measure, mean, n, suppressed, reason.
 
-    Every workplace of the round: the gated all-workplaces figures. Otherwise the n-weighted
-    mean of the selected workplaces' figures, shown only when none of them is hidden.
+    Every workplace of the round: the gated all-workplaces figures. Otherwise the same
+    pooling over the selected workplaces whose figure is shown (``results.together``).
     """
     chosen = _selection(figs, workplaces)
     columns = ["measure", "mean", "n", "suppressed", "reason"]
     if chosen is None:
         return figs.measures.filter(pl.col("level") == "all").select(columns)
-    rows = figs.measures.filter(
+    rows = figs.measures.filter((pl.col("level") != "all") & pl.col("workplace").is_in(chosen))
+    sites = figs.groups.filter((pl.col("level") == "workplace") & pl.col("workplace").is_in(chosen))
+    every = pl.DataFrame(
+        {"level": ["all"], "workplace": [None], "department": [None]},
+        schema={"level": pl.String, "workplace": pl.String, "department": pl.String},
+    )
+    counts = pl.concat([sites.select(*_GROUP, "respondents"), every], how="diagonal")
+    together = results.together(rows, counts, figs.threshold, len(item_keys))
+    return together.select(columns)
+
+
+def left_out(figs: RoundFigures, workplaces: list[str] | None) -> list[str]:
+    """The selected workplaces (all, for None) with respondents but hidden for every form:
+    the ones that figures over several workplaces leave out."""
+    chosen = figs.workplaces if workplaces is None else workplaces
+    sites = figs.measures.filter(
         (pl.col("level") == "workplace")
-        & pl.col("workplace").is_in(chosen)
+        & pl.col("workplace").is_in(list(chosen))
         & (pl.col("measure") != OVERALL)
     )
-    agg = rows.group_by("measure", maintain_order=True).agg(
-        pl.col("n").sum().alias("n"),
-        pl.col("suppressed").any().alias("any_hidden"),
-        ((pl.col("mean") * pl.col("n")).sum() / pl.col("n").sum()).alias("weighted"),
+    hidden = sites.group_by("workplace").agg(
+        pl.col("suppressed").all().alias("hidden"), pl.col("n").max().alias("n")
     )
-    primary = pl.col("n") < figs.threshold
-    hidden = primary | pl.col("any_hidden")
-    out = agg.select(
-        "measure",
-        pl.when(hidden).then(None).otherwise("weighted").alias("mean"),
-        "n",
-        hidden.alias("suppressed"),
-        pl.when(primary)
-        .then(pl.lit(anonymity.PRIMARY))
-        .when(hidden)
-        .then(pl.lit(SELECTION))
-        .alias("reason"),
-    )
-    return pl.concat([out, _selection_overall(out, figs, chosen, item_keys)])
-
-
-def _selection_overall(
-    measures: pl.DataFrame, figs: RoundFigures, chosen: list[str], item_keys: list[str]
-) -> pl.DataFrame:
-    """The overall score of a selection: the mean of its item means, if all are shown."""
-    items = measures.filter(pl.col("measure").is_in(item_keys))
-    complete = items.height == len(item_keys) and items["mean"].null_count() == 0
-    respondents = figs.groups.filter(
-        (pl.col("level") == "workplace") & pl.col("workplace").is_in(chosen)
-    )["respondents"].sum()
-    return pl.DataFrame(
-        {
-            "measure": [OVERALL],
-            "mean": [items["mean"].mean() if complete else None],
-            "n": [int(respondents)],
-            "suppressed": [not complete],
-            "reason": [None if complete else SELECTION],
-        },
-        schema=measures.schema,
-    )
+    return sorted(hidden.filter(pl.col("hidden") & (pl.col("n") > 0))["workplace"].to_list())
 
 
 def _range(values: pl.Series) -> tuple[float | None, float | None]:
@@ -427,7 +402,9 @@ def correlations(
     hidden = {r["measure"]: r["reason"] for r in group.iter_rows(named=True) if r["suppressed"]}
     hidden |= {m: anonymity.PRIMARY for m in order if m not in set(group["measure"])}
     chosen = _selection(figs, workplaces)
-    if len(hidden) == len(order):  # the filter isolates a hidden group: compute nothing
+    if department is None and len(chosen or figs.workplaces) > 1:
+        chosen = _shown_sites(figs, chosen, order)
+    if len(hidden) == len(order) or chosen == []:  # a hidden group: compute nothing
         raw = None
     else:
         name = "dimension_correlations" if kind == "dimension" else "item_correlations"
@@ -467,6 +444,21 @@ def correlations(
         },
     )
     return Correlations(list(order), cells)
+
+
+def _shown_sites(figs: RoundFigures, chosen: list[str] | None, order: list[str]):
+    """The workplaces whose persons a correlation over several of them may use: those shown
+    for every measure of the matrix (a hidden one is left out, as from the pooled means).
+    None: every workplace of the round, when none is hidden."""
+    sites = figs.measures.filter(
+        (pl.col("level") == "workplace")
+        & pl.col("measure").is_in(order)
+        & (pl.col("workplace").is_in(chosen) if chosen is not None else pl.lit(True))
+    )
+    hidden = set(sites.filter(pl.col("suppressed"))["workplace"].to_list())
+    if not hidden:
+        return chosen
+    return [w for w in (chosen or figs.workplaces) if w not in hidden]
 
 
 # -- the command line ------------------------------------------------------------------------

@@ -3,9 +3,15 @@
 A figure is hidden when it rests on fewer respondents than the threshold (primary
 suppression). Because a workplace's figure is the n-weighted mean of its departments', a
 hidden department could be worked out by subtracting the shown ones from the workplace; so
-within each parent, more siblings are hidden (secondary suppression, smallest first) until
-the hidden ones together hold at least the threshold of respondents. Then the only figure
-that subtraction can reveal is the mean of at least the threshold of people.
+within each workplace, more departments are hidden (secondary suppression, smallest first)
+until the hidden ones together hold at least the threshold of respondents. Then the only
+figure that subtraction can reveal is the mean of at least the threshold of people.
+
+Workplaces are not siblings in that sense: a total over several workplaces (all of them, or
+a selection) is pooled from the workplaces whose figure is shown, so a workplace with too few
+respondents is left out of it rather than worked out from it. Each such total is then a
+combination of shown figures and reveals nothing new; and no other workplace has to be hidden
+because of a small one.
 """
 
 from __future__ import annotations
@@ -14,72 +20,69 @@ import polars as pl
 
 PRIMARY = "primary"
 SECONDARY = "secondary"
-SELECTION = "selection"  # hidden in a selection's total because a selected part is hidden
 MEASURE_COLUMNS = ("mean", "sd")
-_PARENT = {"department": ["workplace"], "workplace": []}
 
 
 def gate(stats: pl.DataFrame, threshold: int) -> pl.DataFrame:
-    """Hide what must not be shown.
+    """Hide what must not be shown, and pool the all-workplaces figures from shown ones.
 
-    ``stats`` has one row per group and measure: level ('all', 'workplace', 'department'),
-    workplace, department, measure, mean, sd, n. The result has the same rows with
-    ``suppressed`` and ``reason`` added, and mean and sd set to null where suppressed.
+    ``stats`` has one row per group and measure at the levels 'workplace' and 'department':
+    workplace, department, measure, mean, sd, n. The result has those rows with
+    ``suppressed`` and ``reason`` added (mean and sd null where suppressed), and a row per
+    measure at level 'all' pooled from the shown workplaces (``pooled``).
     """
     # Sorted, so that ties between equally small siblings are broken the same way every time.
     flagged = stats.sort("workplace", "department", "measure", nulls_last=False).with_columns(
         (pl.col("n") < threshold).alias("suppressed"),
         pl.when(pl.col("n") < threshold).then(pl.lit(PRIMARY)).alias("reason"),
     )
-    parts = [flagged.filter(pl.col("level") == "all")]
-    for level, parent_keys in _PARENT.items():
-        rows = flagged.filter(pl.col("level") == level)
-        if rows.height:
-            parts.append(_secondary(rows, [*parent_keys, "measure"], threshold))
-    gated = _protect_hidden_parents(pl.concat(parts, how="vertical_relaxed"), threshold)
-    hidden = pl.col("suppressed")
-    return gated.with_columns(
-        [pl.when(hidden).then(None).otherwise(pl.col(c)).alias(c) for c in MEASURE_COLUMNS]
+    sites = flagged.filter(pl.col("level") == "workplace")
+    departments = _secondary(
+        flagged.filter(pl.col("level") == "department"), ["workplace", "measure"], threshold
     )
+    gated = pl.concat([sites, departments], how="vertical_relaxed")
+    gated = gated.with_columns(
+        [
+            pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(c)).alias(c)
+            for c in MEASURE_COLUMNS
+        ]
+    )
+    return pl.concat([pooled(gated, threshold), gated], how="vertical_relaxed")
 
 
-def _protect_hidden_parents(flagged: pl.DataFrame, threshold: int) -> pl.DataFrame:
-    """A hidden workplace must not be rebuildable from its departments.
+def pooled(gated: pl.DataFrame, threshold: int) -> pl.DataFrame:
+    """Per measure, the persons of the shown workplaces of ``gated`` taken together: the
+    n-weighted mean, the pooled SD (within- plus between-workplace sums of squares) and n.
 
-    When a workplace is hidden (to protect a smaller sibling) but all its departments are
-    shown, its figure is their n-weighted mean, and the sibling would follow by subtraction
-    from the all-workplaces figure. So its smallest shown department is hidden too; that
-    department rests on at least the threshold of persons (else it was hidden already).
+    A workplace hidden for a measure is left out of that measure's total; the total is
+    hidden when the shown workplaces hold fewer than the threshold of persons.
     """
-    exposed = flagged.filter(
-        (pl.col("level") == "workplace") & pl.col("suppressed") & (pl.col("n") >= threshold)
-    ).select("workplace", "measure")
-    if not exposed.height:
-        return flagged
-    departments = flagged.filter(pl.col("level") == "department").join(
-        exposed, on=["workplace", "measure"]
+    sites = gated.filter((pl.col("level") == "workplace") & ~pl.col("suppressed"))
+    n = pl.col("n").sum()
+    mean = (pl.col("mean") * pl.col("n")).sum() / n
+    totals = sites.group_by("measure", maintain_order=True).agg(
+        n.alias("n"),
+        mean.alias("mean"),
+        # Σ(n-1)·sd² within the workplaces, plus Σ n·mean² - N·grand mean² between them.
+        ((pl.col("n") - 1) * pl.col("sd") ** 2).sum().alias("_within"),
+        (pl.col("n") * pl.col("mean") ** 2).sum().alias("_squares"),
     )
-    covered = departments.group_by("workplace", "measure").agg(
-        (pl.col("suppressed") & (pl.col("n") > 0)).any().alias("covered")
+    measures = gated.select("measure").unique(maintain_order=True)
+    rows = measures.join(totals, on="measure", how="left").with_columns(pl.col("n").fill_null(0))
+    between = pl.col("_squares") - pl.col("n") * pl.col("mean") ** 2
+    sd = ((pl.col("_within") + between) / (pl.col("n") - 1)).clip(lower_bound=0).sqrt()
+    hidden = pl.col("n") < threshold
+    return rows.select(
+        pl.lit("all").alias("level"),
+        pl.lit(None, dtype=pl.String).alias("workplace"),
+        pl.lit(None, dtype=pl.String).alias("department"),
+        "measure",
+        pl.when(hidden).then(None).otherwise(pl.col("mean")).alias("mean"),
+        pl.when(hidden).then(None).otherwise(sd).alias("sd"),
+        pl.col("n").cast(pl.Int64),
+        hidden.alias("suppressed"),
+        pl.when(hidden).then(pl.lit(PRIMARY)).alias("reason"),
     )
-    victims = (
-        departments.join(covered, on=["workplace", "measure"])
-        .filter(~pl.col("covered") & ~pl.col("suppressed") & (pl.col("n") > 0))
-        .sort("n", "department")
-        .group_by("workplace", "measure", maintain_order=True)
-        .first()
-        .select("workplace", "department", "measure", pl.lit(True).alias("victim"))
-    )
-    if not victims.height:
-        return flagged
-    marked = flagged.join(
-        victims, on=["workplace", "department", "measure"], how="left", nulls_equal=True
-    )
-    victim = pl.col("victim").fill_null(False)
-    return marked.with_columns(
-        (pl.col("suppressed") | victim).alias("suppressed"),
-        pl.when(victim).then(pl.lit(SECONDARY)).otherwise(pl.col("reason")).alias("reason"),
-    ).drop("victim")
 
 
 def _secondary(rows: pl.DataFrame, parent: list[str], threshold: int) -> pl.DataFrame:

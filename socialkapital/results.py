@@ -54,8 +54,8 @@ def compute(store: Store, round_name: str | None = None, workplaces: list[str] |
 
     What is hidden never depends on the selection: the round is gated once over all its
     workplaces, and a selection only picks rows. The one figure that does depend on it, the
-    selected workplaces together, is shown per measure only when none of them is hidden for
-    that measure (then it is a mean of shown figures), or when all workplaces are selected.
+    selected workplaces together, is pooled from the selected workplaces whose figure is
+    shown (``anonymity.pooled``), as the all-workplaces figure is.
     """
     round_name = round_name or store.latest_round()
     if round_name is None:
@@ -68,10 +68,12 @@ def compute(store: Store, round_name: str | None = None, workplaces: list[str] |
     everyone = set(counts.filter(pl.col("level") == "workplace")["workplace"].to_list())
     if workplaces is not None and set(workplaces) != everyone:
         chosen = pl.col("workplace").is_in(list(workplaces))
-        sel_counts, sel_measures = _gated(store, round_name, workplaces, threshold, item_count)
+        sel_counts = store.frame("group_counts", round=round_name, workplaces=workplaces)
         counts = pl.concat([counts.filter(chosen), sel_counts.filter(pl.col("level") == "all")])
-        together = _selection_rows(sel_measures, measures.filter(chosen))
-        measures = pl.concat([measures.filter(chosen), together], how="vertical_relaxed")
+        mine = measures.filter(chosen & (pl.col("level") != "all"))
+        measures = pl.concat(
+            [together(mine, counts, threshold, item_count), mine], how="vertical_relaxed"
+        )
     groups = counts.with_columns(
         (pl.col("respondents") < threshold).alias("suppressed"),
         pl.when(pl.col("invited") > 0)
@@ -111,36 +113,34 @@ def _gated(store: Store, round_name: str, workplaces, threshold: int, item_count
     return counts, pl.concat([gated_dims, gated_items, overall], how="vertical_relaxed")
 
 
-def _selection_rows(selection: pl.DataFrame, chosen: pl.DataFrame) -> pl.DataFrame:
-    """The selected workplaces together: hidden for a measure where any of them is hidden."""
-    hidden = (
-        chosen.filter(pl.col("level") == "workplace")
-        .group_by("measure")
-        .agg(pl.col("suppressed").any().alias("any_hidden"))
-    )
-    rows = selection.filter(pl.col("level") == "all").join(hidden, on="measure", how="left")
-    hide = pl.col("suppressed") | pl.col("any_hidden").fill_null(False)
-    return (
-        rows.with_columns(
-            pl.when(hide).then(None).otherwise(pl.col(c)).alias(c)
-            for c in anonymity.MEASURE_COLUMNS
-        )
-        .with_columns(
-            pl.when(pl.col("any_hidden") & ~pl.col("suppressed"))
-            .then(pl.lit(anonymity.SELECTION))
-            .otherwise(pl.col("reason"))
-            .alias("reason"),
-            hide.alias("suppressed"),
-        )
-        .drop("any_hidden")
-    )
+def together(
+    gated: pl.DataFrame, counts: pl.DataFrame, threshold: int, item_count: int
+) -> pl.DataFrame:
+    """The all-level rows of some workplaces' gated rows: forms and items pooled from the
+    shown workplaces, and the overall as the mean of those item means."""
+    parts = gated.filter(pl.col("measure") != "overall")
+    pooled = anonymity.pooled(parts, threshold)
+    items = pooled.filter(pl.col("measure").str.contains(r"^q\d+$"))
+    overall = _overall(items, counts, item_count, threshold)
+    return pl.concat([pooled, overall], how="vertical_relaxed")
 
 
 def _overall(
     gated_items: pl.DataFrame, counts: pl.DataFrame, item_count: int, threshold: int
 ) -> pl.DataFrame:
-    """Overall score rows: mean of the item means, hidden when any item mean is hidden."""
+    """Overall score rows: mean of the item means, hidden when any item mean is hidden.
+
+    n is the group's respondents; for several workplaces together, those of the workplaces
+    shown (the ones the pooled item means rest on)."""
     overall = anonymity.overall_from_items(gated_items, item_count)
+    sites = counts.filter(pl.col("level") == "workplace")
+    shown = sites.filter(pl.col("respondents") >= threshold)["respondents"].sum()
+    counts = counts.with_columns(
+        pl.when(pl.col("level") == "all")
+        .then(pl.lit(int(shown)))
+        .otherwise(pl.col("respondents"))
+        .alias("respondents")
+    )
     joined = overall.join(
         counts.select(*GROUP_KEYS, "respondents"), on=GROUP_KEYS, how="left", nulls_equal=True
     )

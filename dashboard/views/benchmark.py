@@ -65,8 +65,7 @@ for r in bench.iter_rows(named=True):
     one |= {"n": r["n"], "sites_shown": r["sites_shown"], "teams_shown": r["teams_shown"]}
     download_rows.append(one)
 st.table(pl.DataFrame(shown_rows), hide_index=True, border="horizontal")  # wraps, no cut-off
-if bench["suppressed"].any():
-    st.warning(t("benchmark.selection_hidden"), icon=":material/visibility_off:")
+ui.left_out_note(figs, chosen)
 st.caption(t("benchmark.explain"))
 ui.downloads(
     ui.file_name(t("benchmark.file"), filters.round),

@@ -276,6 +276,7 @@ with tab_dims:
         needed=f"{min(needs)}-{max(needs)}" if needs else "",
     )
     st.caption(marks)
+    ui.left_out_note(figs, None)
     name = ui.file_name(t("heatmap.file"), workplace)
     ui.downloads(name, "heatmap_dims", table_frame(dim_frame, labels, dims, order), chart)
 

@@ -71,6 +71,7 @@ for dim in ins.dimensions:
     # A static table, so that the questions wrap instead of being cut off.
     st.table(pl.DataFrame(shown), hide_index=True, border="horizontal")
 st.caption(t("items.hidden_note", threshold=threshold))
+ui.left_out_note(figs, None)
 
 
 def rounded(value: float | None) -> float | None:

@@ -63,25 +63,30 @@ def test_a_selection_of_shown_workplaces_is_their_weighted_mean(make_store):
 
 
 @pytest.mark.parametrize(
-    ("selection", "mean"),
-    [(["B"], 425 / 12), (["B", "C"], None), (["C"], None)],
+    ("selection", "mean", "n"),
+    [(["B"], 425 / 12, 12), (["B", "C"], 425 / 12, 12), (["C"], None, 0)],
 )
-def test_a_selection_with_a_hidden_workplace_is_hidden(make_store, selection, mean):
-    """C (3 persons) is hidden: a selection holding it would give C away next to B's figure."""
+def test_a_hidden_workplace_is_left_out_of_a_selection(make_store, selection, mean, n):
+    """C (3 persons) is hidden: a selection holding it is pooled from its other workplaces
+    (B: 5 × 50 + 7 × 25 over 12), so nothing next to B's figure can give C away."""
     rows = same(3, 5, "B", "B1") + same(2, 7, "B", "B2") + same(1, 3, "C", "C1")
     rows += same(4, 9, "D", "D1")
     store = load(make_store(threshold=5), rows)
     figs = analysis.round_figures(store, "R")
     found = analysis.selection_measures(figs, selection, INS.item_keys)
     for row in found.filter(pl.col("measure").is_in(DIMS)).iter_rows(named=True):
+        assert row["n"] == n
         if mean is None:
-            assert row["mean"] is None and row["reason"] in ("selection", "primary")
+            assert row["mean"] is None and row["reason"] == "primary"
         else:
             assert row["mean"] == pytest.approx(mean)
-    # Every workplace at once is the gated all-workplaces figure, whatever the gate's rule.
+    assert analysis.left_out(figs, selection) == (["C"] if "C" in selection else [])
+    # Every workplace at once is the gated all-workplaces figure: B and D (9 × 75) pooled.
     every = analysis.selection_measures(figs, ["D", "C", "B"], INS.item_keys)
     gated = figs.measures.filter(pl.col("level") == "all").select("measure", "mean")
     assert every.select("measure", "mean").sort("measure").equals(gated.sort("measure"))
+    team = every.filter(pl.col("measure") == "team").row(0, named=True)
+    assert (team["n"], team["mean"]) == (21, pytest.approx((425 + 675) / 21))
 
 
 def test_summary_json_has_correlation_and_benchmark(ab):

@@ -100,3 +100,17 @@ def test_a_pair_with_too_few_persons_is_hidden(make_store):
     # 'leader' rests on 4 persons: hidden as a form, so every pair with it is hidden.
     assert got[("team", "leader")]["r"] is None
     assert got[("team", "leader")]["reason"] == "primary"
+
+
+def test_the_persons_of_a_hidden_workplace_are_left_out_of_a_correlation_over_sites(make_store):
+    """A (6 persons) is shown, C (3) is hidden: the all-workplaces correlations rest on A's
+    persons alone, as the pooled means do; else C's could be worked out next to A's."""
+    rows = [("A", "A1", [(k % 5) + 1] * 6 + [((k + 2) % 5) + 1] * 15) for k in range(6)]
+    rows += [("C", "C1", [5] * 6 + [1] * 15) for _ in range(3)]
+    store = load(make_store(threshold=5), rows)
+    figs = analysis.round_figures(store, "R")
+    cells = analysis.correlations(store, figs, None).cells.rows(named=True)
+    every = {(c["row"], c["col"]): c for c in cells}
+    r, n = reference(rows, keep=lambda row: row[0] == "A")[("team", "leader")]
+    assert (every[("team", "leader")]["n"], n) == (6, 6)
+    assert every[("team", "leader")]["r"] == pytest.approx(r)

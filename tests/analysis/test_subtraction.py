@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.linalg import null_space
@@ -59,13 +60,29 @@ def visible(
         depts.setdefault(r["workplace"], set()).add((r["workplace"], r["department"]))
     out = {m: [] for m in MEASURES}
     add_rows(out, figs.measures, depts, figs.workplaces)
+    site_rows = figs.measures.filter(pl.col("level") == "workplace")
+    shown_sites = {
+        (r["workplace"], r["measure"])
+        for r in site_rows.iter_rows(named=True)
+        if not r["suppressed"]
+    }
+    n_site = {(r["workplace"], r["measure"]): r["n"] for r in site_rows.iter_rows(named=True)}
+
+    def site_n(sites, measure) -> int:
+        return sum(n_site.get((w, measure), 0) for w in sites)
+
     for size in range(1, len(figs.workplaces) + 1):
         for chosen in itertools.combinations(figs.workplaces, size):
-            group = frozenset(set().union(*(depts.get(w, set()) for w in chosen)))
             agg = analysis.selection_measures(figs, list(chosen), INS.item_keys)
             bench = analysis.benchmark(figs, list(chosen), INS.dimension_keys, INS.item_keys)
             for r in agg.iter_rows(named=True):
                 if r["measure"] in out and r["mean"] is not None:
+                    # Pooled from the chosen workplaces shown for the measure (the page
+                    # names the ones left out); the attack checks that n adds up.
+                    parts = [w for w in chosen if (w, r["measure"]) in shown_sites]
+                    if site_n(parts, r["measure"]) != r["n"]:
+                        parts = list(chosen)  # a total over every chosen workplace
+                    group = frozenset(set().union(*(depts.get(w, set()) for w in parts)))
                     out[r["measure"]].append((group, r["n"], r["mean"]))
             for r in bench.iter_rows(named=True):  # the benchmark's mean is the same figure
                 same = agg.filter(pl.col("measure") == r["measure"])["mean"].to_list() or [None]
@@ -192,22 +209,38 @@ def test_nor_across_the_analysis_pages_and_the_overview(rows, threshold):
     check(shown, department_sizes(figs), threshold)
 
 
-def test_the_attack_finds_what_the_workplace_protection_prevents(make_store):
-    """With A1 shown, hidden A is the weighted mean of A1 and A2, and then C leaks."""
+def test_a_small_site_is_left_out_of_the_totals_and_the_attack_finds_it_otherwise(make_store):
+    """C (3 persons) is hidden and left out of the all-workplaces figure, so A and B stay
+    shown; were C counted in that figure, C would follow by subtraction."""
     rows = [("A", "A1", [4] * 21)] * 6 + [("A", "A2", [5] * 21)] * 6
     rows += [("B", "B1", [3] * 21)] * 5 + [("B", "B2", [2] * 21)] * 7 + [("C", "C1", [1] * 21)] * 3
     store = load(make_store(threshold=5), rows)
     protected = analysis.round_figures(store, "R")
-    a1 = (pl.col("department") == "A1") & (pl.col("measure") == "team")
-    assert protected.measures.filter(a1)["mean"].to_list() == [None]
-    unhidden = protected.measures.with_columns(
-        pl.when(a1).then(75.0).otherwise(pl.col("mean")).alias("mean"),
-        pl.when(a1).then(False).otherwise(pl.col("suppressed")).alias("suppressed"),
-    )
-    unprotected = dataclasses.replace(protected, measures=unhidden)
+    team = protected.measures.filter(pl.col("measure") == "team")
+    site = {
+        r["workplace"]: r["mean"]
+        for r in team.filter(pl.col("level") == "workplace").rows(named=True)
+    }
+    # A: 6 × 75 + 6 × 100 over 12; B: 5 × 50 + 7 × 25 over 12; C hidden.
+    assert site == {"A": 87.5, "B": pytest.approx(425 / 12), "C": None}
+    whole = team.filter(pl.col("level") == "all").row(0, named=True)
+    assert (whole["n"], whole["mean"]) == (24, pytest.approx((1050 + 425) / 24))
+    assert analysis.left_out(protected, None) == ["C"]
     sizes = department_sizes(protected)["team"]
-    assert attack(visible(unprotected)["team"], sizes, 5) == [(("C", "C1"),)]
     assert not attack(visible(protected)["team"], sizes, 5)
+    # The same page with C counted in the total (n 27, C's persons all at 0).
+    counted = protected.measures.with_columns(
+        pl.when((pl.col("level") == "all") & (pl.col("measure") == "team"))
+        .then(pl.lit(27))
+        .otherwise(pl.col("n"))
+        .alias("n"),
+        pl.when((pl.col("level") == "all") & (pl.col("measure") == "team"))
+        .then(pl.lit(1475 / 27))
+        .otherwise(pl.col("mean"))
+        .alias("mean"),
+    )
+    unprotected = dataclasses.replace(protected, measures=counted)
+    assert attack(visible(unprotected)["team"], sizes, 5) == [(("C", "C1"),)]
 
 
 def test_issue5_no_subtraction_across_overview_benchmark_and_cli(make_store):

@@ -38,8 +38,11 @@ def organisations(draw):
     return rows
 
 
-def reference(rows):
-    """Plain-Python means and n per (workplace, department) group and measure."""
+def reference(rows, threshold=None):
+    """Plain-Python means and n per (workplace, department) group and measure.
+
+    With ``threshold``, the all-workplaces figure of each measure takes only the persons of
+    the workplaces with at least the threshold for that measure (the rest are left out)."""
     people = {}
     for workplace, department, answers in rows:
         scores = {i + 1: (a - 1) * 25 for i, a in enumerate(answers) if isinstance(a, int)}
@@ -55,6 +58,11 @@ def reference(rows):
     for group, persons in people.items():
         for key in [*DIMS, *(f"q{i}" for i in range(1, 22))]:
             values = [p[key] for p in persons if key in p]
+            if group == (None, None) and threshold is not None:
+                values = []
+                for site in {g for g in people if g[0] is not None and g[1] is None}:
+                    here = [p[key] for p in people[site] if key in p]
+                    values += here if len(here) >= threshold else []
             out[(group, key)] = (sum(values) / len(values) if values else None, len(values))
         out[(group, "respondents")] = (None, len(persons))
     return out
@@ -89,7 +97,7 @@ SETTINGS = settings(
 @SETTINGS
 @given(organisations(), st.integers(3, 6))
 def test_scores_match_the_reference_and_respect_the_threshold(rows, threshold):
-    ref = reference(rows)
+    ref = reference(rows, threshold)
     res = score(rows, threshold)
     for (group, key), (mean, n, suppressed) in shown(res).items():
         if key == "overall":
@@ -112,8 +120,9 @@ def test_scores_match_the_reference_and_respect_the_threshold(rows, threshold):
 def test_no_hidden_group_can_be_worked_out_by_subtraction(rows, threshold):
     """The attack: parent total minus the shown children's totals = the hidden children's.
 
-    For every parent and measure, the hidden children must together hold either nobody or
-    at least the threshold of persons, so the attack only ever reveals a large enough group.
+    For every workplace and measure, the hidden departments must together hold either nobody
+    or at least the threshold of persons, so the attack only ever reveals a large enough
+    group; the all-workplaces total holds only shown workplaces, so it reveals nothing.
     """
     res = score(rows, threshold)
     figures = shown(res)
@@ -134,6 +143,10 @@ def test_no_hidden_group_can_be_worked_out_by_subtraction(rows, threshold):
             ]
             p_mean, p_n, _ = figures[(parent, key)]
             hidden_n = sum(n for _, (m, n, _) in children if m is None)
+            if parent == (None, None):
+                # Workplaces are pooled only where shown: the total is exactly the shown ones.
+                assert p_n == sum(n for _, (m, n, _) in children if m is not None)
+                continue
             if p_mean is not None:
                 assert hidden_n == 0 or hidden_n >= threshold, (parent, key, children)
                 # And the attack's result really is the hidden group's mean, at n >= threshold.
