@@ -79,13 +79,25 @@ def picker(page: Page, label: str) -> Locator:
     return sidebar(page).get_by_role("combobox", name=label, exact=True)
 
 
-def choose(page: Page, label: str, option: str) -> None:
-    """Pick an option in a sidebar selectbox and wait for the page to run again."""
+def choose(page: Page, label: str, option: str, attempts: int = 3) -> None:
+    """Pick an option in a sidebar selectbox and wait for the page to run again.
+
+    The open list can be redrawn under the pointer when the app finishes a run (the option
+    is detached mid-click): then the list is closed and opened again, a few times."""
+    settle(page)
     box = picker(page, label)
-    if box.input_value() == option:
-        return
-    box.click()
-    page.get_by_role("option", name=option, exact=True).click()
+    for attempt in range(attempts):
+        if box.input_value() == option:
+            break
+        box.click()
+        try:
+            page.get_by_role("option", name=option, exact=True).click(timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == attempts - 1:
+                raise
+            page.keyboard.press("Escape")
+            settle(page)
     expect(box).to_have_value(option)
     settle(page)
 
