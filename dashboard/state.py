@@ -105,7 +105,11 @@ def sidebar_filters() -> Filters | None:
     # one key per language; the choice itself is carried over in "department".
     key = f"department_{lang()}"
     if st.session_state.get(key) not in options:
-        carried = st.session_state.get("department", WHOLE)
+        # Just switched language: the other picker's last value is the freshest choice (a
+        # pick made right before the switch may not have had its own run yet).
+        others = [f"department_{code}" for code in text.LANGS if code != lang()]
+        fresh = [st.session_state[k] for k in others if k in st.session_state]
+        carried = fresh[0] if fresh else st.session_state.get("department", WHOLE)
         st.session_state[key] = carried if carried in options else WHOLE
     choice = sidebar.selectbox(
         t("app.department"),

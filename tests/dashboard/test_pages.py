@@ -176,3 +176,12 @@ def test_department_label_follows_the_language(small_db):
     picker = at.sidebar.selectbox(key="department_en")
     assert picker.options[0] == "Whole workplace"
     assert picker.value == ""  # the whole workplace, still chosen after the switch
+
+
+def test_a_department_picked_right_before_the_language_switch_is_kept(small_db):
+    """The pick and the switch reach the app in one run (a quick user, a busy server)."""
+    at = app().run()
+    at.sidebar.selectbox(key="department_da").select("Køkken")
+    at.sidebar.segmented_control(key="lang").set_value("en").run()
+    assert not at.exception
+    assert at.sidebar.selectbox(key="department_en").value == "Køkken"
