@@ -357,4 +357,11 @@ def apply(
         for index, (key, item) in enumerate(zip(mapping.items, instrument.items, strict=True))
         if key
     }
+    own = [
+        int(key[1:])
+        for key, wording in parsed.wordings.items()
+        if wording and instrument.wording_key(int(key[1:]), wording) != "standard"
+    ]
+    if own:  # said before storing: a trend across a reworded question will be broken
+        parsed.notes.append(("note.reworded", {"items": ", ".join(map(str, own))}))
     return parsed

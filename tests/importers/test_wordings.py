@@ -30,6 +30,7 @@ def test_statements_in_the_header_are_recorded_as_the_standard_wording():
     parsed = read_responses(google(), "g.csv", ins)
     assert parsed.wordings["q7"] == ITEM_7
     assert {ins.wording_key(int(k[1:]), w) for k, w in parsed.wordings.items()} == {"standard"}
+    assert not [key for key, _ in parsed.notes if key == "note.reworded"]
     assert len(parsed.wordings) == 21
 
 
@@ -53,6 +54,7 @@ def test_a_workplaces_own_sentence_mapped_by_the_user_is_recorded_as_its_own_wor
     mapping.items[6] = next(c.key for c in source.columns if OWN_7 in c.text)
     parsed = read_responses(data, "g.csv", ins, mapping=mapping)
     assert parsed.wordings["q7"] == OWN_7  # the part in brackets, without the grid title
+    assert ("note.reworded", {"items": "7"}) in parsed.notes  # said before anything is stored
     assert ins.wording_key(7, OWN_7) == "vi arbejder godt sammen med de andre afdelinger i huset"
 
 
