@@ -129,8 +129,10 @@ for (group, kind, measure), part in frame.group_by(
 ):
     by_round = {r["round"]: r for r in part.iter_rows(named=True)}
     name = t("app.whole_workplace") if kind == "workplace" else group
-    row = {t("trends.group"): name, t("trends.measure"): measure_name(measure)}
-    flat = dict(row)
+    flat = {t("trends.group"): name, t("trends.measure"): measure_name(measure)}
+    # The group's name once, on its first row: the table reads as blocks.
+    first = not download or download[-1][t("trends.group")] != name
+    row = {**flat, t("trends.group"): f"**{name}**" if first else ""}
     for r in rounds:
         got = by_round.get(r)
         row[r] = "" if got is None else cell(got)
