@@ -26,7 +26,7 @@ from typing import BinaryIO
 import polars as pl
 
 from queries.store import Store
-from socialkapital import results, text
+from socialkapital import results, text, trends
 from socialkapital.reports import figures
 from socialkapital.reports.figures import ReportData, Skipped
 from socialkapital.reports.render import render, render_task
@@ -166,63 +166,69 @@ def with_trend(store: Store, data: ReportData, frame: pl.DataFrame | None = None
     """The report's data with the change of each form since the previous round, for the
     workplace or the department (followed through renames, splits and merges). ``frame``:
     the workplace's ``trends.trends``, when the caller has it already (a batch)."""
-    from socialkapital import trends
-
-    if frame is None:
-        frame = trends.trends(store, data.workplace)
-    mine = frame.filter(pl.col("round") == data.round)
-    if data.department is None:
-        group = data.workplace
-        mine = mine.filter(pl.col("kind") == "workplace")
-    else:
-        rounds = trends.rounds_in_order(store)["round"].to_list()
-        at = rounds.index(data.round)
-        earlier = rounds[at - 1] if at else None
-        lin = trends.lineage_of(store, data.workplace, data.department, data.round, earlier)
-        if lin is None:
-            return data
-        group = lin.label
-        mine = mine.filter((pl.col("kind") == "department") & (pl.col("group") == group))
-    mine = mine.filter(pl.col("previous").is_not_null())
-    if not mine.height:
+    frame = trends.trends(store, data.workplace) if frame is None else frame
+    group, kind = _followed(store, data)
+    if group is None:
         return data
-    before = frame.filter(
-        (pl.col("round") == mine["previous"][0])
+    now = frame.filter(
+        (pl.col("round") == data.round)
+        & (pl.col("kind") == kind)
         & (pl.col("group") == group)
-        & (pl.col("kind") == mine["kind"][0])
+        & pl.col("previous").is_not_null()
     )
-    was = {r["measure"]: r for r in before.iter_rows(named=True)}
-    lines = []
-    for r in mine.iter_rows(named=True):
-        key, values = trends.verdict(r["reworded"], r["broken"], r["change"], r["holds"])
-        old = was.get(r["measure"])
-        lines.append(
-            figures.TrendLine(
-                r["measure"],
-                figures.Figure(old["mean"], int(old["n"]), old["reason"])
-                if old
-                else figures.HIDDEN,
-                figures.Figure(r["mean"], int(r["n"]), r["reason"]),
-                r["change"],
-                r["change_low"],
-                r["change_high"],
-                key,
-                values,
-            )
-        )
+    if not now.height:
+        return data
+    previous = now["previous"][0]
+    then = frame.filter(
+        (pl.col("round") == previous) & (pl.col("kind") == kind) & (pl.col("group") == group)
+    )
+    was = {r["measure"]: r for r in then.iter_rows(named=True)}
     order = store.instrument.dimension_keys
-    lines.sort(key=lambda line: order.index(line.measure))
-    held = []
+    lines = sorted(
+        (_trend_line(r, was.get(r["measure"])) for r in now.iter_rows(named=True)),
+        key=lambda line: order.index(line.measure),
+    )
+    held = [] if data.department is not None else _departments_that_hold(frame, data, order)
+    return dataclasses.replace(data, trend=figures.Trend(previous, group, lines, held))
+
+
+def _followed(store: Store, data: ReportData) -> tuple[str | None, str]:
+    """Who the report's trend follows: (group label, kind), or (None, ...) for no one."""
     if data.department is None:
-        found = frame.filter(
-            (pl.col("round") == data.round) & (pl.col("kind") == "department") & pl.col("holds")
-        )
-        held = sorted(
-            ((r["group"], r["measure"], r["change"]) for r in found.iter_rows(named=True)),
-            key=lambda h: (h[0], order.index(h[1])),
-        )
-    trend = figures.Trend(mine["previous"][0], group, lines, held)
-    return dataclasses.replace(data, trend=trend)
+        return data.workplace, "workplace"
+    rounds = trends.rounds_in_order(store)["round"].to_list()
+    at = rounds.index(data.round)
+    earlier = rounds[at - 1] if at else None
+    lin = trends.lineage_of(store, data.workplace, data.department, data.round, earlier)
+    return (None if lin is None else lin.label), "department"
+
+
+def _trend_line(now: dict, then: dict | None) -> figures.TrendLine:
+    key, values = trends.verdict(now["reworded"], now["broken"], now["change"], now["holds"])
+    before = figures.HIDDEN
+    if then is not None:
+        before = figures.Figure(then["mean"], int(then["n"]), then["reason"])
+    return figures.TrendLine(
+        now["measure"],
+        before,
+        figures.Figure(now["mean"], int(now["n"]), now["reason"]),
+        now["change"],
+        now["change_low"],
+        now["change_high"],
+        key,
+        values,
+    )
+
+
+def _departments_that_hold(frame: pl.DataFrame, data: ReportData, order: list[str]):
+    """(department or lineage, form, change) of the changes in this round that hold up."""
+    found = frame.filter(
+        (pl.col("round") == data.round) & (pl.col("kind") == "department") & pl.col("holds")
+    )
+    return sorted(
+        ((r["group"], r["measure"], r["change"]) for r in found.iter_rows(named=True)),
+        key=lambda h: (h[0], order.index(h[1])),
+    )
 
 
 def department_report(
@@ -276,8 +282,6 @@ def batch(
     when = _round_date(store, res.round)
     tasks: list[tuple[str, ReportData]] = []
     skipped: list[Skipped] = []
-    from socialkapital import trends
-
     history = trends.trends(store, workplace)  # once for all the reports
 
     def complete(data: ReportData) -> ReportData:
