@@ -28,9 +28,6 @@ OVERALL = "overall"
 REFERENCES = ("workplace", "all", "bands")
 # Fixed bands for the heatmap (points, lower edges): a coarse reading of the 0-100 scale.
 BANDS = (0.0, 50.0, 60.0, 70.0, 80.0)
-# A response rate below this is flagged: with fewer than 3 in 5 answering, the ones who did
-# may differ from the ones who did not.
-LOW_RESPONSE_RATE = 0.6
 _GROUP = ("level", "workplace", "department")
 
 
@@ -310,13 +307,13 @@ def items_comparison(
     )
 
 
-def response(figs: RoundFigures, workplace: str | None) -> pl.DataFrame:
+def response(figs: RoundFigures, workplace: str | None, low_rate: float) -> pl.DataFrame:
     """Invited, respondents and response rate of a workplace's departments and the workplace.
 
     With ``workplace`` None: every workplace and all together. Flags: ``low`` (rate under
-    LOW_RESPONSE_RATE), ``too_few`` (fewer respondents than the threshold: no scores shown),
-    ``no_roster`` (no invitation list) and ``over`` (more respondents than invited: the
-    roster is out of date).
+    ``low_rate``, the setting low_response_rate), ``too_few`` (fewer respondents than the
+    threshold: no scores shown), ``no_roster`` (no invitation list) and ``over`` (more
+    respondents than invited: the roster is out of date).
     """
     if workplace is None:
         rows = figs.groups.filter(pl.col("level") != "department")
@@ -329,7 +326,7 @@ def response(figs: RoundFigures, workplace: str | None) -> pl.DataFrame:
         "invited",
         "respondents",
         "response_rate",
-        (pl.col("response_rate") < LOW_RESPONSE_RATE).fill_null(False).alias("low"),
+        (pl.col("response_rate") < low_rate).fill_null(False).alias("low"),
         (pl.col("respondents") < figs.threshold).alias("too_few"),
         pl.col("invited").is_null().alias("no_roster"),
         (pl.col("respondents") > pl.col("invited")).fill_null(False).alias("over"),

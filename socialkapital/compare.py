@@ -31,7 +31,6 @@ from socialkapital import stats
 # (Clausen, Meng & Borg 2020; statistics.md), for the n a group mean needs to be reliable.
 PUBLISHED_ICC1 = {"team": 0.11, "between": 0.20, "leader": 0.18, "workplace": 0.07}
 RELIABLE_ICC2 = 0.70
-WIDE_HALF_WIDTH = 10.0  # points on the 0-100 scale
 ALPHA = 0.05
 METHODS = ("holm", "bh")
 
@@ -53,30 +52,32 @@ def needed_n_for(dimension: str) -> int | None:
 class Uncertainty:
     interval: stats.Interval | None
     uncertain: bool
-    wide: bool  # the 95 % interval's half-width exceeds WIDE_HALF_WIDTH points
+    wide: bool  # the 95 % interval's half-width exceeds the setting uncertain_half_width
     small: bool  # fewer persons than a reliable group mean needs (ICC(2) ≥ .70)
 
 
-def uncertainty(mean: float | None, sd: float | None, n: int, dimension: str) -> Uncertainty:
-    """The 95 % interval of a shown mean and whether it should carry the 'uncertain' marker."""
+def uncertainty(
+    mean: float | None, sd: float | None, n: int, dimension: str, half_width: float
+) -> Uncertainty:
+    """The 95 % interval of a shown mean and whether it should carry the 'uncertain' marker
+    (an interval wider than ± ``half_width`` points, or fewer persons than a reliable mean
+    of the dimension needs)."""
     if mean is None or sd is None:
         return Uncertainty(None, False, False, False)
     interval = stats.ci95(mean, sd, n)
-    wide = interval is None or (interval.high - interval.low) / 2 > WIDE_HALF_WIDTH
+    wide = interval is None or (interval.high - interval.low) / 2 > half_width
     need = needed_n_for(dimension)
     small = need is not None and n < need
     return Uncertainty(interval, wide or small, wide, small)
 
 
-def with_uncertainty(measures: pl.DataFrame) -> pl.DataFrame:
+def with_uncertainty(measures: pl.DataFrame, half_width: float) -> pl.DataFrame:
     """Gated dimension rows (level, workplace, department, measure, mean, sd, n, ...) with
     ci_low, ci_high and uncertain added (as ``uncertainty`` says); hidden rows get nulls."""
     low, high = stats.ci95_many(*(measures[c].cast(pl.Float64).to_numpy() for c in CI_INPUTS))
     shown = pl.col("mean").is_not_null() & pl.col("sd").is_not_null()
     need = pl.col("measure").replace_strict(_NEEDED_N, default=None, return_dtype=pl.Int64)
-    wide = pl.col("ci_low").is_null() | (
-        (pl.col("ci_high") - pl.col("ci_low")) / 2 > WIDE_HALF_WIDTH
-    )
+    wide = pl.col("ci_low").is_null() | ((pl.col("ci_high") - pl.col("ci_low")) / 2 > half_width)
     small = (pl.col("n") < need).fill_null(False)
     return measures.with_columns(
         pl.Series("ci_low", low).fill_nan(None), pl.Series("ci_high", high).fill_nan(None)

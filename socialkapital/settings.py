@@ -1,6 +1,7 @@
 """Rules that are choices, as named settings: (name, default, help), overridable by environment.
 
-Each setting is stated in the dashboard and in every report (a test checks this).
+Every setting is stated on the dashboard's rules page (a test checks this); the two that shape
+a report's numbers, the threshold and the answered share, also in every report.
 """
 
 from __future__ import annotations
@@ -36,6 +37,20 @@ SETTINGS = (
         0.01,
         1.0,
     ),
+    Setting(
+        "low_response_rate",
+        0.6,
+        "A response rate below this is flagged: those who answered may differ from the rest.",
+        0.0,
+        1.0,
+    ),
+    Setting(
+        "uncertain_half_width",
+        10.0,
+        "A mean whose 95 % interval is wider than ± this many points is marked uncertain.",
+        1.0,
+        50.0,
+    ),
 )
 
 
@@ -47,6 +62,8 @@ class SettingsError(ValueError):
 class Settings:
     anonymity_threshold: int = 5
     min_answered_share: float = 0.5
+    low_response_rate: float = 0.6
+    uncertain_half_width: float = 10.0
 
     def __post_init__(self) -> None:
         for setting in SETTINGS:

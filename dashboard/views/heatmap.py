@@ -131,7 +131,9 @@ def chart_frame(
     for r in frame.iter_rows(named=True):
         sure = compare.Uncertainty(None, False, False, False)
         if tests is not None and not r["suppressed"]:
-            sure = compare.uncertainty(r["mean"], r["sd"], int(r["n"]), r["measure"])
+            sure = compare.uncertainty(
+                r["mean"], r["sd"], int(r["n"]), r["measure"], s.settings.uncertain_half_width
+            )
         test = (tests or {}).get((r["department"], r["measure"]))
         if reference == "bands":
             value = None if r["band"] is None else bands[r["band"]]
@@ -272,7 +274,7 @@ with tab_dims:
         f"heatmap.marks_{'workplace' if reference == 'workplace' else 'other'}",
         holds=HOLDS,
         uncertain=UNCERTAIN,
-        wide=text.integer(int(compare.WIDE_HALF_WIDTH), lang),
+        wide=text.number(s.settings.uncertain_half_width, lang, 0),
         needed=f"{min(needs)}-{max(needs)}" if needs else "",
     )
     st.caption(marks)

@@ -83,7 +83,8 @@ def sureness(group: dict | None, measure: str) -> compare.Uncertainty:
     row = (group or {}).get("measures", {}).get(measure)
     if value(group, measure) is None:
         return compare.Uncertainty(None, False, False, False)
-    return compare.uncertainty(row["mean"], row["sd"], int(row["n"]), measure)
+    half_width = s.settings.uncertain_half_width
+    return compare.uncertainty(row["mean"], row["sd"], int(row["n"]), measure, half_width)
 
 
 def form_cell(score: float | None, n: int, sure: compare.Uncertainty) -> str:
@@ -153,7 +154,7 @@ needs = [n for d in ins.dimension_keys if (n := compare.needed_n_for(d)) is not 
 st.caption(
     t(
         "overview.ci_caption",
-        wide=text.integer(int(compare.WIDE_HALF_WIDTH), lang),
+        wide=text.number(s.settings.uncertain_half_width, lang, 0),
         needed=f"{min(needs)}-{max(needs)}" if needs else "",
     )
 )

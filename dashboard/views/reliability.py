@@ -159,7 +159,7 @@ needs = [compare.needed_n_for(d) for d in dims if compare.needed_n_for(d) is not
 st.markdown(
     t(
         "reliability.scores_intro",
-        wide=text.integer(int(compare.WIDE_HALF_WIDTH), lang),
+        wide=text.number(store.settings.uncertain_half_width, lang, 0),
         needed=f"{min(needs)}-{max(needs)}" if needs else "",
     )
 )
@@ -172,7 +172,7 @@ if filters.department:
     measures = measures.filter(
         pl.col("department").is_null() | (pl.col("department") == filters.department)
     )
-marked = compare.with_uncertainty(measures)
+marked = compare.with_uncertainty(measures, store.settings.uncertain_half_width)
 table = []
 for (group,), part in marked.group_by(["department"], maintain_order=True):
     row = {t("reliability.department"): group or t("app.whole_workplace")}

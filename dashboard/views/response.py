@@ -15,7 +15,8 @@ t = state.t
 filters = ui.filters_or_stop()
 figs = ui.figures(filters.round)
 threshold = figs.threshold
-low_rate = text.percent(analysis.LOW_RESPONSE_RATE, lang)
+limit = state.store().settings.low_response_rate
+low_rate = text.percent(limit, lang)
 FLAGS = ("low", "too_few", "no_roster", "over")
 
 
@@ -64,7 +65,7 @@ st.title(t("response.heading"))
 st.caption(t("analysis.caption", round=filters.round, workplace=filters.workplace))
 st.markdown(t("response.intro", rate=low_rate))
 
-rows = analysis.response(figs, filters.workplace)
+rows = analysis.response(figs, filters.workplace, limit)
 depts = rows.filter(pl.col("level") == "department").sort("department")
 whole = rows.filter(pl.col("level") == "workplace")
 ordered = pl.concat([whole, depts])
@@ -102,7 +103,7 @@ st.subheader(t("response.chart"))
 chart = charts.response_bars(
     bars.select("group", "rate", "label", "status"),
     bars["group"].to_list(),
-    analysis.LOW_RESPONSE_RATE,
+    limit,
     {
         "rate": t("overview.response_rate"),
         "ok": t("response.status_ok", rate=low_rate),
@@ -114,7 +115,7 @@ st.altair_chart(chart, width="stretch")
 ui.downloads(ui.file_name(t("response.chart"), filters.workplace), "response_chart", chart=chart)
 
 st.subheader(t("response.workplaces"))
-sites = analysis.response(figs, None)
+sites = analysis.response(figs, None, limit)
 shown, download = tables(sites, lambda r: r["workplace"] or t("app.all_workplaces"))
 st.table(  # static: every row and whole notes, no inner scrolling
     shown.to_pandas().style.apply(highlight(t("response.flags")), axis=1),

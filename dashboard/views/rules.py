@@ -22,9 +22,7 @@ st.dataframe(
         {
             t("rules.setting"): [x.name for x in settings.SETTINGS],
             t("rules.value"): [
-                text.number(
-                    getattr(s.settings, x.name), lang, 0 if x.name == "anonymity_threshold" else 2
-                )
+                text.number(getattr(s.settings, x.name), lang, 0 if x.default >= 1 else 2)
                 for x in settings.SETTINGS
             ],
             t("rules.meaning"): [t(f"setting.{x.name}") for x in settings.SETTINGS],

@@ -33,15 +33,15 @@ def test_needed_n_matches_statistics_md():
 
 def test_uncertain_marker():
     # n 40, sd 20: half-width 2.024 * 20 / sqrt(40) = 6.4 -> narrow, enough persons
-    assert not compare.uncertainty(70.0, 20.0, 40, "workplace").uncertain
+    assert not compare.uncertainty(70.0, 20.0, 40, "workplace", 10.0).uncertain
     # n 12, sd 20: half-width 2.201 * 20 / sqrt(12) = 12.7 > 10 -> wide
-    u = compare.uncertainty(70.0, 20.0, 12, "between")
+    u = compare.uncertainty(70.0, 20.0, 12, "between", 10.0)
     assert u.wide and u.uncertain and not u.small
     assert u.interval.low == pytest.approx(70 - 12.7075, abs=1e-3)
     # n 12, sd 5: narrow (3.2) but fewer than the 19 the team form needs
-    u = compare.uncertainty(70.0, 5.0, 12, "team")
+    u = compare.uncertainty(70.0, 5.0, 12, "team", 10.0)
     assert u.small and u.uncertain and not u.wide
-    assert not compare.uncertainty(None, None, 3, "team").uncertain
+    assert not compare.uncertainty(None, None, 3, "team", 10.0).uncertain
 
 
 def _vs_rest_rows():
@@ -156,7 +156,7 @@ def test_with_uncertainty_by_hand():
             "n": [5, 40, 12, 3],
         }
     )
-    got = with_uncertainty(rows)
+    got = with_uncertainty(rows, 10.0)
     # t(.975, 4) = 2.7764: 60 ± 12.42, wider than ±10 points.
     # t(.975, 39) = 2.0227: 60 ± 3.20; 40 persons ≥ the 10 a between-teams mean needs.
     # t(.975, 11) = 2.2010: 60 ± 6.35, narrow, but a team mean needs 19 persons.

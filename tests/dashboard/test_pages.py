@@ -136,7 +136,7 @@ def test_rules_page_states_every_setting(small_db):
     assert not at.exception
     table = at.dataframe[0].value
     assert list(table["Indstilling"]) == [s.name for s in settings.SETTINGS]
-    assert list(table["Værdi"]) == ["5", "0,50"]
+    assert list(table["Værdi"]) == ["5", "0,50", "0,60", "10"]
     text = " ".join(m.value for m in at.markdown)
     assert "færre end 5 besvarelser" in text and "mindst 50 %" in text
 
@@ -185,3 +185,18 @@ def test_a_department_picked_right_before_the_language_switch_is_kept(small_db):
     at.sidebar.segmented_control(key="lang").set_value("en").run()
     assert not at.exception
     assert at.sidebar.selectbox(key="department_en").value == "Køkken"
+
+
+def test_the_response_flag_and_the_uncertain_marker_follow_their_settings(small_db, monkeypatch):
+    """Set by environment, stated on the rules page, and used by the pages."""
+    monkeypatch.setenv("SOCIALKAPITAL_LOW_RESPONSE_RATE", "0,95")
+    monkeypatch.setenv("SOCIALKAPITAL_UNCERTAIN_HALF_WIDTH", "40")
+    at = app().run()
+    at.switch_page("views/rules.py").run()
+    assert list(at.dataframe[0].value["Værdi"])[2:] == ["0,95", "40"]
+    at.switch_page("views/response.py").run()
+    assert not at.exception
+    assert "95 %" in " ".join(e.value for e in [*at.caption, *at.markdown])
+    at.switch_page("views/heatmap.py").run()
+    assert not at.exception
+    assert "±40" in " ".join(c.value for c in at.caption)
