@@ -12,7 +12,7 @@ import vl_convert
 
 from dashboard import state
 from queries.store import StoreBusy
-from socialkapital import analysis, anonymity, text
+from socialkapital import analysis, anonymity, compare, text, trends
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -32,6 +32,31 @@ def figures(round_name: str) -> analysis.RoundFigures:
     except StoreBusy:
         st.error(state.t("app.store_busy"))
         st.stop()
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _trends(_store, version: tuple, workplace: str, measures: tuple[str, ...]) -> pl.DataFrame:
+    return trends.trends(_store, workplace, list(measures), figures_of=figures)
+
+
+def trends_of(workplace: str, measures: list[str]) -> pl.DataFrame:
+    """A workplace's trend rows for these measures (``trends.trends``), cached per store
+    version: the trends and plans pages rerun on every click."""
+    s = state.store()
+    return _trends(s, s.version(), workplace, tuple(measures))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _vs_rest(_store, version: tuple, round_name: str, workplace: str, method: str):
+    figs = _figures(_store, version, round_name)
+    return compare.department_vs_rest(_store, figs, workplace, method)
+
+
+def vs_rest(round_name: str, workplace: str, method: str = "holm") -> pl.DataFrame:
+    """Each shown department against the rest of its workplace (``compare``), cached per
+    store version and shared by the heatmap and the reliability page."""
+    s = state.store()
+    return _vs_rest(s, s.version(), round_name, workplace, method)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

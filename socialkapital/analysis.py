@@ -76,12 +76,9 @@ def selection_measures(
     if chosen is None:
         return figs.measures.filter(pl.col("level") == "all").select(columns)
     rows = figs.measures.filter((pl.col("level") != "all") & pl.col("workplace").is_in(chosen))
-    sites = figs.groups.filter((pl.col("level") == "workplace") & pl.col("workplace").is_in(chosen))
-    every = pl.DataFrame(
-        {"level": ["all"], "workplace": [None], "department": [None]},
-        schema={"level": pl.String, "workplace": pl.String, "department": pl.String},
+    counts = figs.groups.filter(
+        (pl.col("level") == "workplace") & pl.col("workplace").is_in(chosen)
     )
-    counts = pl.concat([sites.select(*_GROUP, "respondents"), every], how="diagonal")
     together = results.together(rows, counts, figs.threshold, len(item_keys))
     return together.select(columns)
 

@@ -236,7 +236,12 @@ class FollowUp:
     changes: list[Change]
 
 
-def effect(store, plan: Plan, next_round: str | None, figures_of=None) -> FollowUp:
+def measures(plan: Plan) -> list[str]:
+    """The measures a plan targets: its form and its questions (q7 ...)."""
+    return [plan.dimension, *(f"q{i}" for i in plan.items)]
+
+
+def effect(store, plan: Plan, next_round: str | None, frame=None) -> FollowUp:
     """The targeted form (and items) in the plan's round and in the next one, for the plan's
     department followed through renames, splits and merges (``trends``).
 
@@ -244,28 +249,29 @@ def effect(store, plan: Plan, next_round: str | None, figures_of=None) -> Follow
     all of them are. The plan named its form and questions before the next round was
     measured, so the changes are tested as that one family (Holm across the plan's own
     measures), not against every department of the workplace as on the trends page.
+    ``frame``: the workplace's ``trends.trends`` for ``measures(plan)``, when the caller
+    has it (cached) already.
     """
-    measures = [plan.dimension, *(f"q{i}" for i in plan.items)]
-    figures_of = figures_of or (lambda r: analysis.round_figures(store, r))
-    frame = trends.trends(store, plan.workplace, measures, figures_of)
+    targets = measures(plan)
+    if frame is None:
+        frame = trends.trends(store, plan.workplace, targets)
     group = plan.workplace
     if plan.department is not None:
-        lin = trends.lineage_of(store, plan.workplace, plan.department, plan.round, next_round)
-        group = None if lin is None else lin.label
+        group = trends.lineage_of(frame, plan.department, plan.round, next_round)
     kind = "workplace" if plan.department is None else "department"
     mine = frame.filter((pl.col("kind") == kind) & (pl.col("group") == group))
     rows = {(r["round"], r["measure"]): r for r in mine.iter_rows(named=True)}
     if group is None:  # a department with no history of its own yet: its own figures
         group = plan.department
-        rows = _own_rows(figures_of(plan.round), plan, measures)
-    after_rows = [rows.get((next_round, m)) for m in measures]
+        rows = _own_rows(analysis.round_figures(store, plan.round), plan, targets)
+    after_rows = [rows.get((next_round, m)) for m in targets]
     follows = [r is not None and r["previous"] == plan.round for r in after_rows]
     tested = [r for r, f in zip(after_rows, follows, strict=True) if f and r["p"] is not None]
     adjusted = dict(
         zip((r["measure"] for r in tested), stats.holm([r["p"] for r in tested]), strict=True)
     )
     changes = []
-    for m, after, follow in zip(measures, after_rows, follows, strict=True):
+    for m, after, follow in zip(targets, after_rows, follows, strict=True):
         before = rows.get((plan.round, m))
         changes.append(
             Change(

@@ -134,15 +134,14 @@ def _overall(
     shown (the ones the pooled item means rest on)."""
     overall = anonymity.overall_from_items(gated_items, item_count)
     sites = counts.filter(pl.col("level") == "workplace")
-    shown = sites.filter(pl.col("respondents") >= threshold)["respondents"].sum()
-    counts = counts.with_columns(
-        pl.when(pl.col("level") == "all")
-        .then(pl.lit(int(shown)))
-        .otherwise(pl.col("respondents"))
-        .alias("respondents")
-    )
+    shown = int(sites.filter(pl.col("respondents") >= threshold)["respondents"].sum())
     joined = overall.join(
         counts.select(*GROUP_KEYS, "respondents"), on=GROUP_KEYS, how="left", nulls_equal=True
+    ).with_columns(
+        pl.when(pl.col("level") == "all")
+        .then(pl.lit(shown))
+        .otherwise(pl.col("respondents"))
+        .alias("respondents")
     )
     hidden = pl.col("mean").is_null()
     return joined.select(

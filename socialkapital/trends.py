@@ -91,21 +91,23 @@ def lineages(store: Store, workplace: str, rounds: list[str]) -> list[Lineage]:
 
 
 def lineage_of(
-    store: Store, workplace: str, department: str, round_name: str, other_round: str | None
-) -> Lineage | None:
-    """The lineage a department of ``round_name`` is followed in towards ``other_round``:
-    one that is this department alone in its round and reaches the other round; else one it
-    is part of that reaches it (a merge, or the parts of a split); else one that is this
-    department alone; None when it has no lineage (no history of its own yet)."""
-    rounds = rounds_in_order(store)["round"].to_list()
-    lines = lineages(store, workplace, rounds)
-    alone = [lin for lin in lines if lin.members.get(round_name) == (department,)]
+    frame: pl.DataFrame, department: str, round_name: str, other_round: str | None
+) -> str | None:
+    """The label of the lineage a department of ``round_name`` is followed in towards
+    ``other_round``, from trend rows (``trends``): one that is this department alone in its
+    round and reaches the other round; else one it is part of that reaches it (a merge, or
+    the parts of a split); else one that is this department alone; None when it has no
+    lineage (no history of its own yet)."""
+    rows = frame.filter(pl.col("kind") == "department")
+    there = set()
+    if other_round is not None:
+        there = set(rows.filter(pl.col("round") == other_round)["group"].to_list())
+    here = rows.filter(pl.col("round") == round_name).unique("group", maintain_order=True)
+    alone = [g for g, m in here.select("group", "members").iter_rows() if m == [department]]
     joined = [
-        lin
-        for lin in lines
-        if department in lin.members.get(round_name, ()) and other_round in lin.members
+        g for g, m in here.select("group", "members").iter_rows() if department in m and g in there
     ]
-    onward = [lin for lin in alone if other_round in lin.members]
+    onward = [g for g in alone if g in there]
     return next(iter(onward or joined or alone), None)
 
 
@@ -206,7 +208,8 @@ def trends(
             (pl.col("workplace") == workplace) & pl.col("measure").is_in(measures)
         )
         whole = mine.filter(pl.col("level") == "workplace")
-        parts.append(_rows(whole.with_columns(pl.lit(workplace).alias("group")), "workplace", r))
+        whole = whole.with_columns(pl.lit(workplace).alias("group"), pl.lit([]).alias("members"))
+        parts.append(_rows(whole, "workplace", r))
         depts = mine.filter(pl.col("level") == "department")
         # A lineage of one department in this round takes the department's gated figure.
         single = pl.DataFrame(
@@ -214,7 +217,10 @@ def trends(
             schema={"group": pl.String, "department": pl.String},
             orient="row",
         )
-        parts.append(_rows(depts.join(single, on="department"), "department", r))
+        alone = depts.join(single, on="department").with_columns(
+            pl.concat_list("department").alias("members")
+        )
+        parts.append(_rows(alone, "department", r))
         for lin in lines:
             group = lin.members.get(r, ())
             if len(group) > 1:
@@ -236,6 +242,7 @@ _SCHEMA = {
     "n": pl.Int64,
     "shown": pl.Boolean,
     "reason": pl.String,
+    "members": pl.List(pl.String),  # the departments behind the row (none: the workplace)
 }
 
 
@@ -252,6 +259,7 @@ def _rows(gated: pl.DataFrame, kind: str, round_name: str) -> pl.DataFrame:
         pl.col("n").fill_null(0),
         shown.alias("shown"),
         pl.when(shown).then(None).otherwise(pl.col("reason")).alias("reason"),
+        "members",
     ).cast(_SCHEMA)
 
 
@@ -270,13 +278,15 @@ def _group_rows(
     hidden = set(parts.filter(pl.col("suppressed"))["measure"].to_list())
     shown = [m for m in measures if m in set(parts["measure"].to_list()) - hidden]
     together = _combined(store, round_name, workplace, list(group), shown)
-    rows = []
+    rows, members = [], list(group)
     for m in measures:
         if m in hidden:
-            rows.append((label, "department", round_name, m, None, None, 0, False, PART_HIDDEN))
+            rows.append(
+                (label, "department", round_name, m, None, None, 0, False, PART_HIDDEN, members)
+            )
         elif m in together:
             mean, sd, n = together[m]
-            rows.append((label, "department", round_name, m, mean, sd, n, True, None))
+            rows.append((label, "department", round_name, m, mean, sd, n, True, None, members))
     return rows
 
 

@@ -30,11 +30,6 @@ UNCERTAIN = "≈"  # before the score: an uncertain mean (compare.uncertainty)
 MORE_LINES = ("tooltip_2", "tooltip_3", "tooltip_4")  # the tooltip's lines after the first
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _vs_rest(_store, version, _figs, round_name, workplace):
-    return compare.department_vs_rest(_store, _figs, workplace)
-
-
 def with_sd(frame: pl.DataFrame) -> pl.DataFrame:
     """The heatmap rows with the SD of each shown form score (the gate hides it with the
     mean), for its 95 % interval."""
@@ -178,7 +173,7 @@ def tests_against_rest() -> dict[tuple[str, str], dict]:
     the heatmap compares with the workplace."""
     if reference != "workplace":
         return {}
-    versus = _vs_rest(s, s.version(), figs, filters.round, workplace)
+    versus = ui.vs_rest(filters.round, workplace)
     compared = versus.group_by("measure").len("compared")
     versus = versus.join(compared, on="measure")
     return {(r["department"], r["measure"]): r for r in versus.iter_rows(named=True)}

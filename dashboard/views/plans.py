@@ -256,7 +256,8 @@ following = s.frame("next_round", round=plan.round, workplace=plan.workplace)
 next_round = following["name"][0] if following.height else None
 
 
-follow = plans.effect(s, plan, next_round, analysis_ui.figures)
+history = analysis_ui.trends_of(plan.workplace, plans.measures(plan))
+follow = plans.effect(s, plan, next_round, history)
 if plan.department and follow.group != plan.department:
     st.caption(t("plans.followed_as", group=follow.group))
 

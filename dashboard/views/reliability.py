@@ -23,11 +23,6 @@ def _reliability(_store, version, _figs, round_name, workplace, department):
     return compare.reliability(_store, _figs, workplace, department)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _vs_rest(_store, version, _figs, round_name, workplace, method):
-    return compare.department_vs_rest(_store, _figs, workplace, method)
-
-
 def num(value: float | None, digits: int = 2) -> str:
     return t("reliability.none") if value is None else text.number(value, lang, digits)
 
@@ -103,7 +98,7 @@ method = st.radio(
     horizontal=True,
     key="reliability_method",
 )
-versus = _vs_rest(store, store.version(), figs, filters.round, filters.workplace, method)
+versus = ui.vs_rest(filters.round, filters.workplace, method)
 if filters.department:
     versus = versus.filter(pl.col("department") == filters.department)
 if not versus.height:

@@ -22,11 +22,6 @@ ins = store.instrument
 workplace = filters.workplace
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _trends(_store, version, workplace: str, measures: tuple[str, ...]) -> pl.DataFrame:
-    return trends.trends(_store, workplace, list(measures), figures_of=ui.figures)
-
-
 def measure_name(key: str) -> str:
     if key in ins.dimension_keys:
         return ins.dimension(key).short[lang]
@@ -107,7 +102,7 @@ if what == "item":
     measures = [item]
 else:
     measures = ins.dimension_keys
-frame = _trends(store, store.version(), workplace, tuple(measures))
+frame = ui.trends_of(workplace, measures)
 if filters.department:
     groups = [
         g

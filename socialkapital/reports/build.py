@@ -167,7 +167,7 @@ def with_trend(store: Store, data: ReportData, frame: pl.DataFrame | None = None
     workplace or the department (followed through renames, splits and merges). ``frame``:
     the workplace's ``trends.trends``, when the caller has it already (a batch)."""
     frame = trends.trends(store, data.workplace) if frame is None else frame
-    group, kind = _followed(store, data)
+    group, kind = _followed(frame, data)
     if group is None:
         return data
     now = frame.filter(
@@ -192,15 +192,14 @@ def with_trend(store: Store, data: ReportData, frame: pl.DataFrame | None = None
     return dataclasses.replace(data, trend=figures.Trend(previous, group, lines, held))
 
 
-def _followed(store: Store, data: ReportData) -> tuple[str | None, str]:
+def _followed(frame: pl.DataFrame, data: ReportData) -> tuple[str | None, str]:
     """Who the report's trend follows: (group label, kind), or (None, ...) for no one."""
     if data.department is None:
         return data.workplace, "workplace"
-    rounds = trends.rounds_in_order(store)["round"].to_list()
-    at = rounds.index(data.round)
-    earlier = rounds[at - 1] if at else None
-    lin = trends.lineage_of(store, data.workplace, data.department, data.round, earlier)
-    return (None if lin is None else lin.label), "department"
+    # The workplace's previous round: the one its departments are compared with.
+    whole = frame.filter((pl.col("kind") == "workplace") & (pl.col("round") == data.round))
+    earlier = whole["previous"].drop_nulls().first() if whole.height else None
+    return trends.lineage_of(frame, data.department, data.round, earlier), "department"
 
 
 def _trend_line(now: dict, then: dict | None) -> figures.TrendLine:
