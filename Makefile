@@ -28,7 +28,9 @@ run: install
 
 ## test: install the dev tools (and Chromium for the browser tests), lint, run every test
 test: install-dev system-deps lint
-	$(PY) -m pytest -n 2 --dist loadgroup -q
+	$(PY) -m pytest -n 2 -q -m "not e2e"
+	# The browser tests share one dashboard server and store, so they run in one process.
+	$(PY) -m pytest -q -m e2e
 
 system-deps:
 	@command -v chromium >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 || \

@@ -35,6 +35,11 @@ def editor(source: Source, instrument: Instrument, key: str) -> Mapping:
         toml = profiles.filter(profiles["name"] == chosen)["mapping"][0]
         base = Mapping.from_toml(toml, chosen)
     prefix = f"{key}_{chosen or 'auto'}"
+    # Choices that "fill in order" makes become defaults (index=) of a fresh set of widgets.
+    # A value seeded into session state instead can be lost when a run is cut short by the
+    # next click, and the picker then falls back to "—".
+    memory = st.session_state.setdefault(f"{prefix}_defaults", {})
+    generation = st.session_state.setdefault(f"{prefix}_generation", 0)
     columns = [c.key for c in source.columns]
 
     def describe(column: str | None) -> str:
@@ -43,19 +48,16 @@ def editor(source: Source, instrument: Instrument, key: str) -> Mapping:
         text = source.column(column).text
         return column if text == column else f"{column} · {text[:70]}"
 
-    def pick(label: str, default: str | None, widget_key: str, help: str | None = None):
+    def pick(label: str, default: str | None, name: str, help: str | None = None):
         options = [None, *columns]
-        full_key = f"{prefix}_{widget_key}"
-        # Seed the widget's state once; afterwards the user's choice (or "fill in order")
-        # lives in session state, and passing a default as well would make Streamlit warn.
-        if full_key not in st.session_state:
-            st.session_state[full_key] = default if default in options else None
+        default = memory.get(name, default)
         return st.selectbox(
             label,
             options,
+            index=options.index(default) if default in options else 0,
             placeholder=t("mapping.choose_column"),
             format_func=describe,
-            key=full_key,
+            key=f"{prefix}_{generation}_{name}",
             help=help,
         )
 
@@ -90,11 +92,9 @@ def editor(source: Source, instrument: Instrument, key: str) -> Mapping:
             tool=formats.NAMES[source.format],
         )
     )
-    if st.button(
+    fill = st.button(
         t("mapping.fill_in_order"), key=f"{prefix}_fill", help=t("mapping.fill_in_order_help")
-    ):
-        _fill_in_order(columns, prefix, len(instrument.items))
-        st.rerun()
+    )
     for dim in instrument.dimensions:
         numbers = [i.number for i in instrument.items_of(dim.key)]
         open_ = any(items[n - 1] is None for n in numbers)
@@ -104,6 +104,11 @@ def editor(source: Source, instrument: Instrument, key: str) -> Mapping:
                 hints = mapping_mod.similar_columns(source, instrument, n - 1)
                 help_text = t("mapping.similar", columns=", ".join(hints)) if hints else None
                 items[n - 1] = pick(f"{n}. {item.texts[lang]}", items[n - 1], f"q{n}", help_text)
+    if fill:
+        memory.update(department=department, workplace=workplace, respondent=respondent)
+        memory.update({f"q{n}": c for n, c in enumerate(_in_order(items, columns), start=1)})
+        st.session_state[f"{prefix}_generation"] = generation + 1
+        st.rerun()
 
     with st.expander(t("mapping.columns_preview")):
         st.dataframe(
@@ -131,16 +136,16 @@ def editor(source: Source, instrument: Instrument, key: str) -> Mapping:
     return mapping
 
 
-def _fill_in_order(columns: list[str], prefix: str, count: int) -> None:
-    """After the user's last chosen item column, take the following columns for the next
+def _in_order(items: list[str | None], columns: list[str]) -> list[str | None]:
+    """After each chosen item column, take the following columns for the next unchosen
     items, in the file's order: an explicit choice the user sees and can still change."""
-    chosen = [st.session_state.get(f"{prefix}_q{n}") for n in range(1, count + 1)]
-    for n in range(1, count):
+    chosen = list(items)
+    for n in range(1, len(chosen)):
         if chosen[n] is None and chosen[n - 1] in columns:
             following = columns.index(chosen[n - 1]) + 1
             if following < len(columns):
                 chosen[n] = columns[following]
-                st.session_state[f"{prefix}_q{n + 1}"] = chosen[n]
+    return chosen
 
 
 def _value_widgets(

@@ -1,7 +1,8 @@
 """A real `streamlit run` on a free port with a demo store, and Chromium driving it.
 
-One server serves the whole e2e session (the tests share the xdist group "e2e"); each test
-gets its own browser context, so its own Streamlit session and sidebar state.
+One server serves the whole e2e session (`make test` runs these tests in one process); each
+test gets its own browser context, so its own Streamlit session and sidebar state. Tests that
+import data add to the shared store, so every test picks the round it reads explicitly.
 """
 
 from __future__ import annotations

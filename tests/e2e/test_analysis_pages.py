@@ -17,7 +17,7 @@ from tests.e2e import reference as ref
 from tests.e2e import ui
 from tests.e2e.reference import close
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
 # Pages without a chart of their own, covered by the other e2e modules (or below).

@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from tests.conftest import ITEM_KEYS, template_rows, to_csv
 from tests.e2e import ui
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+pytestmark = pytest.mark.e2e
 
 NEW_ROUND = "Efterår 2026 (browsertest)"
 NEW_WORKPLACE = "Testværkstedet"

@@ -13,7 +13,7 @@ from tests.e2e import ui
 from tests.e2e.test_import import open_import, respondents_in_store, upload
 from tests.importers.helpers import FIXTURES
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+pytestmark = pytest.mark.e2e
 
 
 def name_new_round(page, name: str) -> None:

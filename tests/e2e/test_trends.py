@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e import ui
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+pytestmark = pytest.mark.e2e
 
 DAIRY = "Vestjysk Mejeri"
 SPLIT = "Pakkeri → Pakkeri Dag + Pakkeri Nat"
