@@ -54,28 +54,23 @@ if department and department["suppressed"]:
 
 shown = [(t("overview.this_department"), department)] if department else []
 shown.append((t("app.whole_workplace"), workplace))
-# One row per group, so that the labels fit and the department's figures stand right
-# above the whole workplace's (the "two numbers" in the first column).
-for label, group in shown:
-    c = st.columns(3)
-    c[0].metric(
-        f"{t('overview.overall')} · {label}",
-        text.score(value(group, "overall"), lang, 1),
-        help=t("overview.overall_help", threshold=threshold),
-        border=True,
-    )
-    c[1].metric(
-        f"{t('overview.respondents')} · {label}",
-        text.integer(group["respondents"], lang),
-        help=t("overview.respondents_help"),
-        border=True,
-    )
-    c[2].metric(
-        f"{t('overview.response_rate')} · {label}",
-        rate_text(group),
-        help=t("overview.rate_help"),
-        border=True,
-    )
+# One framed row per group, named above its figures: the labels stay short enough for a
+# projector, and the department's figures stand right above the whole workplace's.
+for i, (label, group) in enumerate(shown):
+    with st.container(border=True, key=f"scope-{i}"):
+        st.markdown(f"**{label}**")
+        c = st.columns(3)
+        c[0].metric(
+            t("overview.overall"),
+            text.score(value(group, "overall"), lang, 1),
+            help=t("overview.overall_help", threshold=threshold),
+        )
+        c[1].metric(
+            t("overview.respondents"),
+            text.integer(group["respondents"], lang),
+            help=t("overview.respondents_help"),
+        )
+        c[2].metric(t("overview.response_rate"), rate_text(group), help=t("overview.rate_help"))
 
 
 def sureness(group: dict | None, measure: str) -> compare.Uncertainty:
@@ -171,11 +166,12 @@ for g in dept_rows.iter_rows(named=True):
             t("app.department"): g["department"],
             t("overview.respondents"): text.integer(g["respondents"], lang),
             t("overview.response_rate"): rate_text(g),
-            t("overview.overall"): text.score(value(group, "overall"), lang, 1),
+            t("analysis.overall"): text.score(value(group, "overall"), lang, 1),
             **{d.short[lang]: text.score(value(group, d.key), lang, 1) for d in ins.dimensions},
         }
     )
-st.dataframe(pl.DataFrame(records), hide_index=True, width="stretch")
+# Every department in view at once (no inner scrolling on a projector).
+st.dataframe(pl.DataFrame(records), hide_index=True, width="stretch", height="content")
 
 with st.expander(t("overview.rules_expander"), icon=":material/info:"):
     st.markdown(text.rules_text(lang, threshold, s.settings.min_answered_share))

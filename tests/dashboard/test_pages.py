@@ -40,7 +40,22 @@ def app() -> AppTest:
 
 
 def metrics(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    """Metric label → value; "label · group" in a frame that names its group in bold first
+    (the overview)."""
+    found: dict[str, str] = {}
+
+    def walk(block, group: str = "") -> None:
+        for node in block.children.values():
+            kind = getattr(node, "type", None)
+            if kind == "markdown" and node.value.startswith("**"):
+                group = node.value.strip("*")
+            elif kind == "metric":
+                found[f"{node.label} · {group}" if group else node.label] = node.value
+            elif hasattr(node, "children"):
+                walk(node, group)
+
+    walk(at.main)
+    return found
 
 
 def test_overview_of_the_whole_workplace(small_db):

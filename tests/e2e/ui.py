@@ -114,12 +114,19 @@ def open_overview(page: Page, workplace: str | None = None, department: str | No
 
 
 def metrics(page: Page) -> dict[str, str]:
-    """Metric label → shown value."""
-    found = {}
-    for metric in page.get_by_test_id("stMetric").all():
-        label = metric.get_by_test_id("stMetricLabel").inner_text().strip()
-        found[label] = metric.get_by_test_id("stMetricValue").inner_text().strip()
-    return found
+    """Metric label → shown value; "label · group" for a metric in a named group's frame."""
+    return page.evaluate(
+        """() => Object.fromEntries(
+        [...document.querySelectorAll('[data-testid=stMain] [data-testid=stMetric]')].map(m => {
+            const label = m.querySelector('[data-testid=stMetricLabel]').innerText.trim();
+            const value = m.querySelector('[data-testid=stMetricValue]').innerText.trim();
+            const frame = m.closest('[class*="st-key-scope-"]');
+            const group = frame
+                ? ' · ' + frame.querySelector('[data-testid=stMarkdownContainer]').innerText.trim()
+                : '';
+            return [label + group, value];
+        }))"""
+    )
 
 
 def table(page: Page, nth: int, showing: str) -> Locator:
