@@ -117,6 +117,44 @@ frame = frame.with_columns(
 ).sort("_rank", maintain_order=True)
 frame = frame.sort(pl.col("kind") != "workplace", "group", "_rank", maintain_order=True)
 
+# -- first the picture: a chart per measure, the shown figures across rounds -----------------
+chart_measure = (
+    measures[0]
+    if len(measures) == 1
+    else st.selectbox(
+        t("trends.measure"), measures, format_func=measure_name, key="trends_chart_measure"
+    )
+)
+# A line stops where the trend is broken (a changed question) or a round is hidden, so that
+# the chart never draws a change the table refuses to compute.
+new_line = pl.col("broken") | ~pl.col("shown").shift(1, fill_value=True).over("kind", "group")
+shown = (
+    frame.filter(pl.col("measure") == chart_measure)
+    .sort("group", "date")
+    .with_columns(new_line.cast(pl.Int32).cum_sum().over("kind", "group").alias("segment"))
+    .filter(pl.col("shown"))
+    .with_columns(
+        pl.when(pl.col("kind") == "workplace")
+        .then(pl.lit(t("app.whole_workplace")))
+        .otherwise(pl.col("group"))
+        .alias("group")
+    )
+)
+st.subheader(t("trends.chart", measure=measure_name(chart_measure)))
+chart = (
+    alt.Chart(shown.select("group", "segment", "round", "date", "mean", "n"))
+    .mark_line(point=True)
+    .encode(
+        x=alt.X("round:N", sort=rounds, title=t("trends.round_axis"), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("mean:Q", scale=alt.Scale(domain=[0, 100]), title=t("trends.score_axis")),
+        color=alt.Color("group:N", title=t("trends.group")),
+        detail="segment:N",
+        tooltip=["group", "round", alt.Tooltip("mean:Q", format=".1f"), "n"],
+    )
+    .properties(height=360)
+)
+st.altair_chart(chart, width="stretch")
+
 # -- the table: one row per group and measure, a column per round, then the latest change -----
 rows, download = [], []
 for (group, kind, measure), part in frame.group_by(
@@ -163,41 +201,3 @@ if reworded.height:
         for r in in_order:
             lines.append(f"- {r}: {said.get((item, r)) or t('trends.wording_unknown')}")
         st.markdown("\n".join(lines))
-
-# -- a chart per measure: the shown figures across rounds ------------------------------------
-chart_measure = (
-    measures[0]
-    if len(measures) == 1
-    else st.selectbox(
-        t("trends.measure"), measures, format_func=measure_name, key="trends_chart_measure"
-    )
-)
-# A line stops where the trend is broken (a changed question) or a round is hidden, so that
-# the chart never draws a change the table refuses to compute.
-new_line = pl.col("broken") | ~pl.col("shown").shift(1, fill_value=True).over("kind", "group")
-shown = (
-    frame.filter(pl.col("measure") == chart_measure)
-    .sort("group", "date")
-    .with_columns(new_line.cast(pl.Int32).cum_sum().over("kind", "group").alias("segment"))
-    .filter(pl.col("shown"))
-    .with_columns(
-        pl.when(pl.col("kind") == "workplace")
-        .then(pl.lit(t("app.whole_workplace")))
-        .otherwise(pl.col("group"))
-        .alias("group")
-    )
-)
-st.subheader(t("trends.chart", measure=measure_name(chart_measure)))
-chart = (
-    alt.Chart(shown.select("group", "segment", "round", "date", "mean", "n"))
-    .mark_line(point=True)
-    .encode(
-        x=alt.X("round:N", sort=rounds, title=t("trends.round_axis"), axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("mean:Q", scale=alt.Scale(domain=[0, 100]), title=t("trends.score_axis")),
-        color=alt.Color("group:N", title=t("trends.group")),
-        detail="segment:N",
-        tooltip=["group", "round", alt.Tooltip("mean:Q", format=".1f"), "n"],
-    )
-    .properties(height=360)
-)
-st.altair_chart(chart, width="stretch")
