@@ -110,7 +110,7 @@ def import_(
                 lang,
                 file=p.file,
                 tool=formats.NAMES[p.format],
-                respondents=p.responses.height,
+                count=p.responses.height,
             )
         )
         for key, values in p.notes:
@@ -153,7 +153,7 @@ def _store_parsed(store, parsed, round_name, round_date, replace, lang) -> None:
         text.t(
             "cli.imported",
             lang,
-            respondents=outcome.respondents,
+            count=outcome.respondents,
             answers=outcome.answers,
             workplaces=", ".join(outcome.workplaces),
             round=round_name,

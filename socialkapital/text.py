@@ -9,6 +9,7 @@ import tomllib
 from datetime import date
 from functools import cache
 
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
@@ -36,9 +37,22 @@ def _flatten(table: dict, prefix: str = ""):
 
 
 def t(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
-    """The text for ``key`` in ``lang``, with ``{placeholders}`` filled in."""
-    text = strings(lang)[key]
+    """The text for ``key`` in ``lang``, with ``{placeholders}`` filled in.
+
+    With an integer ``count``, a ``key_one`` text (where there is one) serves the counts that
+    the language's plural rules call "one": "1 række", not "1 rækker".
+    """
+    table = strings(lang)
+    count = values.get("count")
+    one = f"{key}_one"
+    if isinstance(count, int) and one in table and _plural(lang, count) == "one":
+        key = one
+    text = table[key]
     return text.format(**values) if values else text
+
+
+def _plural(lang: str, count: int) -> str:
+    return Locale.parse(_LOCALES[lang]).plural_form(count)
 
 
 @cache

@@ -219,7 +219,7 @@ with tab_answers:
                     finish(
                         t(
                             "import.done",
-                            respondents=outcome.respondents,
+                            count=outcome.respondents,
                             workplaces=", ".join(outcome.workplaces),
                             round=round_name,
                         )

@@ -14,6 +14,7 @@ from socialkapital.importers.errors import ImportFailed, Problem
 from socialkapital.instrument import Instrument, normalise_text
 
 META_COLUMNS = ("workplace", "department", "respondent")
+ANONYMOUS_IDS = ("anonymous", "anonym", "anonyme", "anonymt")
 
 
 @dataclass
@@ -76,12 +77,19 @@ def to_canonical(
     if problems:
         raise ImportFailed(problems)
 
+    respondent = pl.col("respondent").str.strip_chars()
+    # Microsoft Forms writes "anonymous" for everyone when anyone may answer: not a person.
+    placeholder = respondent.str.to_lowercase().is_in(ANONYMOUS_IDS)
+    said = raw.filter(placeholder.fill_null(False))["respondent"]
     frame = (
         raw.select("row", *META_COLUMNS)
         .with_columns(
             pl.col("workplace").str.strip_chars(),
             pl.col("department").str.strip_chars(),
-            pl.col("respondent").str.strip_chars().replace("", None),
+            pl.when(placeholder | (respondent == ""))
+            .then(None)
+            .otherwise(respondent)
+            .alias("respondent"),
         )
         .hstack(codes)
     )
@@ -98,6 +106,8 @@ def to_canonical(
         parsed.notes.append(("note.skipped_empty", {"count": empty}))
     if duplicates:
         parsed.notes.append(("note.duplicates", {"count": duplicates}))
+    if said.len():
+        parsed.notes.append(("note.anonymous_ids", {"value": said[0].strip()}))
     return parsed
 
 

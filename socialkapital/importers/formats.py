@@ -58,6 +58,11 @@ def _raise_problems(problems: list[Problem]) -> None:
 # -- Qualtrics --------------------------------------------------------------------------
 
 
+# Qualtrics' Status (Response Type): previews, test and spam answers are not answers. As
+# codes: 1 preview, 2 test, 8 spam, 9 preview spam, 12 imported spam, 17 offline preview.
+_QUALTRICS_TEST = re.compile(r"(?i)preview|test|spam|^(1|2|8|9|12|17)$")
+
+
 def is_qualtrics(table: RawTable) -> bool:
     head = _head(table)
     third = _head(table, 2)
@@ -80,6 +85,13 @@ def read_qualtrics(table: RawTable) -> Source:
     if finished:
         done = {"true", "1"}
         source.unfinished = [v.strip().casefold() not in done for v in source.values(finished)]
+    status = by_key.get("status") or by_text.get("response type")
+    if status:
+        tests = [_QUALTRICS_TEST.search(v.strip()) is not None for v in source.values(status)]
+        if all(tests):  # a file of test answers only is kept whole: someone is trying us out
+            source.notes.append(("note.only_test_responses", {"count": len(tests)}))
+        elif dropped := source.drop(tests):
+            source.notes.append(("note.test_responses", {"count": dropped}))
     for name in ("recipientemail", "recipient email", "emailaddress"):
         key = by_key.get(name) or by_text.get(name)
         if key and any(v.strip() for v in source.values(key)):
@@ -259,6 +271,12 @@ def _companion(extras: dict[str, bytes], stem: str) -> RawTable | None:
     return None
 
 
+def _describes(labels: RawTable, dataset: RawTable) -> bool:
+    """True when most variables of a labels file are columns of the dataset."""
+    variables = {r[0] for r in labels.records[1:] if r}
+    return bool(variables) and len(variables & set(dataset.records[0])) * 2 >= len(variables)
+
+
 def _sheet(tables: list[RawTable], name: str) -> RawTable | None:
     return next((t for t in tables if (t.sheet or "").casefold() == name), None)
 
@@ -290,8 +308,11 @@ def read_source(tables: list[RawTable], extras: dict[str, bytes] | None = None) 
             _sheet(tables, "dataset"), _sheet(tables, "labels"), _sheet(tables, "structure")
         )
     table = _pick(tables)
-    if is_surveyxact(table):
-        return read_surveyxact(table, _companion(extras, "labels"), _companion(extras, "structure"))
+    labels = _companion(extras, "labels")
+    # A dataset exported without its status variables is still SurveyXact's when the
+    # labels file beside it describes its columns.
+    if is_surveyxact(table) or (labels is not None and _describes(labels, table)):
+        return read_surveyxact(table, labels, _companion(extras, "structure"))
     for _name, detect, reader in READERS:
         if detect(table):
             return reader(table)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from socialkapital.importers import formats
 from socialkapital.importers.canonical import Parsed, to_canonical
 from socialkapital.importers.errors import ImportFailed, Problem
 from socialkapital.importers.source import Column, Source
@@ -187,6 +188,8 @@ def suggest(source: Source, instrument: Instrument) -> Mapping:
     for index, keys in taken.items():
         if len(keys) == 1:  # an item found in two columns is left for the user to choose
             mapping.items[index] = keys[0]
+    if not taken:  # no statement in the headers: perhaps "Spørgsmål 1" … "Spørgsmål 21"
+        mapping.items = numbered_series(source, len(instrument.items)) or mapping.items
     for role in ("workplace", "department"):
         for column in source.columns:
             names = {normalise_text(column.key), normalise_text(column.text)}
@@ -195,6 +198,25 @@ def suggest(source: Source, instrument: Instrument) -> Mapping:
                 break
     mapping.respondent = source.hints.get("respondent")
     return mapping
+
+
+_NUMBERED = re.compile(r"^(.*?)\s*(\d{1,3})\s*[.:)]?$")
+
+
+def numbered_series(source: Source, count: int) -> list[str] | None:
+    """The columns of one series numbered exactly 1 to ``count`` under one name ("Q1" …,
+    "Spørgsmål 1" …): the questionnaire's items in its order. None if there is no such
+    series, or if the series goes on past ``count`` (then it numbers other questions too)."""
+    series: dict[str, dict[int, list[str]]] = {}
+    for column in source.columns:
+        if found := _NUMBERED.match(column.header.strip()):
+            name, number = normalise_text(found[1]), int(found[2])
+            series.setdefault(name, {}).setdefault(number, []).append(column.key)
+    wanted = list(range(1, count + 1))
+    for numbered in series.values():
+        if sorted(numbered) == wanted and all(len(keys) == 1 for keys in numbered.values()):
+            return [numbered[n][0] for n in wanted]
+    return None
 
 
 def duplicate_items(source: Source, instrument: Instrument) -> dict[int, list[str]]:
@@ -258,7 +280,14 @@ def problems(
     if not found:
         listed = ", ".join(c.key for c in source.columns[:60])
         return [
-            Problem(file, None, None, None, "no_items", {"tool": source.format, "columns": listed})
+            Problem(
+                file,
+                None,
+                None,
+                None,
+                "no_items",
+                {"tool": formats.NAMES[source.format], "columns": listed},
+            )
         ]
     out = []
     for role in ("department", "workplace", "respondent"):
@@ -304,10 +333,35 @@ def problems(
     used = [k for k in mapping.items if k]
     for key in {k for k in used if used.count(k) > 1}:
         out.append(Problem(file, None, key, None, "column_used_twice"))
+    codes = {point.code for point in instrument.scale}
+    for raw, code in mapping.values.items():
+        if code is not None and code not in codes:
+            out.append(Problem(file, None, "[values]", f"{raw} = {code}", "bad_mapping_value"))
     if not out:
-        for value, count in unknown_values(source, instrument, mapping):
-            out.append(Problem(file, None, None, value, "unmapped_value", {"count": count}))
+        unknown = unknown_values(source, instrument, mapping)
+        places = _first_places(source, used, [value for value, _ in unknown])
+        for value, count in unknown:
+            row, column = places[value]
+            out.append(Problem(file, row, column, value, "unmapped_value", {"count": count}))
     return out
+
+
+def _first_places(source: Source, keys: list[str], values: list[str]) -> dict:
+    """Where each value first occurs in these columns: value -> (row, column)."""
+    if not values:
+        return {}
+    cells = (
+        source.frame(keys)
+        .unpivot(index="row", on=keys, variable_name="column", value_name="value")
+        .filter(pl.col("value").is_in(values))
+        .sort("row", maintain_order=True)
+        .group_by("value", maintain_order=True)
+        .first()
+    )
+    return {
+        value: (row, column)
+        for value, row, column in cells.select("value", "row", "column").iter_rows()
+    }
 
 
 def apply(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import charset_normalizer
 import fastexcel
@@ -52,7 +52,20 @@ def read_table(data: bytes, name: str, sheet: str | None = None) -> list[RawTabl
         if data.startswith(magic):
             raise fail(name, "binary_file", what=what)
     text, encoding = decode(data, name)
-    return [_read_text(text, name, encoding)]
+    return [_without_title(_read_text(text, name, encoding))]
+
+
+def _without_title(table: RawTable, look_ahead: int = 10) -> RawTable:
+    """Leave out a title (and blank rows) above the header row.
+
+    A sheet typed by hand often starts with a title in one (merged) cell; the header is the
+    first row with more than one filled cell, if a row soon after has three or more.
+    """
+    filled = [sum(1 for cell in r if cell.strip()) for r in table.records[: look_ahead + 1]]
+    start = next((i for i, n in enumerate(filled) if n > 1), 0)
+    if start == 0 or max(filled[start:], default=0) < 3:
+        return table
+    return replace(table, records=table.records[start:], rows=table.rows[start:])
 
 
 def decode(data: bytes, name: str) -> tuple[str, str]:
@@ -159,11 +172,9 @@ def _read_excel(data: bytes, name: str, sheet: str | None) -> list[RawTable]:
         keep = [i for i, rec in enumerate(records) if any(c.strip() for c in rec)]
         if not keep:
             continue
-        tables.append(
-            RawTable(
-                name, [records[i] for i in keep], [i + 1 for i in keep], "excel", sheet=sheet_name
-            )
-        )
+        rows = [i + 1 for i in keep]
+        table = RawTable(name, [records[i] for i in keep], rows, "excel", sheet=sheet_name)
+        tables.append(_without_title(table))
     if not tables:
         raise fail(name, "empty_workbook")
     return tables

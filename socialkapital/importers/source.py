@@ -62,6 +62,15 @@ class Source:
         ordered = counts.sort(["count", counts.columns[0]], descending=[True, False])
         return [tuple(r) for r in ordered.head(limit).iter_rows()]
 
+    def drop(self, unwanted: list[bool]) -> int:
+        """Leave out the data rows marked True (e.g. a tool's test answers); how many."""
+        keep = [not u for u in unwanted]
+        self.data = self.data.filter(pl.Series(keep, dtype=pl.Boolean))
+        self.rows = [r for r, k in zip(self.rows, keep, strict=True) if k]
+        if self.unfinished is not None:
+            self.unfinished = [u for u, k in zip(self.unfinished, keep, strict=True) if k]
+        return keep.count(False)
+
     def frame(self, keys: list[str]) -> pl.DataFrame:
         """Some columns as a string frame (decoded), with the spreadsheet ``row``."""
         return pl.DataFrame([self.series(k).alias(k) for k in keys]).with_columns(

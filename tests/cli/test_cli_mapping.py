@@ -53,7 +53,7 @@ def test_limesurvey_needs_a_mapping_file(tmp_path):
         FIXTURES / "limesurvey" / "mapping.toml",
     )
     assert mapped.exit_code == 0, mapped.output
-    assert "1 responses were not finished" in mapped.output
+    assert "1 response was not finished" in mapped.output
 
 
 def test_mapping_draft_leaves_unknown_answers_for_a_person(tmp_path):
