@@ -37,20 +37,22 @@ DateOption = Annotated[
 ]
 
 
-def _round_date(value: str | None) -> date | None:
+def _round_date(value: str | None, lang: str) -> date | None:
     if value is None:
         return None
     try:
         return date.fromisoformat(value)
     except ValueError:
-        fail(f"--date {value!r}: expected a date like 2026-03-31", 2)
+        fail(text.t("cli.bad_date", lang, value=value), 2)
 
 
-def _read_file(path: Path) -> bytes:
+def _read_file(path: Path, lang: str) -> bytes:
     try:
         return path.read_bytes()
+    except FileNotFoundError:
+        fail(text.t("cli.no_such_file", lang, path=path), 2)
     except OSError as exc:
-        fail(f"{path}: {exc.strerror or exc}", 2)
+        fail(text.t("cli.unreadable_file", lang, path=path, reason=exc.strerror or exc), 2)
 
 
 @app.command("import")
@@ -78,15 +80,17 @@ def import_(
     lang: LangOption = "da",
 ) -> None:
     """Check answer files and store them in a survey round (all files, or none)."""
+    when = _round_date(round_date, lang)  # checked before any file is read
     store = open_store(db)
     chosen = None
     try:
         if mapping is not None:
-            chosen = Mapping.from_toml(_read_file(mapping).decode("utf-8", "replace"), mapping.name)
+            raw = _read_file(mapping, lang).decode("utf-8", "replace")
+            chosen = Mapping.from_toml(raw, mapping.name)
     except ImportFailed as exc:
         fail(exc.describe(lang), 2)
     parsed = []
-    for export in _exports(files):
+    for export in _exports(files, lang):
         name = next(iter(export))
         try:
             extras = {n: d for n, d in export.items() if n != name}
@@ -116,20 +120,20 @@ def import_(
         for key, values in p.notes:
             typer.echo(text.t(key, lang, **values))
     try:
-        _store_parsed(store, parsed, round_name, _round_date(round_date), replace, lang)
+        _store_parsed(store, parsed, round_name, when, replace, lang)
     except StoreBusy as exc:
         fail(str(exc), 3)
 
 
-def _exports(paths: list[Path]) -> list[dict[str, bytes]]:
+def _exports(paths: list[Path], lang: str) -> list[dict[str, bytes]]:
     """The exports among the files, each with its SurveyXact companions."""
     files: dict[str, bytes] = {}
     for path in paths:
-        files[str(path)] = _read_file(path)
+        files[str(path)] = _read_file(path, lang)
         if path.name.casefold().startswith("dataset"):
             for stem in ("labels", "structure"):
                 for companion in path.parent.glob(f"{stem}*"):
-                    files.setdefault(str(companion), _read_file(companion))
+                    files.setdefault(str(companion), _read_file(companion, lang))
     return formats.group_exports(files)
 
 
@@ -173,18 +177,17 @@ def roster(
     lang: LangOption = "da",
 ) -> None:
     """Store the invitation roster of a workplace (the denominator of response rates)."""
+    when = _round_date(round_date, lang)
     store = open_store(db)
     try:
-        parsed = read_roster(_read_file(file), file.name)
+        parsed = read_roster(_read_file(file, lang), file.name)
     except ImportFailed as exc:
         typer.echo(text.t("cli.refused", lang, file=file.name), err=True)
         fail(exc.describe(lang), 2)
     for key, values in parsed.notes:
         typer.echo(text.t(key, lang, **values))
     try:
-        count = store.replace_roster(
-            parsed.invited, workplace, round_name, _round_date(round_date), file.name
-        )
+        count = store.replace_roster(parsed.invited, workplace, round_name, when, file.name)
     except StoreBusy as exc:
         fail(str(exc), 3)
     typer.echo(text.t("cli.roster_saved", lang, count=count, workplace=workplace, round=round_name))
@@ -207,7 +210,7 @@ def summary(
     try:
         gated = results.compute(store, round_name, workplace or None)
     except results.NoData as exc:
-        fail(str(exc), 1)
+        fail(exc.message(lang), 1)
     except StoreBusy as exc:
         fail(str(exc), 3)
     data = results.to_summary(gated, store.instrument)
@@ -346,7 +349,7 @@ def plans_import(
 
     store = open_store(db)
     try:
-        parsed = plans_mod.parse(_read_file(file), file.name, store.instrument)
+        parsed = plans_mod.parse(_read_file(file, lang), file.name, store.instrument)
     except ImportFailed as exc:
         typer.echo(text.t("cli.refused", lang, file=file.name), err=True)
         fail(exc.describe(lang), 2)
@@ -367,7 +370,10 @@ def plans_import(
 @app.command("mapping")
 def mapping_draft(
     files: Annotated[list[Path], typer.Argument(help="An export (and its SurveyXact files).")],
-    out: Annotated[Path, typer.Option(help="Where to write the mapping.")] = Path("mapping.toml"),
+    out: Annotated[
+        Path, typer.Option(help="Where to write the mapping ('-': standard output).")
+    ] = Path("mapping.toml"),
+    force: Annotated[bool, typer.Option(help="Overwrite an existing mapping file.")] = False,
     lang: LangOption = "da",
 ) -> None:
     """Write a draft mapping for an export: what was found, and the file's columns to choose
@@ -375,8 +381,11 @@ def mapping_draft(
     from socialkapital.importers import load_export
     from socialkapital.importers import mapping as mapping_mod
 
+    to_stdout = str(out) == "-"
+    if not to_stdout and out.exists() and not force:  # it may be a mapping completed by hand
+        fail(text.t("cli.mapping_exists", lang, path=out), 2)
     ins = instrument_mod.load()
-    exports = _exports(files)
+    exports = _exports(files, lang)
     try:
         source = load_export(exports[0], ins)
     except ImportFailed as exc:
@@ -392,19 +401,32 @@ def mapping_draft(
         for value, count in mapping_mod.unknown_values(source, ins, draft)
     )
     listing = "\n".join(f"#   {c.key!r}: {c.text[:100]}" for c in source.columns)
-    out.write_text(
-        f"{draft.to_toml()}{unknown}\n\n# The file's columns:\n{listing}\n", encoding="utf-8"
+    # Roles not found stay as comments in [columns] that name the key to write.
+    roles = "".join(
+        f'# {role} = ""   # {hint}\n'
+        for role, hint in (
+            ("department", "the column with the department"),
+            ("workplace", 'the column with the workplace, or workplace_name = "its name"'),
+        )
+        if getattr(draft, role) is None
     )
+    toml = draft.to_toml().replace("[columns]\n", f"[columns]\n{roles}", 1)
+    body = f"{toml}{unknown}\n\n# The file's columns:\n{listing}\n"
+    if to_stdout:
+        typer.echo(body, nl=False)
+    else:
+        out.write_text(body, encoding="utf-8")
     found = sum(1 for k in draft.items if k)
     typer.echo(
         text.t(
             "cli.mapping_written",
             lang,
-            path=out,
+            path="-" if to_stdout else out,
             found=found,
             total=len(ins.items),
             tool=formats.NAMES[source.format],
-        )
+        ),
+        err=to_stdout,  # the mapping itself is what goes to standard output
     )
 
 

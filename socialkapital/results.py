@@ -11,13 +11,20 @@ from dataclasses import dataclass
 import polars as pl
 
 from queries.store import Store
-from socialkapital import anonymity, stats
+from socialkapital import anonymity, stats, text
 
 GROUP_KEYS = ("level", "workplace", "department")
 
 
 class NoData(LookupError):
     """The store has no survey round (or not the one asked for)."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(text.t(key, "en", **params))
+        self.key, self.params = key, params
+
+    def message(self, lang: str) -> str:
+        return text.t(self.key, lang, **self.params)
 
 
 @dataclass(frozen=True)
@@ -59,9 +66,9 @@ def compute(store: Store, round_name: str | None = None, workplaces: list[str] |
     """
     round_name = round_name or store.latest_round()
     if round_name is None:
-        raise NoData("The store holds no survey round yet: import responses first.")
+        raise NoData("cli.no_rounds")
     if round_name not in store.rounds()["name"].to_list():
-        raise NoData(f"There is no survey round called {round_name!r}.")
+        raise NoData("cli.no_such_round", round=round_name)
     threshold = store.settings.anonymity_threshold
     item_count = len(store.instrument.items)
     counts, measures = _round_gated(store, round_name, threshold, item_count)

@@ -60,7 +60,7 @@ def _raise_problems(problems: list[Problem]) -> None:
 
 # Qualtrics' Status (Response Type): previews, test and spam answers are not answers. As
 # codes: 1 preview, 2 test, 8 spam, 9 preview spam, 12 imported spam, 17 offline preview.
-_QUALTRICS_TEST = re.compile(r"(?i)preview|test|spam|^(1|2|8|9|12|17)$")
+_QUALTRICS_TEST = re.compile(r"(?i)preview|test|spam|forhåndsvisning|vorschau|^(1|2|8|9|12|17)$")
 
 
 def is_qualtrics(table: RawTable) -> bool:
@@ -83,7 +83,7 @@ def read_qualtrics(table: RawTable) -> Source:
     by_key = {normalise_text(c.key): c.key for c in source.columns}
     finished = by_key.get("finished") or by_text.get("finished")
     if finished:
-        done = {"true", "1"}
+        done = {"true", "1", "sand", "wahr", "ja", "yes", "vrai", "sant"}  # UI languages
         source.unfinished = [v.strip().casefold() not in done for v in source.values(finished)]
     status = by_key.get("status") or by_text.get("response type")
     if status:
@@ -154,10 +154,15 @@ def read_ms_forms(table: RawTable) -> Source:
 # -- LimeSurvey --------------------------------------------------------------------------
 
 
+# Its system columns as codes, and as headings (the "full headings" export).
+_LIME_SYSTEM = {"id", "submitdate", "lastpage", "startlanguage", "seed"}
+_LIME_SYSTEM_HEADINGS = {"response id", "date submitted", "last page", "start language"}
+
+
 def is_limesurvey(table: RawTable) -> bool:
     head = _head(table)
     coded = sum(1 for c in table.records[0] if _LIME_HEADER.match(c.strip()))
-    system = {"id", "submitdate", "lastpage", "startlanguage", "seed"} & set(head)
+    system = (_LIME_SYSTEM | _LIME_SYSTEM_HEADINGS) & set(head)
     return len(system) >= 3 or coded >= 3
 
 
@@ -169,9 +174,10 @@ def read_limesurvey(table: RawTable) -> Source:
     source, problems = build(table, "limesurvey", 1, texts=texts)
     _raise_problems(problems)
     by_key = {normalise_text(c.key): c.key for c in source.columns}
-    if "submitdate" in by_key:
-        source.unfinished = [not v.strip() for v in source.values(by_key["submitdate"])]
-    for name in ("token", "id"):
+    submitted = by_key.get("submitdate") or by_key.get("date submitted")
+    if submitted:
+        source.unfinished = [not v.strip() for v in source.values(submitted)]
+    for name in ("token", "id", "response id"):
         if name in by_key and any(v.strip() for v in source.values(by_key[name])):
             source.hints["respondent"] = by_key[name]
             break

@@ -196,8 +196,29 @@ def suggest(source: Source, instrument: Instrument) -> Mapping:
             if names & ROLE_NAMES[role]:
                 setattr(mapping, role, column.key)
                 break
+        else:  # a question about it: "Hvilken afdeling er du ansat i?"
+            setattr(mapping, role, _asking_for(source, role, mapping))
     mapping.respondent = source.hints.get("respondent")
     return mapping
+
+
+# Words that make a short question ask for the role; used only when one column has them.
+_ROLE_WORDS = {
+    "workplace": {"arbejdsplads", "arbejdspladsen", "arbejdssted", "workplace"},
+    "department": {"afdeling", "afdelingen", "department", "afsnit", "afsnittet"},
+}
+
+
+def _asking_for(source: Source, role: str, mapping: Mapping) -> str | None:
+    taken = {*mapping.items, mapping.workplace, mapping.department}
+    asking = [
+        column.key
+        for column in source.columns
+        if column.key not in taken
+        and len(column.text) <= 80
+        and set(re.findall(r"\w+", column.text.casefold())) & _ROLE_WORDS[role]
+    ]
+    return asking[0] if len(asking) == 1 else None
 
 
 _NUMBERED = re.compile(r"^(.*?)\s*(\d{1,3})\s*[.:)]?$")
@@ -337,7 +358,9 @@ def problems(
     for raw, code in mapping.values.items():
         if code is not None and code not in codes:
             out.append(Problem(file, None, "[values]", f"{raw} = {code}", "bad_mapping_value"))
-    if not out:
+    # Unknown answers are listed with everything else (not only once the roles are chosen),
+    # as soon as the item columns they are read from exist.
+    if all(k in keys for k in used):
         unknown = unknown_values(source, instrument, mapping)
         places = _first_places(source, used, [value for value, _ in unknown])
         for value, count in unknown:

@@ -52,7 +52,9 @@ def report(
             pdf = build.department_report(store, round_name, workplace, department, lang, today)
         else:
             pdf = build.workplace_report(store, round_name, workplace, lang, today)
-    except (results.NoData, build.UnknownGroup) as exc:
+    except results.NoData as exc:
+        fail(exc.message(lang), 1)
+    except build.UnknownGroup as exc:
         fail(str(exc), 1)
     except build.NoReport as exc:
         fail(str(exc), 1)

@@ -73,3 +73,35 @@ def test_mapping_draft_leaves_unknown_answers_for_a_person(tmp_path):
     draft.write_text(filled, encoding="utf-8")
     done = run("import", export, "--round", "R", "--db", db, "--mapping", draft)
     assert done.exit_code == 0, done.output
+
+
+def test_a_mapping_completed_by_hand_is_never_overwritten(tmp_path):
+    export = FIXTURES / "limesurvey" / "results-survey123456.csv"
+    target = tmp_path / "mapping.toml"
+    target.write_text("# my work\n", encoding="utf-8")
+    refused = run("mapping", export, "--out", target, "--lang", "en")
+    assert refused.exit_code == 2
+    assert "--force" in refused.output
+    assert target.read_text(encoding="utf-8") == "# my work\n"
+    assert run("mapping", export, "--out", target, "--force").exit_code == 0
+    assert target.read_text(encoding="utf-8").startswith("# socialkapital column mapping")
+
+
+def test_a_draft_to_standard_output_is_toml_and_names_the_missing_roles():
+    import tomllib
+
+    export = FIXTURES / "limesurvey" / "results-survey123456.csv"
+    result = CliRunner().invoke(app, ["mapping", str(export), "--out", "-"])
+    assert result.exit_code == 0
+    draft = result.stdout
+    parsed = tomllib.loads(draft)  # nothing but the mapping on standard output
+    assert len(parsed["columns"]["items"]) == 21
+    columns = draft.split("[columns]\n", 1)[1].split("[values]", 1)[0]
+    assert '# department = ""' in columns and '# workplace = ""' in columns
+    assert "Udkast" in result.stderr
+
+
+def test_a_bad_date_is_refused_before_any_file_is_read(tmp_path):
+    result = run("import", tmp_path / "nowhere.csv", "--round", "R", "--date", "31-03-2026")
+    assert result.exit_code == 2
+    assert "2026-03-31" in result.output and "nowhere.csv" not in result.output
