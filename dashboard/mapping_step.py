@@ -131,6 +131,8 @@ def editor(source: Source, instrument: Instrument, key: str) -> Mapping:
         items=items,
         values=dict(base.values),
     )
+    mapping.department_names = dict(base.department_names)
+    mapping.department_names.update(_department_name_widgets(source, mapping, prefix))
     mapping.values.update(_value_widgets(source, instrument, mapping, prefix))
     _save_widgets(source, mapping, prefix)
     return mapping
@@ -146,6 +148,27 @@ def _in_order(items: list[str | None], columns: list[str]) -> list[str | None]:
             if following < len(columns):
                 chosen[n] = columns[following]
     return chosen
+
+
+def _department_name_widgets(source: Source, mapping: Mapping, prefix: str) -> dict[str, str]:
+    """A name per department code, when the export has codes ("1", "AO01") for them."""
+    codes = mapping_mod.department_codes(source, mapping)
+    if not codes:
+        return {}
+    t = state.t
+    st.markdown(f"**{t('mapping.department_names')}**")
+    st.caption(t("mapping.department_names_help"))
+    named: dict[str, str] = {}
+    cols = st.columns(3)
+    for i, code in enumerate(codes):
+        name = cols[i % 3].text_input(
+            t("mapping.department_code", code=code),
+            mapping.department_names.get(code, ""),
+            key=f"{prefix}_department_{code}",
+        )
+        if name.strip():
+            named[code] = name.strip()
+    return named
 
 
 def _value_widgets(

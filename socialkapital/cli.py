@@ -411,7 +411,11 @@ def mapping_draft(
         if getattr(draft, role) is None
     )
     toml = draft.to_toml().replace("[columns]\n", f"[columns]\n{roles}", 1)
-    body = f"{toml}{unknown}\n\n# The file's columns:\n{listing}\n"
+    codes = mapping_mod.department_codes(source, draft)
+    names = "".join(f'# {json.dumps(code)} = ""\n' for code in codes)
+    if names:  # a department question exported as codes: say which department each one is
+        names = f"\n[department_names]\n{names}"
+    body = f"{toml}{unknown}\n{names}\n# The file's columns:\n{listing}\n"
     if to_stdout:
         typer.echo(body, nl=False)
     else:

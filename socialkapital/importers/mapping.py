@@ -62,6 +62,8 @@ class Mapping:
     respondent: str | None = None
     items: list[str | None] = field(default_factory=list)
     values: dict[str, int | None] = field(default_factory=dict)  # raw answer -> code/missing
+    # A department question exported as codes ("1", "AO01"): code -> the department's name.
+    department_names: dict[str, str] = field(default_factory=dict)
 
     def to_toml(self) -> str:
         """The mapping as the TOML file the CLI reads (``--mapping``)."""
@@ -80,6 +82,9 @@ class Mapping:
         lines += ["]", "", "[values]"]
         for raw, code in self.values.items():
             lines.append(f"{q(raw)} = {q(MISSING) if code is None else code}")
+        if self.department_names:
+            lines += ["", "[department_names]"]
+            lines += [f"{q(code)} = {q(name)}" for code, name in self.department_names.items()]
         return "\n".join(lines) + "\n"
 
     @classmethod
@@ -102,6 +107,12 @@ class Mapping:
                 problems.append(
                     Problem(name, None, "values", f"{key} = {value}", "bad_mapping_value")
                 )
+        names = raw.get("department_names", {})
+        for code, department in names.items():
+            if not isinstance(department, str) or not department.strip():
+                problems.append(
+                    Problem(name, None, "department_names", f"{code} = {department}", "bad_name")
+                )
         items = columns.get("items", [])
         if not isinstance(items, list):
             problems.append(Problem(name, None, "items", str(items), "bad_mapping_items"))
@@ -115,6 +126,7 @@ class Mapping:
             respondent=columns.get("respondent"),
             items=[i or None for i in items],
             values=values,
+            department_names={str(k): str(v).strip() for k, v in names.items()},
         )
 
 
@@ -219,6 +231,20 @@ def _asking_for(source: Source, role: str, mapping: Mapping) -> str | None:
         and set(re.findall(r"\w+", column.text.casefold())) & _ROLE_WORDS[role]
     ]
     return asking[0] if len(asking) == 1 else None
+
+
+_CODE = re.compile(r"^[A-Za-z]{0,3}\d{1,4}$")
+
+
+def department_codes(source: Source, mapping: Mapping, limit: int = 60) -> list[str]:
+    """The department column's values when they are codes ("1", "AO01"), in order: the
+    export did not say which department each one is, so a person names them."""
+    if not mapping.department or mapping.department not in {c.key for c in source.columns}:
+        return []
+    found = [v.strip() for v, _ in source.distinct(mapping.department, limit + 1)]
+    if not found or len(found) > limit or not all(_CODE.match(v) for v in found):
+        return []
+    return sorted(found, key=lambda v: (len(v), v))
 
 
 _NUMBERED = re.compile(r"^(.*?)\s*(\d{1,3})\s*[.:)]?$")
@@ -401,7 +427,10 @@ def apply(
     raw = frame.select(
         "row",
         (pl.lit(fixed) if fixed else pl.col(mapping.workplace)).alias("workplace"),
-        pl.col(mapping.department).alias("department"),
+        pl.col(mapping.department)
+        .str.strip_chars()
+        .replace(mapping.department_names)
+        .alias("department"),
         (pl.col(mapping.respondent) if mapping.respondent else pl.lit(None, pl.String)).alias(
             "respondent"
         ),

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from queries.store import Store
-from tests.importers.helpers import FIXTURES
+from tests.importers.helpers import FIXTURES, coded_departments
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 
@@ -96,3 +97,23 @@ def test_a_real_export_of_another_survey_reaches_the_mapping_step_and_stops(db):
     assert any("0 af 21" in m.value for m in at.markdown)
     assert not [b for b in at.button if b.key == "answers_confirm"]
     assert Store(db).counts()["respondents"] == 0
+
+
+def test_department_codes_are_named_on_the_page_and_stored_by_name(db):
+    data, names = coded_departments()
+    at = open_import([("coded.csv", data)])
+    assert not at.exception
+    inputs = {
+        w.key.rsplit("_department_", 1)[1]: w
+        for w in at.text_input
+        if w.key and "_department_" in w.key
+    }
+    assert set(inputs) == set(names)
+    for code, name in names.items():
+        inputs[code].input(name).run()
+    at.button(key="answers_confirm").click().run()
+    assert not at.exception
+    # Read the file directly (not through the product).
+    with duckdb.connect(str(db), read_only=True) as con:
+        found = {r[0] for r in con.execute("SELECT DISTINCT name FROM departments").fetchall()}
+    assert found == set(names.values())

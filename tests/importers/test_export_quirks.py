@@ -5,25 +5,14 @@ from a fixture, and what is expected is counted here from the same records."""
 
 from __future__ import annotations
 
-import csv
-import io
-
 import pytest
 
 from socialkapital import text
 from socialkapital.importers import ImportFailed, Mapping, load_export, read_responses
+from socialkapital.importers import mapping as mapping_mod
 from socialkapital.instrument import load
 from tests.conftest import template_rows, to_csv
-from tests.importers.helpers import FIXTURES
-
-
-def records_of(rel: str, delimiter: str = ",", encoding: str = "utf-8-sig") -> list[list[str]]:
-    raw = (FIXTURES / rel).read_text(encoding=encoding)
-    return list(csv.reader(io.StringIO(raw, newline=""), delimiter=delimiter))
-
-
-def column(records: list[list[str]], name: str) -> int:
-    return records[0].index(name)
+from tests.importers.helpers import FIXTURES, coded_departments, column, records_of
 
 
 def test_anonymous_in_the_respondent_column_is_nobody():
@@ -155,3 +144,27 @@ def test_one_of_a_thing_reads_as_one():
     assert text.t("note.duplicates", "da", count=2).startswith("2 personer har")
     assert text.t("note.skipped_empty", "en", count=1) == "1 row without any answer was skipped."
     assert text.t("cli.read", "da", count=1, file="f", tool="t") == "f: t, 1 besvarelse."
+
+
+def department_counts(parsed) -> dict[str, int]:
+    return dict(parsed.responses.group_by("department").len().iter_rows())
+
+
+def test_departments_exported_as_codes_are_named_by_the_mapping():
+    data, names = coded_departments()
+    source = load_export({"coded.csv": data}, load())
+    draft = mapping_mod.suggest(source, load())
+    assert mapping_mod.department_codes(source, draft) == sorted(names, key=int)
+    draft.department_names = names
+    again = Mapping.from_toml(draft.to_toml())
+    assert again.department_names == names
+    named = read_responses(data, "coded.csv", load(), mapping=again)
+    original = read_responses((FIXTURES / "google_forms/responses.csv").read_bytes(), "g", load())
+    assert department_counts(named) == department_counts(original)
+    unnamed = read_responses(data, "coded.csv", load())
+    assert set(department_counts(unnamed)) == set(names)  # the codes themselves
+
+
+def test_departments_with_names_are_not_taken_for_codes():
+    source = load_export({"g.csv": (FIXTURES / "google_forms/responses.csv").read_bytes()}, load())
+    assert mapping_mod.department_codes(source, mapping_mod.suggest(source, load())) == []
