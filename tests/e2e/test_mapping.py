@@ -41,7 +41,7 @@ def test_a_google_forms_export_is_recognised_mapped_and_stored(page, server):
     expect(confirm).to_be_enabled()
     ui.settle(page)
     assert ui.metrics(page)["Besvarelser"] == "40"  # 41 rows, one person twice
-    expect(main).to_contain_text("1 personer har svaret mere end én gang")
+    expect(main).to_contain_text("1 person har svaret mere end én gang")
     ui.shoot(page, "mapping-google-forms")
     confirm.click()
     expect(main).to_contain_text(re.compile("Gemt: 40 besvarelser|encountered an error"))
