@@ -128,7 +128,9 @@ def show_preview(parsed: Parsed) -> None:
     for half in (list(missing)[:11], list(missing)[11:]):
         st.dataframe(pl.DataFrame({k: [missing[k]] for k in half}), hide_index=True)
     st.markdown(f"**{t('import.first_rows')}**")
-    st.dataframe(parsed.responses.head(10), hide_index=True)
+    # A missing answer shows as an empty cell, as in the file (not "None").
+    items = pl.col(ins.item_keys).cast(pl.String).fill_null("")
+    st.dataframe(parsed.responses.head(10).with_columns(items), hide_index=True)
 
 
 def brief(problem) -> str:
