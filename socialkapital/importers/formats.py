@@ -87,7 +87,8 @@ def read_qualtrics(table: RawTable) -> Source:
         source.unfinished = [v.strip().casefold() not in done for v in source.values(finished)]
     status = by_key.get("status") or by_text.get("response type")
     if status:
-        tests = [_QUALTRICS_TEST.search(v.strip()) is not None for v in source.values(status)]
+        marked = source.series(status).str.strip_chars().str.contains(_QUALTRICS_TEST.pattern)
+        tests = marked.fill_null(False).to_list()
         if all(tests):  # a file of test answers only is kept whole: someone is trying us out
             source.notes.append(("note.only_test_responses", {"count": len(tests)}))
         elif dropped := source.drop(tests):
