@@ -5,7 +5,9 @@ suppression). Because a workplace's figure is the n-weighted mean of its departm
 hidden department could be worked out by subtracting the shown ones from the workplace; so
 within each workplace, more departments are hidden (secondary suppression, smallest first)
 until the hidden ones together hold at least the threshold of respondents. Then the only
-figure that subtraction can reveal is the mean of at least the threshold of people.
+figure that subtraction can reveal is the mean of at least the threshold of people. A
+department hidden that way for one measure is hidden for all (forms and questions hang
+together), so the pages never show some of a protected department's figures.
 
 Workplaces are not siblings in that sense: a total over several workplaces (all of them, or
 a selection) is pooled from the workplaces whose figure is shown, so a workplace with too few
@@ -96,7 +98,37 @@ def _secondary(rows: pl.DataFrame, parent: list[str], threshold: int) -> pl.Data
     out = [done]
     for siblings in todo.partition_by(parent, maintain_order=True):
         out.append(_protect_siblings(siblings, threshold))
-    return pl.concat(out, how="vertical_relaxed")
+    return _hide_everywhere(pl.concat(out, how="vertical_relaxed"))
+
+
+def _hide_everywhere(rows: pl.DataFrame) -> pl.DataFrame:
+    """A department hidden to protect another, for one measure, is hidden for every measure.
+
+    Measures hang together: a form's score is (nearly) the mean of its questions' scores,
+    and the overall score is the mean of all 21. A department hidden for a form but shown
+    for each of its questions could be worked back, and then used in the subtraction the
+    form's hiding was there to stop.
+    """
+    complements = (
+        rows.filter(pl.col("reason") == SECONDARY)
+        .select("workplace", "department")
+        .unique()
+        .with_columns(pl.lit(True).alias("_complement"))
+    )
+    if not complements.height:
+        return rows
+    marked = rows.join(
+        complements,
+        on=["workplace", "department"],
+        how="left",
+        nulls_equal=True,
+        maintain_order="left",
+    )
+    newly = pl.col("_complement").fill_null(False) & ~pl.col("suppressed")
+    return marked.with_columns(
+        pl.when(newly).then(pl.lit(SECONDARY)).otherwise(pl.col("reason")).alias("reason"),
+        (pl.col("suppressed") | newly).alias("suppressed"),
+    ).drop("_complement")
 
 
 def _protect_siblings(siblings: pl.DataFrame, threshold: int) -> pl.DataFrame:
