@@ -104,16 +104,21 @@ def sidebar_filters() -> Filters | None:
     # The browser keeps showing the label a keyed selectbox was drawn with, so the picker has
     # one key per language; the choice itself is carried over in "department".
     key = f"department_{lang()}"
-    if st.session_state.get(key) not in options:
+    chosen = st.session_state.get(key)
+    if chosen not in options:
         # Just switched language: the other picker's last value is the freshest choice (a
         # pick made right before the switch may not have had its own run yet).
         others = [f"department_{code}" for code in text.LANGS if code != lang()]
-        fresh = [st.session_state[k] for k in others if k in st.session_state]
+        fresh = [st.session_state[k] for k in others if st.session_state.get(k) is not None]
         carried = fresh[0] if fresh else st.session_state.get("department", WHOLE)
-        st.session_state[key] = carried if carried in options else WHOLE
+        chosen = carried if carried in options else WHOLE
+    # The carried choice is the picker's default (index=), not a value put in its state:
+    # Streamlit resets a picker's state when another page is opened from code (a plan made
+    # from the overview), and the choice would be lost.
     choice = sidebar.selectbox(
         t("app.department"),
         options,
+        index=options.index(chosen),
         format_func=lambda d: t("app.whole_workplace") if d == WHOLE else d,
         key=key,
     )

@@ -125,7 +125,8 @@ def save(plan: plans.Plan) -> bool:
     """Check and store a plan; say what is wrong, or that someone else saved it first."""
     try:
         plans.validate(plan, ins)
-        plan_store.save(s, plan)
+        new = plan.plan_id is None
+        saved = plan_store.save(s, plan)
     except plans.PlanInvalid as exc:
         st.error(
             t("plans.invalid")
@@ -138,6 +139,8 @@ def save(plan: plans.Plan) -> bool:
         return False
     st.cache_data.clear()
     st.session_state["plans_done"] = t("plans.saved")
+    if new:  # open the plan just made below, not whichever was open before
+        st.session_state["plans_just_made"] = saved.plan_id
     return True
 
 
@@ -234,6 +237,8 @@ c2.download_button(
 )
 
 # -- one plan: edit, before/after, notes, delete -----------------------------------------
+if (made := st.session_state.pop("plans_just_made", None)) in [p.plan_id for p in shown]:
+    st.session_state["plans_open"] = made
 choice = st.selectbox(
     t("plans.edit"),
     [p.plan_id for p in shown],

@@ -36,6 +36,8 @@ def test_make_a_plan_from_the_overview(db):
     assert not at.exception
     assert at.selectbox(key="new_dept").value == "Ost & Lager"
     assert at.selectbox(key="new_dim").value == "between"
+    # The sidebar keeps the department the meeting was looking at.
+    assert at.sidebar.selectbox(key="department_da").value == "Ost & Lager"
     at.text_input(key="new_focus").input("Overlevering mellem skift")
     at.text_area(key="new_desc").input("Fem minutters overlevering ved hvert skift")
     at.text_input(key="new_resp").input("Holdleder")
@@ -46,6 +48,22 @@ def test_make_a_plan_from_the_overview(db):
     assert [(p.department, p.dimension, p.focus_area) for p in saved] == [
         ("Ost & Lager", "between", "Overlevering mellem skift")
     ]
+    assert at.selectbox(key="plans_open").value == saved[0].plan_id  # the new plan, open
+
+
+def test_a_new_plan_is_the_one_opened_after_saving(db):
+    store = Store(db)
+    plan_store.save(store, plan(focus_area="Den gamle plan"))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("views/plans.py").run()
+    assert at.selectbox(key="plans_open").value == 1
+    at.text_input(key="new_focus").input("Den nye plan")
+    at.text_area(key="new_desc").input("Noget, vi vil gøre")
+    at.text_input(key="new_resp").input("Holdleder")
+    next(b for b in at.button if b.label == "Gem").click().run()
+    assert not at.exception
+    (new,) = [p for p in plan_store.list_plans(store) if p.focus_area == "Den nye plan"]
+    assert at.selectbox(key="plans_open").value == new.plan_id != 1
 
 
 def test_a_plan_without_required_fields_is_refused(db):
