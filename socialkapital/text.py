@@ -74,6 +74,8 @@ def signed(value: float | None, lang: str = DEFAULT_LANG, digits: int = 1) -> st
     if value is None:
         return DASH
     body = "#,##0" + ("." + "0" * digits if digits else "")
+    if round(value, digits) == 0:  # no "-0,0": a change that rounds to nothing has no sign
+        return format_decimal(0, body, locale=_LOCALES[lang])
     return format_decimal(value, f"+{body};-{body}", locale=_LOCALES[lang])
 
 

@@ -23,7 +23,9 @@ threshold = figs.threshold
 
 st.title(t("benchmark.heading"))
 every = list(figs.workplaces)
-chosen = st.multiselect(t("benchmark.sites"), every, default=every, key="benchmark_sites")
+chosen = st.multiselect(
+    t("benchmark.sites"), every, default=every, key="benchmark_sites", placeholder=t("app.choose")
+)
 if not chosen:
     st.info(t("benchmark.need_sites"))
     st.stop()

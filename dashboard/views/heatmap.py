@@ -323,7 +323,12 @@ if reference_hidden:
 st.subheader(t("heatmap.drill"))
 pick_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
 picked = pick_col.selectbox(
-    t("app.department"), order, key="heatmap_drill_pick", help=t("heatmap.drill_help")
+    t("app.department"),
+    order,
+    # The sidebar's department first, if one is chosen.
+    index=order.index(filters.department) if filters.department in order else 0,
+    key="heatmap_drill_pick",
+    help=t("heatmap.drill_help"),
 )
 button_col.button(
     t("heatmap.drill_button"),

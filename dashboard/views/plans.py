@@ -74,6 +74,7 @@ def plan_fields(plan: plans.Plan, key: str) -> plans.Plan | None:
         default=plan.items,
         format_func=item_label,
         key=f"{key}_items",
+        placeholder=t("app.choose"),
     )
     focus = st.text_input(t("plans.focus_area"), plan.focus_area, key=f"{key}_focus")
     description = st.text_area(t("plans.description"), plan.description, key=f"{key}_desc")

@@ -75,6 +75,8 @@ for r in rel:
         }
     )
 st.table(pl.DataFrame(panel).to_pandas(), hide_index=True, border="horizontal")
+if filters.department:  # the ICCs are about the departments together, not this one
+    st.caption(t("reliability.icc_workplace", workplace=filters.workplace))
 for key, n in [
     ("explain_alpha", {"alpha_n": compare.MIN_N["alpha"]}),
     ("explain_icc1", {"icc_n": compare.MIN_N["icc"]}),

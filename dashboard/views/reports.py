@@ -66,7 +66,10 @@ else:
     st.download_button(
         t("report.download"),
         data=pdf,
-        file_name=_file_name(filters.workplace, filters.department or filters.round, ext=".pdf"),
+        # The round in every name: next year's report of the same department is another file.
+        file_name=_file_name(
+            *[p for p in (filters.workplace, filters.department, filters.round) if p], ext=".pdf"
+        ),
         mime="application/pdf",
         icon=":material/picture_as_pdf:",
         type="primary",
@@ -77,7 +80,10 @@ else:
 st.divider()
 st.subheader(t("report.batch"))
 departments = s.departments(filters.round, filters.workplace)
-st.caption(t("report.batch_intro", count=len(departments)))
+threshold = s.settings.anonymity_threshold
+res = state.gated_results(filters.round, [filters.workplace])
+reported = [d for d in departments if res.group(filters.workplace, d)["respondents"] >= threshold]
+st.caption(t("report.batch_intro", count=len(reported), threshold=threshold))
 batch_key = (s.version(), filters.round, filters.workplace, lang, today)
 if st.button(t("report.batch_make"), icon=":material/folder_zip:", key="report_batch"):
     bar = st.progress(0.0, text=t("report.batch_progress", done=0, total=len(departments) + 1))

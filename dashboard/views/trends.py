@@ -73,6 +73,7 @@ with st.expander(t("trends.mapping")):
                     new,
                     default=[d for d in chosen["new_department"].to_list() if d in new],
                     key=f"link_{after}_{department}",
+                    placeholder=t("app.choose"),
                 )
             if st.form_submit_button(t("trends.mapping_save")):
                 trend_store.save_links(

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import pytest
 
-from socialkapital import text
 from socialkapital.importers import ImportFailed, Mapping, load_export, read_responses
 from socialkapital.importers import mapping as mapping_mod
 from socialkapital.instrument import load
@@ -137,13 +136,6 @@ def test_an_answer_off_the_scale_is_shown_where_it_first_stands():
         read_responses(path.read_bytes(), path.name, load())
     five = next(p for p in caught.value.problems if p.value == "5")
     assert (five.row, five.column) == first
-
-
-def test_one_of_a_thing_reads_as_one():
-    assert text.t("note.duplicates", "da", count=1).startswith("1 person har")
-    assert text.t("note.duplicates", "da", count=2).startswith("2 personer har")
-    assert text.t("note.skipped_empty", "en", count=1) == "1 row without any answer was skipped."
-    assert text.t("cli.read", "da", count=1, file="f", tool="t") == "f: t, 1 besvarelse."
 
 
 def department_counts(parsed) -> dict[str, int]:
