@@ -13,6 +13,20 @@ import polars as pl
 # Okabe-Ito colours: distinguishable with colour-blindness, and of different lightness so that
 # they stay apart on a washed-out projector or a grey print.
 GROUP_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7"]
+# Lines on a white projector screen: strong, colour-blind-friendly first (Okabe-Ito without
+# its yellow), then darker tableau hues; none pale.
+LINE_COLOURS = [
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#D55E00",
+    "#CC79A7",
+    "#56B4E9",
+    "#8C564B",
+    "#7F7F7F",
+    "#BCBD22",
+    "#9467BD",
+]
 DIVERGING = ["#b35806", "#f1a340", "#f7f7f7", "#67a9cf", "#2166ac"]
 HIDDEN = "#bdbdbd"
 DARK_TEXT = "#1a1a1a"

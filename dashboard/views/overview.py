@@ -107,8 +107,8 @@ for dim in ins.dimensions:
             bar_label = f"{t('overview.hidden')} (n = {n})"
         else:
             bar_label = f"{text.score(score, lang, 1)} (n = {text.integer(n, lang)})"
-            if sure.uncertain:
-                bar_label += f" · {t('analysis.uncertain')}"
+            if sure.uncertain:  # marked as on the heatmap; a word would run off the chart
+                bar_label = f"≈{bar_label}"
         rows.append(
             {
                 "dimension": dim.short[lang],

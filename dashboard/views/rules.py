@@ -17,7 +17,8 @@ st.title(t("rules.heading"))
 st.markdown(text.rules_text(lang, s.settings.anonymity_threshold, s.settings.min_answered_share))
 
 st.subheader(t("rules.settings"))
-st.dataframe(
+# A static table: the meanings are sentences, and a grid would cut them off.
+st.table(
     pl.DataFrame(
         {
             t("rules.setting"): [x.name for x in settings.SETTINGS],
@@ -27,9 +28,9 @@ st.dataframe(
             ],
             t("rules.meaning"): [t(f"setting.{x.name}") for x in settings.SETTINGS],
         }
-    ),
+    ).to_pandas(),
     hide_index=True,
-    width="stretch",
+    border="horizontal",
 )
 
 st.subheader(t("rules.scale"))

@@ -149,7 +149,7 @@ def test_rules_page_states_every_setting(small_db):
     at = app().run()
     at.switch_page("views/rules.py").run()
     assert not at.exception
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert list(table["Indstilling"]) == [s.name for s in settings.SETTINGS]
     assert list(table["Værdi"]) == ["5", "0,50", "0,60", "10"]
     text = " ".join(m.value for m in at.markdown)
@@ -208,7 +208,7 @@ def test_the_response_flag_and_the_uncertain_marker_follow_their_settings(small_
     monkeypatch.setenv("SOCIALKAPITAL_UNCERTAIN_HALF_WIDTH", "40")
     at = app().run()
     at.switch_page("views/rules.py").run()
-    assert list(at.dataframe[0].value["Værdi"])[2:] == ["0,95", "40"]
+    assert list(at.table[0].value["Værdi"])[2:] == ["0,95", "40"]
     at.switch_page("views/response.py").run()
     assert not at.exception
     assert "95 %" in " ".join(e.value for e in [*at.caption, *at.markdown])
