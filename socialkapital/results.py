@@ -40,6 +40,7 @@ class Results:
     threshold: int
     groups: pl.DataFrame
     measures: pl.DataFrame
+    uncertain_half_width: float = 10.0  # the setting of the same name, for the ≈ marker
 
     def group(self, workplace: str | None, department: str | None) -> dict | None:
         """One group's counts and figures, or None if it has no data this round."""
@@ -87,7 +88,8 @@ def compute(store: Store, round_name: str | None = None, workplaces: list[str] |
         .then(pl.col("respondents") / pl.col("invited"))
         .alias("response_rate"),
     )
-    return Results(round_name, threshold, _sorted(groups), _sorted(measures))
+    half_width = store.settings.uncertain_half_width
+    return Results(round_name, threshold, _sorted(groups), _sorted(measures), half_width)
 
 
 _ROUNDS: dict[tuple, tuple[pl.DataFrame, pl.DataFrame]] = {}

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from socialkapital import anonymity
+from socialkapital import anonymity, compare
 
 if TYPE_CHECKING:  # not imported at run time: a worker process has no use for the statistics
     from socialkapital.results import Results
@@ -36,6 +36,7 @@ class Figure:
     mean: float | None
     n: int
     reason: str | None = None
+    uncertain: bool = False  # a form's mean marked ≈, as on the pages
 
     @property
     def hidden(self) -> bool:
@@ -154,7 +155,15 @@ def _group(res: Results, workplace: str | None, department: str | None, name: st
         # The gate has nulled every hidden mean; a group below the threshold is hidden whole.
         hidden = below or m["suppressed"] or m["mean"] is None
         reason = anonymity.PRIMARY if below else m["reason"]
-        figures[measure] = Figure(None if hidden else m["mean"], int(m["n"] or 0), reason)
+        n = int(m["n"] or 0)
+        uncertain = (
+            not hidden
+            and compare.needed_n_for(measure) is not None  # the forms, as on the pages
+            and compare.uncertainty(
+                m["mean"], m["sd"], n, measure, res.uncertain_half_width
+            ).uncertain
+        )
+        figures[measure] = Figure(None if hidden else m["mean"], n, reason, uncertain)
     return Group(name, int(row["respondents"]), row["invited"], row["response_rate"], figures)
 
 

@@ -42,7 +42,8 @@ def _t(pdf: ReportPDF, key: str, **values: object) -> str:
 
 
 def score(figure: Figure, lang: str, digits: int = DIGITS) -> str:
-    return text.score(figure.mean, lang, digits)
+    shown = text.score(figure.mean, lang, digits)
+    return f"≈{shown}" if figure.uncertain else shown
 
 
 def _groups(data: ReportData) -> list[tuple[Group, tuple[int, int, int]]]:

@@ -21,6 +21,11 @@ from tests.reports.conftest import ROUND, SITE, TODAY, load, numbers, pdf_text
 KOKKEN_OVERALL = "72,6"  # (20 items at 75 + q19 at 25) / 21 = 72.619
 KOKKEN_WORKPLACE_FORM = "58,3"  # each person (25 + 2 s) / 3, with mean s = 75
 SITE_TEAM = "70,2"  # (6·75 + 7·100 + 3·16.67 + 5·55) / 21 = 1475 / 21
+# Marked ≈ (uncertain): its SD is 28.4 (sum of squares 16107 / 20), so the 95 % half-width
+# is 2.086 · 28.4 / √21 = 12.9 points, wider than 10.
+SITE_TEAM_SHOWN = "≈" + SITE_TEAM
+# The persons a reliable form mean needs (ICC(2) ≥ .70; statistics.md): fewer, and it is ≈.
+NEEDED = {"team": 19, "between": 10, "leader": 11, "workplace": 31}
 SITE_OVERALL = "69,0"  # (19·70.24 + q19 55.95 + q10 58.33) / 21 = 68.99
 SITE_Q10 = "58,3"  # (450 + 100 + 50 + 275) / 15: six in Pakkeri left q10 blank
 HIDDEN = {"16,7", "16.7", "55,0", "55.0"}  # Lager (below the threshold) and Vask (protecting it)
@@ -57,12 +62,15 @@ def test_department_report_has_the_summary_numbers_in_danish(small, ins, summary
     )
     assert fmt(mine["overall"]) == KOKKEN_OVERALL and fmt(whole["overall"]) == SITE_OVERALL
     # One section per form with both scores and their n.
-    assert f"Køkken {KOKKEN_WORKPLACE_FORM} (n = 6)" in words
-    assert f"Hele arbejdspladsen {SITE_TEAM} (n = 21)" in words
+    # Køkken's 6 persons are fewer than any form needs: every form is marked ≈.
+    assert f"Køkken ≈{KOKKEN_WORKPLACE_FORM} (n = 6)" in words
+    assert f"Hele arbejdspladsen {SITE_TEAM_SHOWN} (n = 21)" in words
     for dim in ins.dimensions:
         for label, g in (("Køkken", mine), ("Hele arbejdspladsen", whole)):
             f = g["dimensions"][dim.key]
-            assert f"{label} {fmt(f['mean'])} (n = {f['n']})" in words
+            low, high = f["ci95"]
+            marked = "≈" if f["n"] < NEEDED[dim.key] or (high - low) / 2 > 10 else ""
+            assert f"{label} {marked}{fmt(f['mean'])} (n = {f['n']})" in words
     # All 21 items, grouped by form, and the total row.
     for dim in ins.dimensions:
         assert dim.names["da"] in words
@@ -97,7 +105,7 @@ def test_a_hidden_item_and_the_overall_it_feeds_show_no_number(small, ins):
     assert f"10 {q10} – {SITE_Q10}" in words
     assert f"Social kapital samlet Pakkeri skjult Hele arbejdspladsen {SITE_OVERALL}" in words
     assert f"{text.t('report.total', 'da')} – {SITE_OVERALL}" in words
-    assert "Pakkeri 100,0 (n = 7)" in words  # the forms are shown
+    assert "Pakkeri ≈100,0 (n = 7)" in words  # the forms are shown (7 < the 10-31 needed)
 
 
 def test_no_report_below_the_threshold(small):
@@ -112,7 +120,7 @@ def test_a_department_hidden_to_protect_a_smaller_one_gets_a_report_without_its_
     words = pdf_text(reports.department_report(small, ROUND, SITE, "Vask", "da", TODAY))
     assert text.t("report.notice_all", "da") in words
     assert f"Social kapital samlet Vask skjult Hele arbejdspladsen {SITE_OVERALL}" in words
-    assert f"Vask skjult Hele arbejdspladsen {SITE_TEAM} (n = 21)" in words
+    assert f"Vask skjult Hele arbejdspladsen {SITE_TEAM_SHOWN} (n = 21)" in words
     assert not HIDDEN & set(numbers(words))
 
 
@@ -165,7 +173,8 @@ def test_issue6_batch_skips_small_departments_and_hidden_figures_appear_nowhere(
     overview = texts["00 Hele arbejdspladsen.pdf"]
     assert "Lager 3 75 % skjult: færre end 5 besvarelser" in overview
     assert "Vask 5 83 % skjult for at beskytte en mindre afdeling" in overview
-    assert f"Køkken 6 75 % {KOKKEN_OVERALL} 75,0 75,0 75,0 {KOKKEN_WORKPLACE_FORM}" in overview
+    forms = f"≈75,0 ≈75,0 ≈75,0 ≈{KOKKEN_WORKPLACE_FORM}"  # 6 persons: every form is ≈
+    assert f"Køkken 6 75 % {KOKKEN_OVERALL} {forms}" in overview
 
 
 def test_batch_into_a_folder_in_english(small, tmp_path):
@@ -264,7 +273,7 @@ def test_names_outside_the_fast_font_get_the_full_font(make_store):
     )
     assert "Արտադրություն Værksted" in words
     overview = pdf_text(reports.workplace_report(store, ROUND, "Værksted", "en", TODAY))
-    assert "Արտադրություն 5 – 75.0 75.0 75.0 75.0 75.0" in overview
+    assert "Արտադրություն 5 – 75.0 ≈75.0 ≈75.0 ≈75.0 ≈75.0" in overview  # 5 persons: forms ≈
 
 
 def test_the_fast_font_is_a_subset_used_for_european_names():
