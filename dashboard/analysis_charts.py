@@ -7,6 +7,8 @@ and a mid grey, never used by the scales, for hidden cells.
 
 from __future__ import annotations
 
+import math
+
 import altair as alt
 import polars as pl
 
@@ -300,7 +302,8 @@ def item_dots(
     score_title: str,
     width: int = 400,
 ) -> alt.TopLevelMixin:
-    """Dots per item and group on 0-100, a thin line across each item's spread, per form.
+    """Dots per item and group on the part of 0-100 the scores use, a thin line across each
+    item's spread, per form.
 
     ``frame`` has item (label), dimension (label), group, score (null = hidden), label.
     Labels 320 px + plot ``width``: within the page body of a 1280 px screen (the full
@@ -310,23 +313,30 @@ def item_dots(
     spans = shown.group_by("item", "dimension").agg(
         pl.col("score").min().alias("low"), pl.col("score").max().alias("high")
     )
+    # Dots show position, not length, so the axis may start above 0: the part of 0-100
+    # the scores use, in whole tens, the same for every form's panel. Differences of a few
+    # points are then visible from the back of the room.
+    low, high = shown["score"].min(), shown["score"].max()
+    lo = 0 if low is None else max(0, math.floor((low - 5) / 10) * 10)
+    hi = 100 if high is None else min(100, math.ceil((high + 5) / 10) * 10)
+    domain = [lo, hi]
     y = alt.Y(
         "item:N",
         sort=item_order,
         title=None,
-        # The same label width in every form's panel, so that the four 0-100 axes line up.
+        # The same label width in every form's panel, so that the four axes line up.
         axis=alt.Axis(labelFontSize=13, labelLimit=320, minExtent=320, maxExtent=320),
     )
     x = alt.X(
         "score:Q",
         title=score_title,
-        scale=alt.Scale(domain=[0, 100]),
-        axis=alt.Axis(values=[0, 25, 50, 75, 100], labelFontSize=13, titleFontSize=13),
+        scale=alt.Scale(domain=domain),
+        axis=alt.Axis(values=list(range(lo, hi + 1, 10)), labelFontSize=13, titleFontSize=13),
     )
     spread = (
         alt.Chart(spans)
         .mark_rule(color="#9a9a9a", strokeWidth=2)
-        .encode(y=y, x=alt.X("low:Q", scale=alt.Scale(domain=[0, 100])), x2="high:Q")
+        .encode(y=y, x=alt.X("low:Q", scale=alt.Scale(domain=domain)), x2="high:Q")
     )
     dots = (
         alt.Chart(shown)
