@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
+import polars as pl
 import streamlit as st
 
 from dashboard import state
@@ -80,10 +81,12 @@ else:
 st.divider()
 st.subheader(t("report.batch"))
 departments = s.departments(filters.round, filters.workplace)
-threshold = s.settings.anonymity_threshold
 res = state.gated_results(filters.round, [filters.workplace])
-reported = [d for d in departments if res.group(filters.workplace, d)["respondents"] >= threshold]
-st.caption(t("report.batch_intro", count=len(reported), threshold=threshold))
+# As the batch decides: a department below the threshold gets no report.
+reported = res.groups.filter(
+    (pl.col("level") == "department") & (pl.col("respondents") >= res.threshold)
+).height
+st.caption(t("report.batch_intro", count=reported, threshold=res.threshold))
 batch_key = (s.version(), filters.round, filters.workplace, lang, today)
 if st.button(t("report.batch_make"), icon=":material/folder_zip:", key="report_batch"):
     bar = st.progress(0.0, text=t("report.batch_progress", done=0, total=len(departments) + 1))

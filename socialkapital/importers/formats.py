@@ -60,7 +60,7 @@ def _raise_problems(problems: list[Problem]) -> None:
 
 # Qualtrics' Status (Response Type): previews, test and spam answers are not answers. As
 # codes: 1 preview, 2 test, 8 spam, 9 preview spam, 12 imported spam, 17 offline preview.
-_QUALTRICS_TEST = re.compile(r"(?i)preview|test|spam|forhåndsvisning|vorschau|^(1|2|8|9|12|17)$")
+_QUALTRICS_TEST = r"(?i)preview|test|spam|forhåndsvisning|vorschau|^(1|2|8|9|12|17)$"
 
 
 def is_qualtrics(table: RawTable) -> bool:
@@ -87,7 +87,7 @@ def read_qualtrics(table: RawTable) -> Source:
         source.unfinished = [v.strip().casefold() not in done for v in source.values(finished)]
     status = by_key.get("status") or by_text.get("response type")
     if status:
-        marked = source.series(status).str.strip_chars().str.contains(_QUALTRICS_TEST.pattern)
+        marked = source.series(status).str.strip_chars().str.contains(_QUALTRICS_TEST)
         tests = marked.fill_null(False).to_list()
         if all(tests):  # a file of test answers only is kept whole: someone is trying us out
             source.notes.append(("note.only_test_responses", {"count": len(tests)}))

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from socialkapital import anonymity, compare
+from socialkapital import anonymity
 
 if TYPE_CHECKING:  # not imported at run time: a worker process has no use for the statistics
     from socialkapital.results import Results
@@ -146,6 +146,10 @@ class Skipped:
 
 
 def _group(res: Results, workplace: str | None, department: str | None, name: str) -> Group:
+    # Imported here, where figures are built: a worker process that only draws reports must
+    # not pay for the statistics (scipy) and the store (DuckDB) that compare brings.
+    from socialkapital import compare
+
     row = res.group(workplace, department)
     if row is None:
         return Group(name, 0, None, None, {})
