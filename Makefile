@@ -21,10 +21,11 @@ $(VENV)/.installed-dev: pyproject.toml | $(PY)
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-## run: install, load the demo data into an empty store, start the dashboard
+## run: install, load the demo data into an empty store, start the dashboard (on 127.0.0.1
+## only, unless sign-in is set up in .streamlit/secrets.toml)
 run: install
 	$(VENV)/bin/socialkapital demo --load --if-empty
-	$(VENV)/bin/streamlit run dashboard/app.py --server.port $(PORT)
+	$(VENV)/bin/socialkapital serve --port $(PORT)
 
 ## test: install the dev tools (and Chromium for the browser tests), lint, run every test
 test: install-dev system-deps lint

@@ -448,12 +448,14 @@ def template(
     typer.echo(text.t("cli.template_written", lang, path=out))
 
 
+from socialkapital import serve  # noqa: E402
 from socialkapital.reports.cli import report  # noqa: E402  (registered last: no import cycle)
 from socialkapital.trends_cli import link, trends_command  # noqa: E402
 
 app.command()(report)
 app.command("trends")(trends_command)
 app.command()(link)
+app.command("serve")(serve.serve)
 
 if __name__ == "__main__":
     app()
