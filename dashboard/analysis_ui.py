@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 
 import altair as alt
@@ -12,7 +13,7 @@ import vl_convert
 
 from dashboard import state
 from queries.store import StoreBusy
-from socialkapital import analysis, anonymity, compare, text, trends
+from socialkapital import access, analysis, anonymity, compare, text, trends
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -24,8 +25,15 @@ def _figures(_store, version: tuple, round_name: str) -> analysis.RoundFigures:
     return analysis.round_figures(_store, round_name)
 
 
-def figures(round_name: str) -> analysis.RoundFigures:
-    """The round's gated figures for all of its workplaces, cached per store version."""
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _seen(_store, version: tuple, round_name: str, _viewer, viewer_key: tuple, lang: str):
+    return access.restrict_figures(_figures(_store, version, round_name), _viewer, lang)
+
+
+def _gated(round_name: str) -> analysis.RoundFigures:
+    """The round's gated figures before the viewer's scope: only for computations that go
+    back to the store's persons, whose requests ``access`` checks and whose results it
+    restricts."""
     s = state.store()
     try:
         return _figures(s, s.version(), round_name)
@@ -34,16 +42,28 @@ def figures(round_name: str) -> analysis.RoundFigures:
         st.stop()
 
 
+def figures(round_name: str) -> analysis.RoundFigures:
+    """The round's gated figures, as far as the viewer may see them, cached per store
+    version and viewer."""
+    s, who = state.store(), state.viewer()
+    try:
+        return _seen(s, s.version(), round_name, who, who.key(), state.lang())
+    except StoreBusy:
+        st.error(state.t("app.store_busy"))
+        st.stop()
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
 def _trends(_store, version: tuple, workplace: str, measures: tuple[str, ...]) -> pl.DataFrame:
-    return trends.trends(_store, workplace, list(measures), figures_of=figures)
+    return trends.trends(_store, workplace, list(measures), figures_of=_gated)
 
 
 def trends_of(workplace: str, measures: list[str]) -> pl.DataFrame:
-    """A workplace's trend rows for these measures (``trends.trends``), cached per store
-    version: the trends and plans pages rerun on every click."""
+    """A workplace's trend rows for these measures (``trends.trends``) that the viewer may
+    see, cached per store version: the trends and plans pages rerun on every click."""
     s = state.store()
-    return _trends(s, s.version(), workplace, tuple(measures))
+    frame = _trends(s, s.version(), workplace, tuple(measures))
+    return access.restrict_trends(frame, state.viewer(), workplace)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -53,10 +73,11 @@ def _vs_rest(_store, version: tuple, round_name: str, workplace: str, method: st
 
 
 def vs_rest(round_name: str, workplace: str, method: str = "holm") -> pl.DataFrame:
-    """Each shown department against the rest of its workplace (``compare``), cached per
-    store version and shared by the heatmap and the reliability page."""
+    """Each shown department against the rest of its workplace (``compare``) that the viewer
+    may see, cached per store version and shared by the heatmap and the reliability page."""
     s = state.store()
-    return _vs_rest(s, s.version(), round_name, workplace, method)
+    frame = _vs_rest(s, s.version(), round_name, workplace, method)
+    return access.restrict_departments(frame, state.viewer(), workplace)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -71,14 +92,36 @@ def _correlations(
 def correlations(
     round_name: str, workplaces: list[str] | None, department: str | None, kind: str
 ) -> analysis.Correlations:
-    """Person-level correlations for a filter, cached per store version and filter."""
+    """Person-level correlations for a filter in the viewer's scope (every workplace
+    together is pooled and allowed), cached per store version and filter."""
     s = state.store()
+    access.require_request(state.viewer(), workplaces, department)
     chosen = tuple(workplaces) if workplaces is not None else None
     try:
         return _correlations(s, s.version(), round_name, chosen, department, kind)
     except StoreBusy:
         st.error(state.t("app.store_busy"))
         st.stop()
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _reliability(_store, version: tuple, round_name: str, workplace: str, department):
+    figs = _figures(_store, version, round_name)
+    return compare.reliability(_store, figs, workplace, department)
+
+
+def reliability(round_name: str, workplace: str, department: str | None):
+    """Reliability per form (``compare.reliability``) for a group in the viewer's scope,
+    with the per-department agreement only for the departments they see."""
+    s, who = state.store(), state.viewer()
+    access.require(who, workplace, department)
+    found = _reliability(s, s.version(), round_name, workplace, department)
+    return [
+        dataclasses.replace(
+            r, rwg={d: r.rwg[d] for d in access.own_departments(who, workplace, list(r.rwg))}
+        )
+        for r in found
+    ]
 
 
 def filters_or_stop():
@@ -88,6 +131,7 @@ def filters_or_stop():
         st.title(state.t("app.title"))
         st.info(state.t("app.no_data"))
         st.stop()
+    access.require(state.viewer(), filters.workplace, filters.department)
     return filters
 
 
@@ -176,6 +220,10 @@ def downloads(
         ]
     if chart is not None:
         buttons.append(("analysis.download_png", lambda: png_bytes(chart), "png", "image/png"))
+    buttons = [
+        (label, state.audited("export", f"{name}.{ext}", make), ext, mime)
+        for label, make, ext, mime in buttons
+    ]
     columns = st.columns(len(buttons) + 2, gap="small")
     for column, (label, data, ext, mime) in zip(columns, buttons, strict=False):
         column.download_button(

@@ -9,6 +9,7 @@ from dashboard import state
 st.set_page_config(page_title="Social kapital", page_icon=":material/groups:", layout="wide")
 
 state.language_switch()
+viewer = state.sign_in()  # stops at the sign-in page until someone with a role signs in
 pages = [
     st.Page(
         "views/overview.py",
@@ -25,9 +26,19 @@ pages = [
     st.Page("views/trends.py", title=state.t("trends.nav"), icon=":material/trending_up:"),
     st.Page("views/reports.py", title=state.t("nav.reports"), icon=":material/picture_as_pdf:"),
     st.Page("views/plans.py", title=state.t("nav.plans"), icon=":material/task_alt:"),
-    st.Page("views/import_data.py", title=state.t("nav.import"), icon=":material/upload:"),
     st.Page("views/rules.py", title=state.t("nav.rules"), icon=":material/calculate:"),
 ]
+# Pages a role may not use are not there at all: not hidden, not reachable by URL.
+if viewer.may("can_import"):
+    pages.insert(
+        -1, st.Page("views/import_data.py", title=state.t("nav.import"), icon=":material/upload:")
+    )
+if viewer.may("manage_users"):
+    pages.append(
+        st.Page(
+            "views/admin.py", title=state.t("admin.nav"), icon=":material/admin_panel_settings:"
+        )
+    )
 page = st.navigation(pages)
 st.session_state["filters"] = state.sidebar_filters()
 state.threshold_note()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+import polars as pl
 import streamlit as st
 
 from queries.store import Store, StoreBusy, StoreError
-from socialkapital import results, settings, text
+from socialkapital import access, audit, results, settings, text
 
 
 @st.cache_resource
@@ -25,17 +27,66 @@ def store() -> Store:
         st.stop()
 
 
+_VIEWER = "_viewer"
+
+
+def sign_in() -> access.Viewer:
+    """Who is looking, from the sign-in (or local use), decided afresh at the start of every
+    run: what session state holds is overwritten, so it can never widen a scope."""
+    from dashboard import auth  # the sign-in page draws with st; only the router calls this
+
+    st.session_state[_VIEWER] = auth.current_viewer(store())
+    return st.session_state[_VIEWER]
+
+
+def viewer() -> access.Viewer:
+    """The viewer of this run (``sign_in``)."""
+    found = st.session_state.get(_VIEWER)
+    if not isinstance(found, access.Viewer):
+        st.stop()
+    return found
+
+
+def record(action: str, detail: str) -> None:
+    """A line in the audit log for what the viewer just did."""
+    audit.record(store().path, viewer().email, action, detail)
+
+
+def audited(action: str, detail: str, make: Callable[[], bytes]) -> Callable[[], bytes]:
+    """A download's data, made when the button is pressed and recorded in the audit log then
+    (who, what, when: never the figures)."""
+    who, path = viewer().email, store().path
+
+    def data() -> bytes:
+        audit.record(path, who, action, detail)
+        return make()
+
+    return data
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
-def _results(_store: Store, version: tuple, round_name: str, workplaces: tuple[str, ...] | None):
+def _results(
+    _store: Store,
+    version: tuple,
+    round_name: str,
+    workplaces: tuple[str, ...] | None,
+    _viewer: access.Viewer,
+    viewer_key: tuple,
+    lang: str,
+):
     # ``version`` changes with the store file, so a new import is never served stale.
-    return results.compute(_store, round_name, list(workplaces) if workplaces else None)
+    gated = results.compute(_store, round_name, list(workplaces) if workplaces else None)
+    return access.restrict_figures(gated, _viewer, lang)
 
 
 def gated_results(round_name: str, workplaces: list[str] | None = None) -> results.Results:
-    """The round's figures after the anonymity gate, cached per store version and filter."""
-    s = store()
+    """The round's figures after the anonymity gate and the viewer's scope, cached per store
+    version, filter and viewer."""
+    s, who = store(), viewer()
+    access.require_request(who, workplaces)
+    chosen = tuple(workplaces) if workplaces else None
     try:
-        return _results(s, s.version(), round_name, tuple(workplaces) if workplaces else None)
+        return _results(s, s.version(), round_name, chosen, who, who.key(), lang())
     except StoreBusy:
         st.error(t("app.store_busy"))
         st.stop()
@@ -47,8 +98,13 @@ def _rounds(_store: Store, version: tuple):
 
 
 def rounds():
-    s = store()
-    return _rounds(s, s.version())
+    """The rounds, newest first; for a viewer with a scope, those with a workplace in it."""
+    s, who = store(), viewer()
+    found = _rounds(s, s.version())
+    if who.everything:
+        return found
+    seen = [r for r in found["name"].to_list() if access.own_workplaces(who, s.workplaces(r))]
+    return found.filter(pl.col("name").is_in(seen))
 
 
 def lang() -> str:
@@ -96,11 +152,12 @@ def sidebar_filters() -> Filters | None:
     if (pending := st.session_state.pop("pending_round", None)) in round_names:
         st.session_state["round"] = pending
     round_name = sidebar.selectbox(t("app.round"), round_names, key="round")
-    workplaces = s.workplaces(round_name)
+    who = viewer()
+    workplaces = access.own_workplaces(who, s.workplaces(round_name))
     if not workplaces:
         return None
     workplace = sidebar.selectbox(t("app.workplace"), workplaces, key="workplace")
-    options = [WHOLE, *s.departments(round_name, workplace)]
+    options = [WHOLE, *access.own_departments(who, workplace, s.departments(round_name, workplace))]
     # The browser keeps showing the label a keyed selectbox was drawn with, so the picker has
     # one key per language; the choice itself is carried over in "department".
     key = f"department_{lang()}"
@@ -139,7 +196,10 @@ def threshold_note() -> None:
 
 
 def make_plan_popover(workplace: str, department: str | None, round_name: str, key: str) -> None:
-    """ "Make an action plan": pick the form, then open the plans page pre-filled."""
+    """ "Make an action plan": pick the form, then open the plans page pre-filled (for
+    those who may make a plan for this group)."""
+    if not access.may_edit_plan(viewer(), workplace, department):
+        return
     ins = store().instrument
     with st.popover(t("plans.make"), icon=":material/task_alt:", help=t("plans.make_help")):
         target = st.selectbox(

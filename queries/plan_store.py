@@ -7,6 +7,7 @@ from datetime import date, datetime
 import polars as pl
 
 from queries.store import Store, _run, _scalar
+from socialkapital import access
 from socialkapital.plans import Plan
 
 
@@ -46,19 +47,38 @@ def _plan(row: dict) -> Plan:
     )
 
 
-def save(store: Store, plan: Plan) -> Plan:
+def save(store: Store, plan: Plan, viewer: access.Viewer = access.LOCAL) -> Plan:
     """Insert a new plan or update one, only if nobody saved it since ``plan.version``.
 
     Returns the plan as saved (with its id and new version)."""
-    return save_many(store, [plan])[0]
+    return save_many(store, [plan], viewer)[0]
 
 
-def save_many(store: Store, plans: list[Plan]) -> list[Plan]:
-    """Save several plans in one transaction: all of them, or none."""
+def save_many(store: Store, plans: list[Plan], viewer: access.Viewer = access.LOCAL) -> list[Plan]:
+    """Save several plans in one transaction: all of them, or none. The viewer must be
+    allowed to edit both the plan's group and, for an update, the group it had."""
     with store.writing() as con:
         for plan in plans:
+            access.require_plan_edit(viewer, plan.workplace, plan.department)
+            if plan.plan_id is not None:
+                _require_stored(con, viewer, plan.plan_id)
             _save(con, plan)
     return plans
+
+
+def _require_stored(con, viewer: access.Viewer, plan_id: int) -> None:
+    """The group a stored plan belongs to must be the viewer's to edit."""
+    found = con.execute(
+        """
+        SELECT w.name, d.name FROM plans p
+        JOIN workplaces w ON w.workplace_id = p.workplace_id
+        LEFT JOIN departments d ON d.department_id = p.department_id
+        WHERE p.plan_id = $id
+        """,
+        {"id": plan_id},
+    ).fetchall()
+    for workplace, department in found:
+        access.require_plan_edit(viewer, workplace, department)
 
 
 def _save(con, plan: Plan) -> None:
@@ -152,9 +172,10 @@ def check_names(store: Store, plan: Plan) -> None:
         _ids(con, plan)
 
 
-def delete(store: Store, plan_id: int, version: int) -> None:
+def delete(store: Store, plan_id: int, version: int, viewer: access.Viewer = access.LOCAL) -> None:
     """Delete a plan and its notes, unless someone saved it since ``version``."""
     with store.writing() as con:
+        _require_stored(con, viewer, plan_id)
         current = _scalar(con, "SELECT version FROM plans WHERE plan_id = $id", {"id": plan_id})
         if current is not None and current != version:
             raise StaleEdit(f"plan {plan_id} changed since it was opened")
@@ -162,8 +183,11 @@ def delete(store: Store, plan_id: int, version: int) -> None:
         _run(con, "DELETE FROM plans WHERE plan_id = $id", {"id": plan_id})
 
 
-def add_note(store: Store, plan_id: int, noted_on: date, note: str) -> None:
+def add_note(
+    store: Store, plan_id: int, noted_on: date, note: str, viewer: access.Viewer = access.LOCAL
+) -> None:
     with store.writing() as con:
+        _require_stored(con, viewer, plan_id)
         _run(
             con,
             "INSERT INTO plan_notes VALUES ($id, $on, $note, $at)",

@@ -64,3 +64,21 @@ ORDER BY i.imported_at DESC, i.import_id DESC;
 SELECT name, source_format, mapping, saved_at
 FROM mapping_profiles
 ORDER BY saved_at DESC;
+
+-- name: users
+-- Every user with their role and scope (one row per scope entry; none for an admin).
+SELECT u.email, u.role, s.workplace, s.department, u.added_at
+FROM users u LEFT JOIN user_scopes s ON s.email = u.email
+ORDER BY u.email, s.workplace, s.department NULLS FIRST;
+
+-- name: user
+-- One user's role and scope rows, by e-mail (lower case).
+SELECT u.role, s.workplace, s.department
+FROM users u LEFT JOIN user_scopes s ON s.email = u.email
+WHERE u.email = $email;
+
+-- name: all_names
+-- Every workplace and department the store knows, in any round (what a scope may name).
+SELECT w.name AS workplace, d.name AS department
+FROM workplaces w LEFT JOIN departments d ON d.workplace_id = w.workplace_id
+ORDER BY w.name, d.name;

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from queries.store import Store
-from socialkapital import anonymity, results
+from socialkapital import access, anonymity, results
 
 UNDEFINED = "undefined"  # a correlation of a score that does not vary
 OVERALL = "overall"
@@ -458,13 +458,21 @@ def _shown_sites(figs: RoundFigures, chosen: list[str] | None, order: list[str])
 # -- the command line ------------------------------------------------------------------------
 
 
-def summary_extras(store: Store, round_name: str | None, workplaces: list[str] | None) -> dict:
-    """The ``correlation`` and ``benchmark`` keys of ``summary --json`` for a filter."""
+def summary_extras(
+    store: Store,
+    round_name: str | None,
+    workplaces: list[str] | None,
+    viewer: access.Viewer = access.LOCAL,
+    lang: str = "da",
+) -> dict:
+    """The ``correlation`` and ``benchmark`` keys of ``summary --json`` for a filter in the
+    viewer's scope (the correlation rests on persons, the benchmark on what they may see)."""
     figs = round_figures(store, round_name)
     ins = store.instrument
     dims = ins.dimension_keys
+    access.require_request(viewer, workplaces)
     corr = correlations(store, figs, workplaces)
-    bench = benchmark(figs, workplaces, dims, ins.item_keys)
+    bench = benchmark(access.restrict_figures(figs, viewer, lang), workplaces, dims, ins.item_keys)
     return {
         "correlation": {"order": dims, "matrix": corr.matrix(), "n": corr.counts()},
         "benchmark": {

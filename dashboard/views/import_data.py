@@ -9,7 +9,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import mapping_step, state
-from socialkapital import text
+from socialkapital import access, audit, text
 from socialkapital.importers import (
     ImportFailed,
     Parsed,
@@ -201,6 +201,11 @@ with tab_answers:
             if round_name is None:
                 st.warning(t("import.need_round"))
             else:
+                try:
+                    access.require_import(state.viewer(), workplaces)
+                except access.OutOfScope as exc:
+                    st.error(exc.message(lang))
+                    st.stop()
                 existing = s.existing_respondents(round_name, workplaces)
                 for wp, count in existing.items():
                     st.warning(
@@ -209,15 +214,17 @@ with tab_answers:
                     )
                 if st.button(t("import.confirm"), type="primary", key="answers_confirm"):
                     frame = pl.concat([p.responses for p in ready], how="vertical")
+                    outcome_sources = ", ".join(p.file for p in ready)
                     outcome = s.replace_responses(
                         frame,
                         round_name,
                         round_date,
-                        ", ".join(p.file for p in ready),
+                        outcome_sources,
                         ", ".join(sorted({p.format for p in ready})),
                         wording_frame(ready, s.instrument),
                     )
                     st.session_state["pending_round"] = round_name
+                    state.record("import", audit.import_detail(outcome, outcome_sources))
                     finish(
                         t(
                             "import.done",
@@ -263,9 +270,15 @@ with tab_roster:
             if st.button(
                 t("import.confirm"), type="primary", disabled=not ready, key="roster_confirm"
             ):
+                try:
+                    access.require_import(state.viewer(), [workplace])
+                except access.OutOfScope as exc:
+                    st.error(exc.message(lang))
+                    st.stop()
                 count = s.replace_roster(
                     roster.invited, workplace, round_name, round_date, roster.file
                 )
+                state.record("roster", f"{round_name}: {workplace} ({roster.file}), {count}")
                 finish(t("import.roster_done", count=count, workplace=workplace, round=round_name))
 
 with tab_template:
@@ -284,6 +297,11 @@ with tab_template:
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     imports = s.imports()
+    imports = imports.filter(
+        pl.col("workplace").is_in(
+            access.own_workplaces(state.viewer(), imports["workplace"].to_list())
+        )
+    )
     if imports.height:
         st.subheader(t("import.history"))
         kinds = {"responses": t("import.tab_responses"), "roster": t("import.tab_roster")}

@@ -11,11 +11,12 @@ import streamlit as st
 
 from dashboard import analysis_ui, state
 from queries import plan_store
-from socialkapital import plans, text, trends
+from socialkapital import access, plans, text, trends
 
 lang = state.lang()
 t = state.t
 s = state.store()
+who = state.viewer()
 ins = s.instrument
 today = date.today()
 
@@ -43,12 +44,15 @@ def item_label(number: int) -> str:
 
 def plan_fields(plan: plans.Plan, key: str) -> plans.Plan | None:
     """The plan's widgets (inside a form); returns the edited plan when submitted."""
-    workplaces = sorted({w for r in rounds for w in s.workplaces(r)})
+    workplaces = access.own_workplaces(who, sorted({w for r in rounds for w in s.workplaces(r)}))
     c1, c2, c3 = st.columns(3)
     workplace = c1.selectbox(
         t("plans.workplace"), workplaces, index=_index(workplaces, plan.workplace), key=f"{key}_wp"
     )
-    departments = ["", *sorted({d for r in rounds for d in s.departments(r, workplace)})]
+    named = sorted({d for r in rounds for d in s.departments(r, workplace or "")})
+    # A department manager makes plans for their departments, not for the whole workplace.
+    whole = [""] if access.may_edit_plan(who, workplace or "", None) else []
+    departments = [*whole, *access.own_departments(who, workplace or "", named)]
     department = c2.selectbox(
         t("plans.department"),
         departments,
@@ -127,7 +131,10 @@ def save(plan: plans.Plan) -> bool:
     try:
         plans.validate(plan, ins)
         new = plan.plan_id is None
-        saved = plan_store.save(s, plan)
+        saved = plan_store.save(s, plan, who)
+    except access.OutOfScope as exc:
+        st.error(exc.message(lang))
+        return False
     except plans.PlanInvalid as exc:
         st.error(
             t("plans.invalid")
@@ -161,17 +168,18 @@ draft = plans.Plan(
     start_date=today,
     deadline=today + timedelta(days=90),
 )
-with st.expander(t("plans.new"), expanded=prefill is not None, icon=":material/add:"):
-    starters = text.guidance()["dimensions"][draft.dimension][f"plan_starters_{lang}"]
-    st.caption(t("plans.starters") + ": " + dim_name[draft.dimension])
-    st.markdown("\n".join(f"- {line}" for line in starters))
-    with st.form("new_plan", clear_on_submit=False):
-        edited = plan_fields(draft, "new")
-    if edited is not None and save(edited):
-        st.rerun()
+if who.may("edit_plans"):
+    with st.expander(t("plans.new"), expanded=prefill is not None, icon=":material/add:"):
+        starters = text.guidance()["dimensions"][draft.dimension][f"plan_starters_{lang}"]
+        st.caption(t("plans.starters") + ": " + dim_name[draft.dimension])
+        st.markdown("\n".join(f"- {line}" for line in starters))
+        with st.form("new_plan", clear_on_submit=False):
+            edited = plan_fields(draft, "new")
+        if edited is not None and save(edited):
+            st.rerun()
 
 # -- the list ----------------------------------------------------------------------------
-all_plans = plan_store.list_plans(s)
+all_plans = access.visible_plans(plan_store.list_plans(s), who)
 c1, c2, c3, c4 = st.columns(4)
 workplaces = sorted({p.workplace for p in all_plans})
 wp_filter = c1.selectbox(
@@ -225,16 +233,28 @@ st.dataframe(table, hide_index=True, width="stretch")
 export = pl.DataFrame(plans.to_records(shown))
 c1, c2, _ = st.columns([1, 1, 3])
 c1.download_button(
-    t("plans.export_csv"), plans.export_csv(shown), "handleplaner.csv", "text/csv", key="plans_csv"
+    t("plans.export_csv"),
+    state.audited("export", "handleplaner.csv", lambda: plans.export_csv(shown).encode()),
+    "handleplaner.csv",
+    "text/csv",
+    key="plans_csv",
+    on_click="ignore",
 )
-buffer = io.BytesIO()
-export.write_excel(buffer, worksheet="Handleplaner", autofit=True)
+
+
+def xlsx() -> bytes:
+    buffer = io.BytesIO()
+    export.write_excel(buffer, worksheet="Handleplaner", autofit=True)
+    return buffer.getvalue()
+
+
 c2.download_button(
     t("plans.export_xlsx"),
-    buffer.getvalue(),
+    state.audited("export", "handleplaner.xlsx", xlsx),
     "handleplaner.xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="plans_xlsx",
+    on_click="ignore",
 )
 
 # -- one plan: edit, before/after, notes, delete -----------------------------------------
@@ -251,11 +271,19 @@ plan = next(p for p in shown if p.plan_id == choice)
 # save over someone else's newer version is caught instead of silently overwriting it.
 opened = st.session_state.setdefault(f"plan_opened_{plan.plan_id}", plan.version)
 plan.version = opened
-with st.form(f"edit_{plan.plan_id}"):
-    edited = plan_fields(plan, f"edit_{plan.plan_id}")
-if edited is not None and save(edited):
-    st.session_state.pop(f"plan_opened_{plan.plan_id}", None)
-    st.rerun()
+editable = access.may_edit_plan(who, plan.workplace, plan.department)
+if editable:
+    with st.form(f"edit_{plan.plan_id}"):
+        edited = plan_fields(plan, f"edit_{plan.plan_id}")
+    if edited is not None and save(edited):
+        st.session_state.pop(f"plan_opened_{plan.plan_id}", None)
+        st.rerun()
+else:
+    st.caption(t("plans.read_only"))
+    for field in ("description", "follow_up", "goal", "continuation"):
+        if value := getattr(plan, field):
+            st.markdown(f"**{t('plans.' + field)}**")
+            st.text(value)  # the user's own words: shown as text, never as Markdown
 
 st.markdown(f"**{t('plans.effect')}**")
 following = s.frame("next_round", round=plan.round, workplace=plan.workplace)
@@ -297,18 +325,20 @@ else:
 st.markdown(f"**{t('plans.notes')}**")
 for noted_on, note, _ in plan_store.notes(s, plan.plan_id).iter_rows():
     st.markdown(f"- *{text.day(noted_on, lang)}*: {note}")
+if not editable:
+    st.stop()
 with st.form(f"note_{plan.plan_id}", clear_on_submit=True):
     c1, c2 = st.columns([1, 4])
     noted_on = c1.date_input(t("plans.note_date"), today, format="DD-MM-YYYY")
     note = c2.text_input(t("plans.note"))
     if st.form_submit_button(t("plans.add_note")) and note.strip():
-        plan_store.add_note(s, plan.plan_id, noted_on, note.strip())
+        plan_store.add_note(s, plan.plan_id, noted_on, note.strip(), who)
         st.rerun()
 
 with st.popover(t("plans.delete"), icon=":material/delete:"):
     if st.button(t("plans.delete_confirm"), type="primary", key=f"delete_{plan.plan_id}"):
         try:
-            plan_store.delete(s, plan.plan_id, opened)
+            plan_store.delete(s, plan.plan_id, opened, who)
         except plan_store.StaleEdit:
             st.error(t("plans.stale"))
         else:

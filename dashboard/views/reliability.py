@@ -18,11 +18,6 @@ ins = store.instrument
 dims = ins.dimension_keys
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _reliability(_store, version, _figs, round_name, workplace, department):
-    return compare.reliability(_store, _figs, workplace, department)
-
-
 def num(value: float | None, digits: int = 2) -> str:
     return t("reliability.none") if value is None else text.number(value, lang, digits)
 
@@ -54,9 +49,7 @@ st.markdown(t("reliability.intro"))
 # -- reliability panel --------------------------------------------------------------------------
 selection = filters.department or t("reliability.selection_whole")
 st.subheader(t("reliability.panel", selection=selection))
-rel = _reliability(
-    store, store.version(), figs, filters.round, filters.workplace, filters.department
-)
+rel = ui.reliability(filters.round, filters.workplace, filters.department)
 panel = []
 for r in rel:
     alpha = t("reliability.none")

@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard import state
 from queries.store import Store
-from socialkapital import reports
+from socialkapital import access, reports
 
 t = state.t
 lang = state.lang()
@@ -22,6 +22,7 @@ if filters is None:
     st.stop()
 
 s = state.store()
+who = state.viewer()
 today = date.today()
 st.caption(t("report.page_intro", language={"da": "Dansk", "en": "English"}[lang]))
 
@@ -35,12 +36,18 @@ def _report(
     department: str | None,
     lang: str,
     today: date,
+    _viewer: access.Viewer,
+    viewer_key: tuple,
 ) -> tuple[bytes | None, str | None]:
-    """The PDF, or why there is none; cached per store version, selection, language and day."""
+    """The PDF, or why there is none; cached per store version, selection, language, day
+    and viewer (a report holds what its reader may see)."""
     try:
         if department is None:
-            return reports.workplace_report(_store, round_name, workplace, lang, today), None
-        pdf = reports.department_report(_store, round_name, workplace, department, lang, today)
+            pdf = reports.workplace_report(_store, round_name, workplace, lang, today, _viewer)
+            return pdf, None
+        pdf = reports.department_report(
+            _store, round_name, workplace, department, lang, today, _viewer
+        )
         return pdf, None
     except reports.NoReport as exc:
         return None, str(exc)
@@ -59,18 +66,27 @@ else:
     st.write(t("report.selected_workplace", workplace=filters.workplace))
 with st.spinner():
     pdf, why = _report(
-        s, s.version(), filters.round, filters.workplace, filters.department, lang, today
+        s,
+        s.version(),
+        filters.round,
+        filters.workplace,
+        filters.department,
+        lang,
+        today,
+        who,
+        who.key(),
     )
+single_name = _file_name(
+    *[p for p in (filters.workplace, filters.department, filters.round) if p], ext=".pdf"
+)
 if pdf is None:
     st.info(why, icon=":material/visibility_off:")
 else:
     st.download_button(
         t("report.download"),
-        data=pdf,
+        data=state.audited("report", single_name, lambda: pdf),
         # The round in every name: next year's report of the same department is another file.
-        file_name=_file_name(
-            *[p for p in (filters.workplace, filters.department, filters.round) if p], ext=".pdf"
-        ),
+        file_name=single_name,
         mime="application/pdf",
         icon=":material/picture_as_pdf:",
         type="primary",
@@ -80,14 +96,16 @@ else:
 
 st.divider()
 st.subheader(t("report.batch"))
-departments = s.departments(filters.round, filters.workplace)
+departments = access.own_departments(
+    who, filters.workplace, s.departments(filters.round, filters.workplace)
+)
 res = state.gated_results(filters.round, [filters.workplace])
 # As the batch decides: a department below the threshold gets no report.
 reported = res.groups.filter(
     (pl.col("level") == "department") & (pl.col("respondents") >= res.threshold)
 ).height
 st.caption(t("report.batch_intro", count=reported, threshold=res.threshold))
-batch_key = (s.version(), filters.round, filters.workplace, lang, today)
+batch_key = (s.version(), filters.round, filters.workplace, lang, today, who.key())
 if st.button(t("report.batch_make"), icon=":material/folder_zip:", key="report_batch"):
     bar = st.progress(0.0, text=t("report.batch_progress", done=0, total=len(departments) + 1))
 
@@ -95,7 +113,9 @@ if st.button(t("report.batch_make"), icon=":material/folder_zip:", key="report_b
         bar.progress(done / total, text=t("report.batch_progress", done=done, total=total))
 
     buffer = io.BytesIO()
-    made = reports.batch(s, filters.round, filters.workplace, lang, buffer, today, progress)
+    made = reports.batch(
+        s, filters.round, filters.workplace, lang, buffer, today, progress, viewer=who
+    )
     bar.empty()
     st.session_state["report_zip"] = (batch_key, buffer.getvalue(), made)
 
@@ -107,10 +127,11 @@ if stored and stored[0] == batch_key:
         st.caption(f"**{t('report.manifest_skipped')}**")
     for skipped in made.skipped:
         st.caption(reports.skip_reason(skipped, lang, s.settings.anonymity_threshold))
+    zip_name = _file_name(filters.workplace, filters.round, ext=".zip")
     st.download_button(
         t("report.batch_download"),
-        data=archive,
-        file_name=_file_name(filters.workplace, filters.round, ext=".zip"),
+        data=state.audited("report", zip_name, lambda: archive),
+        file_name=zip_name,
         mime="application/zip",
         icon=":material/download:",
         on_click="ignore",

@@ -54,34 +54,36 @@ if len(rounds) < 2:
 st.markdown(t("trends.intro"))
 
 # -- the department mapping, edited once and stored --------------------------------------------
-present = trend_store.departments_by_round(store, workplace)
-with st.expander(t("trends.mapping")):
-    stored = trend_store.links(store, workplace)
-    for before, after in itertools.pairwise(rounds):
-        old = sorted(set(present.get(before, [])) - set(present.get(after, [])))
-        new = sorted(set(present.get(after, [])) - set(present.get(before, [])))
-        if not old or not new:
-            st.caption(t("trends.mapping_none", before=before, after=after))
-            continue
-        st.markdown(t("trends.mapping_intro", before=before, after=after))
-        here = stored.filter(pl.col("round") == after)
-        with st.form(f"links_{after}"):
-            mapping = {}
-            for department in old:
-                chosen = here.filter(pl.col("old_department") == department)
-                mapping[department] = st.multiselect(
-                    t("trends.mapping_old", department=department, before=before),
-                    new,
-                    default=[d for d in chosen["new_department"].to_list() if d in new],
-                    key=f"link_{after}_{department}",
-                    placeholder=t("app.choose"),
-                )
-            if st.form_submit_button(t("trends.mapping_save")):
-                trend_store.save_links(
-                    store, workplace, after, {o: n for o, n in mapping.items() if n}
-                )
-                st.session_state["trends_saved"] = True
-                st.rerun()
+# Linking departments between rounds changes the data: for those who may import it.
+if state.viewer().may("can_import"):
+    present = trend_store.departments_by_round(store, workplace)
+    with st.expander(t("trends.mapping")):
+        stored = trend_store.links(store, workplace)
+        for before, after in itertools.pairwise(rounds):
+            old = sorted(set(present.get(before, [])) - set(present.get(after, [])))
+            new = sorted(set(present.get(after, [])) - set(present.get(before, [])))
+            if not old or not new:
+                st.caption(t("trends.mapping_none", before=before, after=after))
+                continue
+            st.markdown(t("trends.mapping_intro", before=before, after=after))
+            here = stored.filter(pl.col("round") == after)
+            with st.form(f"links_{after}"):
+                mapping = {}
+                for department in old:
+                    chosen = here.filter(pl.col("old_department") == department)
+                    mapping[department] = st.multiselect(
+                        t("trends.mapping_old", department=department, before=before),
+                        new,
+                        default=[d for d in chosen["new_department"].to_list() if d in new],
+                        key=f"link_{after}_{department}",
+                        placeholder=t("app.choose"),
+                    )
+                if st.form_submit_button(t("trends.mapping_save")):
+                    trend_store.save_links(
+                        store, workplace, after, {o: n for o, n in mapping.items() if n}
+                    )
+                    st.session_state["trends_saved"] = True
+                    st.rerun()
 if st.session_state.pop("trends_saved", False):
     st.success(t("trends.mapping_saved"))
 

@@ -26,7 +26,7 @@ from typing import BinaryIO
 import polars as pl
 
 from queries.store import Store
-from socialkapital import results, text, trends
+from socialkapital import access, results, text, trends
 from socialkapital.reports import figures
 from socialkapital.reports.figures import ReportData, Skipped
 from socialkapital.reports.render import render, render_task
@@ -65,28 +65,39 @@ def _round_date(store: Store, round_name: str) -> date | None:
     return row["date"][0] if row.height else None
 
 
-def _workplace_results(store: Store, round_name: str | None, workplace: str, lang: str):
+def _workplace_results(
+    store: Store, round_name: str | None, workplace: str, lang: str, viewer: access.Viewer
+):
+    """The workplace's gated figures, as far as the viewer may see them."""
+    access.require(viewer, workplace)
     res = results.compute(store, round_name, [workplace])
     if res.group(workplace, None) is None:
         raise UnknownGroup(
             text.t("report.no_such_workplace", lang, workplace=workplace, round=res.round)
         )
-    return res
+    return access.restrict_figures(res, viewer, lang)
 
 
-def _all_sites(store: Store, round_name: str) -> results.Results | None:
+def _all_sites(
+    store: Store, round_name: str, viewer: access.Viewer, lang: str
+) -> results.Results | None:
     """The round across every workplace, when it has more than one (for the benchmark)."""
     if len(store.workplaces(round_name)) < 2:
         return None
-    return results.compute(store, round_name)
+    return access.restrict_figures(results.compute(store, round_name), viewer, lang)
 
 
 def _workplace_data(
-    store: Store, res: results.Results, workplace: str, lang: str, round_date: date | None
+    store: Store,
+    res: results.Results,
+    workplace: str,
+    lang: str,
+    round_date: date | None,
+    viewer: access.Viewer,
 ) -> ReportData | Skipped:
     return figures.workplace_data(
         res,
-        _all_sites(store, res.round),
+        _all_sites(store, res.round, viewer, lang),
         store.instrument,
         workplace,
         store.settings.min_answered_share,
@@ -122,24 +133,32 @@ def skip_reason(skipped: Skipped, lang: str, threshold: int) -> str:
 
 
 def workplace_report(
-    store: Store, round_name: str | None, workplace: str, lang: str, today: date
+    store: Store,
+    round_name: str | None,
+    workplace: str,
+    lang: str,
+    today: date,
+    viewer: access.Viewer = access.LOCAL,
 ) -> bytes:
-    """The report for a whole workplace, with its departments (and the other sites, if any)."""
-    res = _workplace_results(store, round_name, workplace, lang)
-    data = _workplace_data(store, res, workplace, lang, _round_date(store, res.round))
+    """The report for a whole workplace, with its departments (and the other sites, if any),
+    as far as the viewer may see them."""
+    res = _workplace_results(store, round_name, workplace, lang, viewer)
+    data = _workplace_data(store, res, workplace, lang, _round_date(store, res.round), viewer)
     if isinstance(data, Skipped):
         raise NoReport(data, skip_reason(data, lang, res.threshold))
-    return render(with_trend(store, with_plans(store, data)), lang, today, store.instrument)
+    data = with_trend(store, with_plans(store, data, viewer), viewer=viewer)
+    return render(data, lang, today, store.instrument)
 
 
-def with_plans(store: Store, data: ReportData) -> ReportData:
+def with_plans(store: Store, data: ReportData, viewer: access.Viewer = access.LOCAL) -> ReportData:
     """The report's data with its action plans: a department's own and the whole
-    workplace's; for a workplace report, all of the workplace's. Dropped plans are left out."""
+    workplace's; for a workplace report, all of the workplace's that the viewer may read.
+    Dropped plans are left out."""
     from queries import plan_store
 
     mine = [
         p
-        for p in plan_store.list_plans(store)
+        for p in access.visible_plans(plan_store.list_plans(store), viewer)
         if p.workplace == data.workplace
         and p.status != "dropped"
         and (data.department is None or p.department in (None, data.department))
@@ -162,11 +181,17 @@ def with_plans(store: Store, data: ReportData) -> ReportData:
     return dataclasses.replace(data, plans=lines)
 
 
-def with_trend(store: Store, data: ReportData, frame: pl.DataFrame | None = None) -> ReportData:
+def with_trend(
+    store: Store,
+    data: ReportData,
+    frame: pl.DataFrame | None = None,
+    viewer: access.Viewer = access.LOCAL,
+) -> ReportData:
     """The report's data with the change of each form since the previous round, for the
     workplace or the department (followed through renames, splits and merges). ``frame``:
     the workplace's ``trends.trends``, when the caller has it already (a batch)."""
     frame = trends.trends(store, data.workplace) if frame is None else frame
+    frame = access.restrict_trends(frame, viewer, data.workplace)
     group, kind = _followed(frame, data)
     if group is None:
         return data
@@ -231,10 +256,17 @@ def _departments_that_hold(frame: pl.DataFrame, data: ReportData, order: list[st
 
 
 def department_report(
-    store: Store, round_name: str | None, workplace: str, department: str, lang: str, today: date
+    store: Store,
+    round_name: str | None,
+    workplace: str,
+    department: str,
+    lang: str,
+    today: date,
+    viewer: access.Viewer = access.LOCAL,
 ) -> bytes:
     """The report for one department next to its workplace; ``NoReport`` when it gets none."""
-    res = _workplace_results(store, round_name, workplace, lang)
+    access.require(viewer, workplace, department)
+    res = _workplace_results(store, round_name, workplace, lang, viewer)
     if department not in figures.department_names(res, workplace):
         raise UnknownGroup(
             text.t(
@@ -248,7 +280,8 @@ def department_report(
     data = _department_data(store, res, workplace, department, _round_date(store, res.round))
     if isinstance(data, Skipped):
         raise NoReport(data, skip_reason(data, lang, res.threshold))
-    return render(with_trend(store, with_plans(store, data)), lang, today, store.instrument)
+    data = with_trend(store, with_plans(store, data, viewer), viewer=viewer)
+    return render(data, lang, today, store.instrument)
 
 
 # -- a batch ----------------------------------------------------------------------------------
@@ -269,24 +302,26 @@ def batch(
     today: date | None = None,
     progress: Callable[[int, int], None] | None = None,
     workers: int | None = None,
+    viewer: access.Viewer = access.LOCAL,
 ) -> BatchResult:
     """Every department's report and the workplace report, as a ZIP or into a folder.
 
     ``out``: a path ending in ``.zip``, a folder, or a binary file object (a ZIP is written
     to it). ``progress(done, total)`` is called as reports finish. ``workers``: processes to
-    use (default: one per core when the batch is large enough to gain from it).
+    use (default: one per core when the batch is large enough to gain from it). Only the
+    departments the viewer may see get a report.
     """
     today = today or date.today()
-    res = _workplace_results(store, round_name, workplace, lang)
+    res = _workplace_results(store, round_name, workplace, lang, viewer)
     when = _round_date(store, res.round)
     tasks: list[tuple[str, ReportData]] = []
     skipped: list[Skipped] = []
     history = trends.trends(store, workplace)  # once for all the reports
 
     def complete(data: ReportData) -> ReportData:
-        return with_trend(store, with_plans(store, data), history)
+        return with_trend(store, with_plans(store, data, viewer), history, viewer)
 
-    whole = _workplace_data(store, res, workplace, lang, when)
+    whole = _workplace_data(store, res, workplace, lang, when, viewer)
     if isinstance(whole, Skipped):
         skipped.append(whole)
     else:

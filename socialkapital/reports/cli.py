@@ -9,9 +9,10 @@ from typing import Annotated
 import typer
 
 from queries.store import StoreBusy
-from socialkapital import results, text
+from socialkapital import access, audit, results, text
 from socialkapital.cli_options import DbOption, fail, open_store
 from socialkapital.reports import build
+from socialkapital.users_cli import UserOption, viewer_of
 
 
 def report(
@@ -31,6 +32,7 @@ def report(
         Path | None,
         typer.Option(help="The PDF to write; with --all a folder or a file ending in .zip."),
     ] = None,
+    user: UserOption = None,
     db: DbOption = None,
 ) -> None:
     """Write the feedback report (PDF) of a workplace or a department, or all of them."""
@@ -39,19 +41,25 @@ def report(
     if department and all_:
         fail(text.t("report.department_or_all", lang), 2)
     store = open_store(db)
+    viewer = viewer_of(store, user, lang)
     today = date.today()
     target = out or Path(build.file_name(department or workplace).removesuffix(".pdf"))
     try:
         if all_:
-            made = build.batch(store, round_name, workplace, lang, target, today)
+            made = build.batch(store, round_name, workplace, lang, target, today, viewer=viewer)
+            audit.record(store.path, user, "report", f"{round_name}: {workplace} (--all)")
             typer.echo(text.t("report.batch_written", lang, count=len(made.files), path=target))
             for skipped in made.skipped:
                 typer.echo(build.skip_reason(skipped, lang, store.settings.anonymity_threshold))
             return
         if department:
-            pdf = build.department_report(store, round_name, workplace, department, lang, today)
+            pdf = build.department_report(
+                store, round_name, workplace, department, lang, today, viewer
+            )
         else:
-            pdf = build.workplace_report(store, round_name, workplace, lang, today)
+            pdf = build.workplace_report(store, round_name, workplace, lang, today, viewer)
+    except access.OutOfScope as exc:
+        fail(exc.message(lang), 2)
     except results.NoData as exc:
         fail(exc.message(lang), 1)
     except build.UnknownGroup as exc:
@@ -63,4 +71,5 @@ def report(
     path = target if target.suffix.lower() == ".pdf" else target.with_name(target.name + ".pdf")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(pdf)
+    audit.record(store.path, user, "report", f"{round_name}: {workplace} {department or ''}")
     typer.echo(text.t("report.written", lang, path=path))

@@ -9,6 +9,7 @@ import datetime
 import pytest
 
 from queries import trend_store
+from socialkapital import access
 from socialkapital.reports import build
 from tests.core.test_trends import R1, R2, ROUND1, ROUND2, put
 from tests.reports.conftest import pdf_text
@@ -26,10 +27,10 @@ def two_rounds(store):
 
 
 def data_for(store, department=None):
-    res = build._workplace_results(store, R2, "W", "da")
+    res = build._workplace_results(store, R2, "W", "da", access.LOCAL)
     when = datetime.date(2026, 4, 1)
     if department is None:
-        data = build._workplace_data(store, res, "W", "da", when)
+        data = build._workplace_data(store, res, "W", "da", when, access.LOCAL)
     else:
         data = build._department_data(store, res, "W", department, when)
     return build.with_trend(store, data)
@@ -57,8 +58,8 @@ def test_a_part_of_a_split_department_is_followed_with_its_sister(two_rounds):
 
 def test_a_department_without_a_history_has_no_trend_and_the_first_round_neither(two_rounds):
     assert data_for(two_rounds, "Kontor").trend is not None  # the same name in both rounds
-    res = build._workplace_results(two_rounds, R1, "W", "da")
-    first = build._workplace_data(two_rounds, res, "W", "da", None)
+    res = build._workplace_results(two_rounds, R1, "W", "da", access.LOCAL)
+    first = build._workplace_data(two_rounds, res, "W", "da", None, access.LOCAL)
     assert build.with_trend(two_rounds, first).trend is None
 
 
