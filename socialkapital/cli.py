@@ -12,7 +12,7 @@ import polars as pl
 import typer
 
 from queries.store import StoreBusy
-from socialkapital import analysis, results, text
+from socialkapital import access, analysis, audit, results, text
 from socialkapital import instrument as instrument_mod
 from socialkapital.cli_options import DbOption, LangOption, fail, open_store
 from socialkapital.importers import (
@@ -24,6 +24,7 @@ from socialkapital.importers import (
     read_roster,
     wording_frame,
 )
+from socialkapital.users_cli import UserOption, viewer_of
 
 app = typer.Typer(
     help="Social capital at work: import survey exports, summarise, report.",
@@ -153,6 +154,7 @@ def _store_parsed(store, parsed, round_name, round_date, replace, lang) -> None:
     formats = ", ".join(sorted({p.format for p in parsed}))
     wordings = wording_frame(parsed, store.instrument)
     outcome = store.replace_responses(frame, round_name, round_date, sources, formats, wordings)
+    audit.record(store.path, None, "import", audit.import_detail(outcome, sources))
     typer.echo(
         text.t(
             "cli.imported",
@@ -190,6 +192,7 @@ def roster(
         count = store.replace_roster(parsed.invited, workplace, round_name, when, file.name)
     except StoreBusy as exc:
         fail(str(exc), 3)
+    audit.record(store.path, None, "roster", f"{round_name}: {workplace} ({file.name}), {count}")
     typer.echo(text.t("cli.roster_saved", lang, count=count, workplace=workplace, round=round_name))
 
 
@@ -202,20 +205,23 @@ def summary(
         list[str] | None, typer.Option(help="Only this workplace (repeatable).")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    user: UserOption = None,
     db: DbOption = None,
     lang: LangOption = "da",
 ) -> None:
     """Scores of a round for all workplaces together, each workplace and each department."""
     store = open_store(db)
+    viewer = viewer_of(store, user, lang)
     try:
+        access.require_request(viewer, workplace or None)
         gated = results.compute(store, round_name, workplace or None)
+        seen = access.restrict_figures(gated, viewer, lang)
+        data = results.to_summary(seen, store.instrument)
+        data |= analysis.summary_extras(store, gated.round, workplace or None, viewer, lang)
+    except access.OutOfScope as exc:
+        fail(exc.message(lang), 2)
     except results.NoData as exc:
         fail(exc.message(lang), 1)
-    except StoreBusy as exc:
-        fail(str(exc), 3)
-    data = results.to_summary(gated, store.instrument)
-    try:
-        data |= analysis.summary_extras(store, gated.round, workplace or None)
     except StoreBusy as exc:
         fail(str(exc), 3)
     if as_json:
@@ -319,16 +325,19 @@ app.add_typer(plans_app, name="plans")
 def plans_export(
     fmt: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
     out: Annotated[Path | None, typer.Option(help="File to write (default: stdout).")] = None,
+    user: UserOption = None,
     db: DbOption = None,
     lang: LangOption = "da",
 ) -> None:
-    """Write every action plan as CSV or JSON."""
+    """Write every action plan (that --user may read) as CSV or JSON."""
     from queries import plan_store
     from socialkapital import plans as plans_mod
 
     if fmt not in ("csv", "json"):
         fail(f"--format {fmt!r}: expected csv or json", 2)
-    all_plans = plan_store.list_plans(open_store(db))
+    store = open_store(db)
+    all_plans = access.visible_plans(plan_store.list_plans(store), viewer_of(store, user, lang))
+    audit.record(store.path, user, "export", f"plans ({fmt}, {len(all_plans)})")
     body = plans_mod.export_csv(all_plans) if fmt == "csv" else plans_mod.export_json(all_plans)
     if out is None:
         typer.echo(body, nl=False)
@@ -451,10 +460,12 @@ def template(
 from socialkapital import serve  # noqa: E402
 from socialkapital.reports.cli import report  # noqa: E402  (registered last: no import cycle)
 from socialkapital.trends_cli import link, trends_command  # noqa: E402
+from socialkapital.users_cli import users  # noqa: E402
 
 app.command()(report)
 app.command("trends")(trends_command)
 app.command()(link)
+app.add_typer(users, name="users")
 app.command("serve")(serve.serve)
 
 if __name__ == "__main__":
