@@ -39,7 +39,7 @@ if viewer.may("manage_users"):
             "views/admin.py", title=state.t("admin.nav"), icon=":material/admin_panel_settings:"
         )
     )
-page = st.navigation(pages)
+page = st.navigation(pages, expanded=True)  # every page in view, also on a projector
 st.session_state["filters"] = state.sidebar_filters()
 state.threshold_note()
 page.run()

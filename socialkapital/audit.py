@@ -23,7 +23,6 @@ ACTIONS = (
     "roster",
     "export",
     "report",
-    "plan",
     "user_add",
     "user_remove",
 )

@@ -62,7 +62,9 @@ def add(
         fail(str(exc), 3)
     detail = f"{email.strip().lower()} {role} {_scope_text(workplace, department)}"
     audit.record(store.path, None, "user_add", detail.strip())
-    typer.echo(text.t("users.added", lang, email=email.strip().lower(), role=role))
+    typer.echo(
+        text.t("users.added", lang, email=email.strip().lower(), role=text.t(f"role.{role}", lang))
+    )
 
 
 @users.command("list")

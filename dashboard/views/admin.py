@@ -107,7 +107,13 @@ if not log.height:
     st.info(t("admin.log_empty"))
     st.stop()
 labels = {c: t(f"admin.log_{c}") for c in ("at", "who", "action", "detail")}
-st.dataframe(log.rename(labels), hide_index=True, width="stretch", height=420)
+readable = log.with_columns(
+    pl.col("at").str.to_datetime().dt.strftime("%d-%m-%Y %H:%M"),
+    pl.col("action").replace_strict(
+        {a: t(f"audit.{a}") for a in audit.ACTIONS}, default=pl.col("action")
+    ),
+)
+st.dataframe(readable.rename(labels), hide_index=True, width="stretch")
 st.download_button(
     t("admin.download_log"),
     data=lambda: log.write_csv(include_bom=True).encode("utf-8"),
