@@ -3,10 +3,19 @@
 DuckDB lets one process write a file, or many processes read it, never both at once. The
 dashboard and the CLI may run side by side, so every operation opens a connection, does its
 work and closes it again; a file held by another writer gives ``StoreBusy``, not a traceback.
+
+No e-mail, name or other direct identifier is stored (issue 15): a respondent's id and a
+roster's e-mail become a person key, a keyed hash made in SQL as the rows are inserted. The
+key is a file beside the store (``socialkapital.duckdb`` -> ``socialkapital.key``), never in
+it; the store keeps its fingerprint so that a write with another key is refused.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import secrets
+import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,11 +26,12 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from queries.sql import migrations, query
+from queries.sql import migrations, query, quote_identifier
 from socialkapital import instrument as instrument_mod
 from socialkapital.settings import Settings
 
 LATEST_VERSION = migrations()[-1][0]
+PSEUDONYM_VERSION = 7  # the migration that replaced plain identifiers by person keys
 _BUSY_RETRIES = 20
 _BUSY_WAIT_S = 0.1
 
@@ -53,6 +63,7 @@ class Store:
         settings: Settings | None = None,
     ) -> None:
         self.path = Path(path)
+        self.key_path = self.path.with_suffix(".key")
         self.instrument = instrument or instrument_mod.load()
         self.settings = settings or Settings()
         self._ensure_schema()
@@ -152,8 +163,81 @@ class Store:
             for version, _name, sql in migrations():
                 if current < version <= target:
                     _run(con, sql)
+                    if version == PSEUDONYM_VERSION:
+                        self._hash_plain_identifiers(con)
                     _run(con, "DELETE FROM schema_version")
                     _run(con, "INSERT INTO schema_version VALUES ($v)", {"v": version})
+        if 0 < current < PSEUDONYM_VERSION <= target:
+            self._rewrite()
+
+    def _hash_plain_identifiers(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Replace the plain ids and e-mails an earlier version stored by person keys."""
+        plain = _scalar(
+            con,
+            "SELECT (SELECT count(person_key) FROM respondents) + (SELECT count(*) FROM roster)",
+        )
+        if not plain:
+            return  # nobody to hash: the key is made by the first write that needs it
+        secret = _read_key(self.key_path) or _create_key(self.key_path)
+        _define_pseudonym(con)
+        _run(con, "UPDATE respondents SET person_key = pseudonym($s, person_key)", {"s": secret})
+        _run(con, "UPDATE roster SET person_key = pseudonym($s, person_key)", {"s": secret})
+        _record_fingerprint(con, secret)
+
+    def _rewrite(self) -> None:
+        """Copy the store into a new file and put that in its place.
+
+        A value DuckDB overwrites or drops stays in the file's free blocks until they happen to
+        be reused, so after the plain identifiers are hashed they could still be read from the
+        bytes; a copy holds only the live data. The writer's lock is held while copying.
+        """
+        fresh = self.path.with_name(self.path.name + ".rewrite")
+        for leftover in (fresh, _wal(fresh)):
+            leftover.unlink(missing_ok=True)
+        con = self._connect(read_only=False)
+        try:
+            catalog = _scalar(con, "SELECT current_database()")
+            _run(con, f"ATTACH {_quote_literal(str(fresh))} AS rewritten")
+            _run(con, f"COPY FROM DATABASE {quote_identifier(catalog)} TO rewritten")
+            _run(con, "DETACH rewritten")
+        finally:
+            con.close()
+        shutil.copymode(self.path, fresh)
+        # A write-ahead log left beside the old file would be replayed into the new one.
+        _wal(self.path).unlink(missing_ok=True)
+        _wal(fresh).unlink(missing_ok=True)
+        os.replace(fresh, self.path)
+
+    def _secret(self, con: duckdb.DuckDBPyConnection) -> str:
+        """The key to hash identifiers with: the store's own, or a new one for a store that
+        holds no person keys yet. Another key would hash the same person differently from
+        earlier rounds, so a missing or different key file is refused while keys exist."""
+        recorded = _scalar(con, "SELECT min(fingerprint) FROM pseudonym_key")
+        secret = _read_key(self.key_path)
+        if secret is not None and recorded == _fingerprint(secret):
+            return secret
+        held = _scalar(
+            con,
+            "SELECT EXISTS (SELECT 1 FROM respondents WHERE person_key IS NOT NULL)"
+            " OR EXISTS (SELECT 1 FROM roster)",
+        )
+        if held:
+            if secret is None:
+                raise StoreError(
+                    f"The key file {self.key_path} is missing. This store keeps people only as "
+                    "keyed codes made with that file, and without it new imports cannot be "
+                    "matched to the people of earlier rounds. Put the key file back beside the "
+                    "store (from the backup of the store) and try again. Nothing was changed."
+                )
+            raise StoreError(
+                f"The key file {self.key_path} is not the key this store was written with, so "
+                "the same person would get a different code than in earlier rounds. Put the "
+                "store's own key file back beside it (from the backup of the store) and try "
+                "again. Nothing was changed."
+            )
+        secret = secret or _create_key(self.key_path)
+        _record_fingerprint(con, secret)
+        return secret
 
     # -- reading -------------------------------------------------------------------------
 
@@ -233,6 +317,10 @@ class Store:
         )
         workplaces = sorted(incoming["workplace"].unique().to_list())
         with self.writing() as con:
+            # The plain ids stay in the registered frame (memory); only person keys are written.
+            identified = incoming["respondent"].is_not_null().any()
+            secret = self._secret(con) if identified else None
+            _define_pseudonym(con)
             round_id = _upsert_round(con, round_name, round_date)
             con.register("incoming", incoming.with_row_index("row"))
             con.register("incoming_answers", answers)
@@ -243,13 +331,14 @@ class Store:
                 con,
                 """
                 INSERT INTO respondents
-                SELECT $base + i.row + 1, $round_id, d.department_id, i.respondent
+                SELECT $base + i.row + 1, $round_id, d.department_id,
+                       pseudonym($secret, i.respondent)
                 FROM incoming i
                 JOIN workplaces w ON lower(w.name) = lower(i.workplace)
                 JOIN departments d ON d.workplace_id = w.workplace_id
                                   AND lower(d.name) = lower(i.department)
                 """,
-                {"base": base, "round_id": round_id},
+                {"base": base, "round_id": round_id, "secret": secret},
             )
             _run(
                 con,
@@ -268,11 +357,12 @@ class Store:
         round_date: date | None,
         source: str,
     ) -> int:
-        """Store the invitation list (email, name, department) of one workplace for a round."""
-        incoming = roster.select(
-            pl.lit(workplace).alias("workplace"), "department", "email", "name"
-        )
+        """Store the invitation list of one workplace for a round: per invited person the
+        department and a person key made from the e-mail; names are not stored."""
+        incoming = roster.select(pl.lit(workplace).alias("workplace"), "department", "email")
         with self.writing() as con:
+            secret = self._secret(con)
+            _define_pseudonym(con)
             round_id = _upsert_round(con, round_name, round_date)
             con.register("incoming", incoming)
             _upsert_names(con)
@@ -288,16 +378,97 @@ class Store:
                 con,
                 """
                 INSERT INTO roster
-                SELECT $round_id, w.workplace_id, d.department_id, i.email, i.name
+                SELECT $round_id, w.workplace_id, d.department_id, pseudonym($secret, i.email)
                 FROM incoming i
                 JOIN workplaces w ON lower(w.name) = lower(i.workplace)
                 LEFT JOIN departments d ON d.workplace_id = w.workplace_id
                                        AND lower(d.name) = lower(i.department)
                 """,
-                {"round_id": round_id},
+                {"round_id": round_id, "secret": secret},
             )
             _log_import(con, round_id, "roster", source, "roster", incoming)
         return incoming.height
+
+
+# -- person keys -------------------------------------------------------------------------
+
+# Trimmed (spaces, tabs, line ends, no-break spaces) and lower-cased, so that " Anna@X.dk"
+# and "anna@x.dk" are one person.
+_NORMALISED = "trim(lower(id), ' ' || chr(9) || chr(10) || chr(13) || chr(160))"
+# The key is hashed in twice, HMAC-like: sha256(key || message) alone can be extended (from
+# the hash of key || m, anyone can compute the hash of key || m || padding || more without
+# the key), and DuckDB has no HMAC built in. Without a key at all, an e-mail's hash could be
+# undone by hashing a list of the workplace's e-mails. Done in SQL: a million ids at once.
+_PSEUDONYM_MACRO = f"""
+CREATE OR REPLACE TEMP MACRO pseudonym(secret, id) AS (
+    CASE WHEN id IS NULL OR {_NORMALISED} = '' THEN NULL
+         ELSE sha256(secret || sha256(secret || {_NORMALISED})) END
+)
+"""
+
+
+def _define_pseudonym(con: duckdb.DuckDBPyConnection) -> None:
+    """The ``pseudonym(secret, id)`` macro, for this connection only (a temp macro)."""
+    _run(con, _PSEUDONYM_MACRO)
+
+
+def person_keys(secret: str, ids: list[str | None]) -> list[str | None]:
+    """The person keys the store makes of these ids with this key (None for a blank id)."""
+    con = duckdb.connect()
+    try:
+        _define_pseudonym(con)
+        con.register("ids", pl.DataFrame({"id": ids}, schema={"id": pl.String}).with_row_index())
+        rows = con.execute(
+            "SELECT pseudonym($s, id) FROM ids ORDER BY index", {"s": secret}
+        ).fetchall()
+        return [r[0] for r in rows]
+    finally:
+        con.close()
+
+
+def _fingerprint(secret: str) -> str:
+    """What the store records of its key: enough to recognise it, useless to hash with."""
+    return hashlib.sha256((secret + "fingerprint").encode()).hexdigest()
+
+
+def _record_fingerprint(con: duckdb.DuckDBPyConnection, secret: str) -> None:
+    _run(con, "DELETE FROM pseudonym_key")
+    _run(con, "INSERT INTO pseudonym_key VALUES ($f)", {"f": _fingerprint(secret)})
+
+
+def _read_key(path: Path) -> str | None:
+    """The key in the file beside the store, or None when there is no such file."""
+    try:
+        secret = path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StoreError(f"The key file {path} cannot be read: {exc}") from exc
+    if len(secret) != 64 or any(c not in "0123456789abcdef" for c in secret):
+        raise StoreError(f"The key file {path} does not hold a key (64 hexadecimal digits).")
+    return secret
+
+
+def _create_key(path: Path) -> str:
+    """A new key of 32 random bytes, written as hex to a file only its owner may read."""
+    secret = secrets.token_hex(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # made a moment ago by another program: use that one
+        return _read_key(path) or _create_key(path)
+    with os.fdopen(fd, "w", encoding="ascii") as out:
+        out.write(secret + "\n")
+        out.flush()
+        os.fsync(out.fileno())  # on disk before the store records its fingerprint
+    return secret
+
+
+def _wal(path: Path) -> Path:
+    return path.with_name(path.name + ".wal")
+
+
+def _quote_literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
 
 
 def _run(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) -> None:
