@@ -76,16 +76,22 @@ def current_viewer(store: Store) -> access.Viewer:
         if st.session_state.get(_REFUSED) != email:
             audit.record(store.path, email or "?", "refused", "no user of this store")
             st.session_state[_REFUSED] = email
-        st.warning(_t("access.no_access", email=email or "?"))
+        st.warning(_t("access.no_access", email=_plain(email or "?")))
         _sign_out_button(store, email, st)
         st.stop()
     if st.session_state.get(_SIGNED_IN) != viewer.email:
         audit.record(store.path, viewer.email, "sign_in", viewer.role)
         st.session_state[_SIGNED_IN] = viewer.email
     role = _t(f"role.{viewer.role}")
-    st.sidebar.caption(_t("access.signed_in_as", email=viewer.email, role=role))
+    st.sidebar.caption(_t("access.signed_in_as", email=_plain(viewer.email), role=role))
     _sign_out_button(store, viewer.email, st.sidebar)
     return viewer
+
+
+def _plain(value: str | None) -> str:
+    """An e-mail in markdown as text: a code span, so it is neither a mailto link (markdown
+    links an e-mail even when escaped) nor read as emphasis (``first_last@``)."""
+    return "`" + (value or "").replace("`", "'") + "`"
 
 
 def _sign_in_page() -> None:

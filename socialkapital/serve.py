@@ -99,8 +99,8 @@ class BadSecrets(ValueError):
         self.path, self.reason = path, reason
 
 
-def auth_section(files: list[Path]) -> dict | None:
-    """The ``[auth]`` section Streamlit would use (the last file that has one), or None."""
+def find_auth(files: list[Path]) -> tuple[dict, Path] | None:
+    """The ``[auth]`` section Streamlit would use and its file (the last that has one)."""
     found = None
     for path in files:
         try:
@@ -111,7 +111,7 @@ def auth_section(files: list[Path]) -> dict | None:
             raise BadSecrets(path, exc) from exc
         # Streamlit merges the files top-level key by key: a later [auth] replaces an earlier.
         if isinstance(data.get("auth"), dict):
-            found = data["auth"]
+            found = (data["auth"], path)
     return found
 
 
@@ -181,19 +181,20 @@ def serve(
     """Start the dashboard: on 127.0.0.1 only, unless sign-in is set up."""
     files = secrets_files(secrets)
     try:
-        auth = auth_section(files)
+        found = find_auth(files)
     except BadSecrets as exc:
         fail(_say("bad_secrets", lang, path=exc.path, reason=exc.reason), 2)
-    shown = ", ".join(str(p) for p in files)
-    chosen = listen_address(address, auth is not None)
+    chosen = listen_address(address, found is not None)
     if chosen is None:
+        shown = ", ".join(str(p) for p in files)
         fail(_say("refused", lang, address=address, files=shown), 2)
     store = settings.db_path(db).resolve()
     env = {**os.environ, "SOCIALKAPITAL_DB": str(store)}
-    if auth is None:
+    if found is None:
         typer.echo(_say("local", lang, address=chosen, port=port))
     else:
-        typer.echo(_say("network", lang, address=chosen, port=port, files=shown))
+        auth, where = found
+        typer.echo(_say("network", lang, address=chosen, port=port, files=where))
         redirect = str(auth.get("redirect_uri", ""))
         if redirect.endswith("/oauth2callback"):
             typer.echo(_say("open_at", lang, url=redirect.removesuffix("oauth2callback")))

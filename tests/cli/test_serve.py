@@ -116,7 +116,7 @@ def test_with_sign_in_it_listens_on_the_network(started, tmp_path):
     assert option(argv, "--server.address") == ["0.0.0.0"]
     # Streamlit reads exactly the file checked here.
     assert option(argv, "--secrets.files") == [str(path.resolve())]
-    assert "sign-in is on" in result.output
+    assert f"sign-in is on ({path.resolve()})" in result.output
     assert "https://kapital.example.dk/" in result.output
     assert "no users yet" in result.output  # the first admin comes from the CLI
 
@@ -147,8 +147,9 @@ def test_a_later_secrets_file_wins(tmp_path):
     first, second = tmp_path / "a.toml", tmp_path / "b.toml"
     first.write_text(AUTH, encoding="utf-8")
     second.write_text('[auth]\nredirect_uri = "http://localhost:9000/oauth2callback"\n')
-    section = serve.auth_section([first, tmp_path / "missing.toml", second])
-    assert section == {"redirect_uri": "http://localhost:9000/oauth2callback"}
+    found = serve.find_auth([first, tmp_path / "missing.toml", second])
+    assert found == ({"redirect_uri": "http://localhost:9000/oauth2callback"}, second)
+    assert serve.find_auth([tmp_path / "missing.toml"]) is None
 
 
 def test_the_project_config_listens_on_127_0_0_1():

@@ -153,7 +153,8 @@ def test_a_signed_in_user_gets_their_role_and_scope(store):
         viewer_line(at) == "viewer: department-manager leder@example.dk [('mejeri øst', 'køkken')]"
     )
     role = text.t("role.department-manager", "da")
-    expected = text.t("access.signed_in_as", "da", email="leder@example.dk", role=role)
+    # The e-mail as a code span: shown as text, not as a mailto link.
+    expected = text.t("access.signed_in_as", "da", email="`leder@example.dk`", role=role)
     assert [c.value for c in at.sidebar.caption] == [expected]
     assert [b.label for b in at.sidebar.button] == [text.t("access.sign_out", "da")]
     at.run()
@@ -176,7 +177,7 @@ def test_a_signed_in_stranger_has_no_access(store):
     assert not at.exception
     assert viewer_line(at) is None
     [warning] = at.warning
-    assert warning.value == text.t("access.no_access", "da", email="ukendt@example.dk")
+    assert warning.value == text.t("access.no_access", "da", email="`ukendt@example.dk`")
     assert [b.label for b in at.button] == [text.t("access.sign_out", "da")]
     at.run()
     assert audit_actions(store) == [("ukendt@example.dk", "refused")]
