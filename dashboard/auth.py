@@ -71,10 +71,14 @@ def current_viewer(store: Store) -> access.Viewer:
         _sign_in_page()
         st.stop()
     email = st.user.get("email")
-    viewer = user_store.viewer_for(store, email)
+    # An e-mail the provider itself says is unverified names nobody (a user could have typed
+    # someone else's); a provider that says nothing is trusted for its own accounts.
+    unverified = str(st.user.get("email_verified", "")).lower() == "false"
+    viewer = None if unverified else user_store.viewer_for(store, email)
     if viewer is None:
         if st.session_state.get(_REFUSED) != email:
-            audit.record(store.path, email or "?", "refused", "no user of this store")
+            why = "e-mail not verified" if unverified else "no user of this store"
+            audit.record(store.path, email or "?", "refused", why)
             st.session_state[_REFUSED] = email
         st.warning(_t("access.no_access", email=_plain(email or "?")))
         _sign_out_button(store, email, st)

@@ -183,6 +183,23 @@ def test_a_signed_in_stranger_has_no_access(store):
     assert audit_actions(store) == [("ukendt@example.dk", "refused")]
 
 
+@pytest.mark.parametrize("verified", [False, "false"])
+def test_an_unverified_email_is_no_access(store, verified):
+    user = {"is_logged_in": True, "email": "chef@example.dk", "email_verified": verified}
+    at = app({"auth": AUTH}, user).run()
+    assert not at.exception
+    assert viewer_line(at) is None
+    assert len(at.warning) == 1
+    log = audit.read(store.path)
+    assert log["action"].to_list() == ["refused"]
+    assert log["detail"].to_list() == ["e-mail not verified"]
+
+
+def test_a_verified_email_is_a_user(store):
+    user = {"is_logged_in": True, "email": "chef@example.dk", "email_verified": True}
+    assert viewer_line(app({"auth": AUTH}, user).run()) == "viewer: admin chef@example.dk []"
+
+
 def test_no_email_claim_is_no_access(store):
     at = app({"auth": AUTH}, {"is_logged_in": True, "sub": "1234"}).run()
     assert not at.exception
