@@ -3,6 +3,10 @@
 DuckDB lets one process write a file, or many processes read it, never both at once. The
 dashboard and the CLI may run side by side, so every operation opens a connection, does its
 work and closes it again; a file held by another writer gives ``StoreBusy``, not a traceback.
+A file that cannot be used (damaged, cut short, read-only, a full disk) gives ``StoreError``
+saying which file, what is wrong and what to do; a change the store will not make unasked
+(replacing a round's responses, a roster for an unknown workplace or round) gives a
+``StoreRefused``. Either way nothing was changed: every write is one transaction.
 
 No e-mail, name or other direct identifier is stored (issue 15): a respondent's id and a
 roster's e-mail become a person key, a keyed hash made in SQL as the rows are inserted. The
@@ -16,9 +20,10 @@ import hashlib
 import os
 import secrets
 import shutil
+import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -27,21 +32,28 @@ import duckdb
 import polars as pl
 
 from queries.sql import migrations, query, quote_identifier
+from queries.store_errors import (
+    BlankName,
+    RoundHasResponses,
+    StoreBusy,
+    StoreError,
+    UnknownRound,
+    UnknownWorkplace,
+    about_the_file,
+    file_problem,
+    held_by_another,
+)
+from queries.store_errors import StoreRefused as StoreRefused  # for callers: one import
 from socialkapital import instrument as instrument_mod
 from socialkapital.settings import Settings
 
 LATEST_VERSION = migrations()[-1][0]
 PSEUDONYM_VERSION = 7  # the migration that replaced plain identifiers by person keys
-_BUSY_RETRIES = 20
+_BUSY_RETRIES = 20  # a reader waits up to 2 s for a writer to finish
+# A writer waits longer: an import queued behind another one (100,000 responses take a few
+# seconds) should land, or be refused for what the other one stored, rather than give up.
+_WRITE_RETRIES = 300
 _BUSY_WAIT_S = 0.1
-
-
-class StoreBusy(RuntimeError):
-    """Another program is writing to the store right now."""
-
-
-class StoreError(RuntimeError):
-    """The store file cannot be used (not a DuckDB file, newer schema, ...)."""
 
 
 @dataclass(frozen=True)
@@ -71,46 +83,67 @@ class Store:
     # -- connections -------------------------------------------------------------------
 
     def _connect(self, read_only: bool) -> duckdb.DuckDBPyConnection:
-        for attempt in range(_BUSY_RETRIES):
+        retries = _BUSY_RETRIES if read_only else _WRITE_RETRIES
+        for attempt in range(retries):
             try:
                 return duckdb.connect(str(self.path), read_only=read_only)
-            except duckdb.IOException as exc:
-                if "lock" not in str(exc).lower():
-                    raise StoreError(f"{self.path}: {exc}") from exc
-                if attempt == _BUSY_RETRIES - 1:
+            except duckdb.Error as exc:
+                if not held_by_another(exc):
+                    raise file_problem(self.path, exc, write=not read_only) from exc
+                if attempt == retries - 1:
                     raise StoreBusy(
                         f"The store {self.path} is busy (another program is writing to it). "
                         "Try again in a moment."
                     ) from exc
                 time.sleep(_BUSY_WAIT_S)
-            except duckdb.Error as exc:
-                raise StoreError(f"{self.path}: not a usable store: {exc}") from exc
         raise AssertionError("unreachable")
+
+    @contextmanager
+    def _translated(self, write: bool) -> Iterator[None]:
+        """Turn DuckDB's errors about the file (damaged, cut short, read-only, disk full) into
+        a ``StoreError`` that says what to do; errors of the SQL itself pass unchanged."""
+        try:
+            yield
+        except duckdb.Error as exc:
+            if not about_the_file(exc):
+                raise
+            raise file_problem(self.path, exc, write) from exc
 
     @contextmanager
     def reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A read-only connection with the instrument and the scoring macros in place."""
-        con = self._connect(read_only=True)
-        try:
-            self._register_instrument(con)
-            yield con
-        finally:
-            con.close()
+        with self._translated(write=False):
+            con = self._connect(read_only=True)
+            try:
+                self._register_instrument(con)
+                yield con
+            finally:
+                con.close()
 
     @contextmanager
     def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-write connection inside one transaction: all of it lands, or none of it."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        con = self._connect(read_only=False)
-        try:
-            con.begin()
-            yield con
-            con.commit()
-        except BaseException:
-            con.rollback()
-            raise
-        finally:
-            con.close()
+        """A read-write connection inside one transaction: all of it lands, or none of it.
+
+        One writer at a time, also within a process: DuckDB shares one database between the
+        connections of a process (the dashboard's sessions are threads), and there two
+        transactions that both append would never conflict, so a check made inside one of
+        them ("does the round have responses?") could not see the other's rows.
+        """
+        with _one_writer(self.path), self._translated(write=True):
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise file_problem(self.path, exc) from exc
+            con = self._connect(read_only=False)
+            try:
+                con.begin()
+                yield con
+                con.commit()
+            except BaseException:
+                _rollback(con)
+                raise
+            finally:
+                con.close()
 
     def _register_instrument(self, con: duckdb.DuckDBPyConnection) -> None:
         ins = self.instrument
@@ -141,11 +174,12 @@ class Store:
 
     def _ensure_schema(self) -> None:
         if self.path.exists():
-            con = self._connect(read_only=True)
-            try:
-                current = _schema_version(con)
-            finally:
-                con.close()
+            with self._translated(write=False):
+                con = self._connect(read_only=True)
+                try:
+                    current = _schema_version(con)
+                finally:
+                    con.close()
             if current > LATEST_VERSION:
                 raise StoreError(
                     f"{self.path} was written by a newer version of socialkapital "
@@ -192,21 +226,25 @@ class Store:
         bytes; a copy holds only the live data. The writer's lock is held while copying.
         """
         fresh = self.path.with_name(self.path.name + ".rewrite")
-        for leftover in (fresh, _wal(fresh)):
-            leftover.unlink(missing_ok=True)
-        con = self._connect(read_only=False)
-        try:
-            catalog = _scalar(con, "SELECT current_database()")
-            _run(con, f"ATTACH {_quote_literal(str(fresh))} AS rewritten")
-            _run(con, f"COPY FROM DATABASE {quote_identifier(catalog)} TO rewritten")
-            _run(con, "DETACH rewritten")
-        finally:
-            con.close()
-        shutil.copymode(self.path, fresh)
-        # A write-ahead log left beside the old file would be replayed into the new one.
-        _wal(self.path).unlink(missing_ok=True)
-        _wal(fresh).unlink(missing_ok=True)
-        os.replace(fresh, self.path)
+        with _one_writer(self.path), self._translated(write=True):
+            try:
+                for leftover in (fresh, _wal(fresh)):
+                    leftover.unlink(missing_ok=True)
+                con = self._connect(read_only=False)
+                try:
+                    catalog = _scalar(con, "SELECT current_database()")
+                    _run(con, f"ATTACH {_quote_literal(str(fresh))} AS rewritten")
+                    _run(con, f"COPY FROM DATABASE {quote_identifier(catalog)} TO rewritten")
+                    _run(con, "DETACH rewritten")
+                finally:
+                    con.close()
+                shutil.copymode(self.path, fresh)
+                # A write-ahead log left beside the old file would be replayed into the new one.
+                _wal(self.path).unlink(missing_ok=True)
+                _wal(fresh).unlink(missing_ok=True)
+                os.replace(fresh, self.path)
+            except OSError as exc:
+                raise file_problem(self.path, exc) from exc
 
     def _secret(self, con: duckdb.DuckDBPyConnection) -> str:
         """The key to hash identifiers with: the store's own, or a new one for a store that
@@ -286,9 +324,11 @@ class Store:
     # -- writing -------------------------------------------------------------------------
 
     def existing_respondents(self, round_name: str, workplaces: list[str]) -> dict[str, int]:
-        """Respondents an import of these workplaces into this round would replace."""
-        found = self.frame("existing_respondents", round=round_name, workplaces=workplaces)
-        return dict(zip(found["workplace"], found["respondents"], strict=True))
+        """Respondents an import of these workplaces into this round would replace, per
+        workplace as the store spells it (names match in any case, as the import does).
+        What to pass as ``replace=`` once the user has confirmed replacing them."""
+        with self.reading() as con:
+            return _round_respondents(con, round_name, workplaces)
 
     def replace_responses(
         self,
@@ -298,6 +338,8 @@ class Store:
         source: str,
         source_format: str,
         wordings: pl.DataFrame | None = None,
+        *,
+        replace: bool | Mapping[str, int] = False,
     ) -> ImportOutcome:
         """Store a canonical response frame, replacing the round's data for its workplaces.
 
@@ -305,7 +347,14 @@ class Store:
         every row has at least one answer (the importer drops non-respondents). ``wordings``
         (workplace, item, wording) says how each question was put; the round also records
         the questionnaire version it was imported with.
+
+        Responses already stored for the round in these workplaces are replaced only when
+        ``replace`` says so: ``True`` (whatever is there, as ``--replace``) or the
+        ``existing_respondents`` the user confirmed (exactly those). Otherwise, and when
+        someone else's import landed in the meantime, ``RoundHasResponses`` is raised. The
+        check is made inside the write transaction, so two imports at once cannot both pass it.
         """
+        _require_name(round_name, "round")
         item_keys = self.instrument.item_keys
         incoming = responses.select("workplace", "department", "respondent", *item_keys)
         answers = (
@@ -317,6 +366,9 @@ class Store:
         )
         workplaces = sorted(incoming["workplace"].unique().to_list())
         with self.writing() as con:
+            existing = _round_respondents(con, round_name, workplaces)
+            if not _confirmed(existing, replace):
+                raise RoundHasResponses(round_name, existing)
             # The plain ids stay in the registered frame (memory); only person keys are written.
             identified = incoming["respondent"].is_not_null().any()
             secret = self._secret(con) if identified else None
@@ -356,11 +408,23 @@ class Store:
         round_name: str,
         round_date: date | None,
         source: str,
+        *,
+        create: bool = False,
     ) -> int:
         """Store the invitation list of one workplace for a round: per invited person the
-        department and a person key made from the e-mail; names are not stored."""
+        department and a person key made from the e-mail; names are not stored.
+
+        The workplace (in any case) and the round must be known already: a misspelt name would
+        otherwise become a workplace nobody answered in, lowering the response rate of all
+        sites, and a round of its own. ``UnknownWorkplace`` or ``UnknownRound`` is raised
+        unless ``create`` (as for a roster loaded before its round's answers).
+        """
+        _require_name(round_name, "round")
+        _require_name(workplace, "workplace")
         incoming = roster.select(pl.lit(workplace).alias("workplace"), "department", "email")
         with self.writing() as con:
+            if not create:
+                _require_known(con, round_name, workplace)
             secret = self._secret(con)
             _define_pseudonym(con)
             round_id = _upsert_round(con, round_name, round_date)
@@ -388,6 +452,70 @@ class Store:
             )
             _log_import(con, round_id, "roster", source, "roster", incoming)
         return incoming.height
+
+
+# -- refusals ------------------------------------------------------------------------------
+
+
+def _require_name(name: str, field: str) -> None:
+    if not name or not name.strip():
+        raise BlankName(field)
+
+
+def _round_respondents(
+    con: duckdb.DuckDBPyConnection, round_name: str, workplaces: list[str]
+) -> dict[str, int]:
+    """Respondents stored for the round per workplace of these (matched in any case)."""
+    found = con.execute(
+        query("round_respondents"),
+        {"round": round_name, "workplaces": [w.lower() for w in workplaces]},
+    ).fetchall()
+    return {workplace: int(count) for workplace, count in found}
+
+
+def _confirmed(existing: dict[str, int], replace: bool | Mapping[str, int]) -> bool:
+    """Whether replacing what is stored was confirmed: all of it, or these very counts."""
+    if isinstance(replace, bool):
+        return replace or not existing
+    confirmed = {w.lower(): n for w, n in replace.items()}
+    return all(confirmed.get(w.lower()) == n for w, n in existing.items())
+
+
+def _require_known(con: duckdb.DuckDBPyConnection, round_name: str, workplace: str) -> None:
+    """Refuse a round or workplace the store does not know."""
+    rounds = [r[0] for r in con.execute(query("round_names")).fetchall()]
+    if round_name not in rounds:
+        raise UnknownRound(round_name, rounds)
+    workplaces = [r[0] for r in con.execute(query("workplace_names")).fetchall()]
+    if workplace.lower() not in {w.lower() for w in workplaces}:
+        raise UnknownWorkplace(workplace, workplaces)
+
+
+# -- file trouble ----------------------------------------------------------------------------
+
+_WRITERS: dict[str, threading.RLock] = {}
+_WRITERS_GUARD = threading.Lock()
+
+
+@contextmanager
+def _one_writer(path: Path) -> Iterator[None]:
+    """Hold this process's lock on writing to the store at ``path`` (one per file)."""
+    with _WRITERS_GUARD:
+        lock = _WRITERS.setdefault(os.path.realpath(path), threading.RLock())
+    if not lock.acquire(timeout=_WRITE_RETRIES * _BUSY_WAIT_S):
+        raise StoreBusy(
+            f"The store {path} is busy (this program is writing to it). Try again in a moment."
+        )
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back, unless DuckDB already has: a commit that fails ends the transaction."""
+    with suppress(duckdb.Error):
+        con.rollback()
 
 
 # -- person keys -------------------------------------------------------------------------
@@ -456,10 +584,16 @@ def _create_key(path: Path) -> str:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:  # made a moment ago by another program: use that one
         return _read_key(path) or _create_key(path)
-    with os.fdopen(fd, "w", encoding="ascii") as out:
-        out.write(secret + "\n")
-        out.flush()
-        os.fsync(out.fileno())  # on disk before the store records its fingerprint
+    except OSError as exc:
+        raise file_problem(path, exc) from exc
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as out:
+            out.write(secret + "\n")
+            out.flush()
+            os.fsync(out.fileno())  # on disk before the store records its fingerprint
+    except OSError as exc:
+        path.unlink(missing_ok=True)  # half a key would be refused from now on
+        raise file_problem(path, exc) from exc
     return secret
 
 

@@ -82,3 +82,23 @@ WHERE u.email = $email;
 SELECT w.name AS workplace, d.name AS department
 FROM workplaces w LEFT JOIN departments d ON d.workplace_id = w.workplace_id
 ORDER BY w.name, d.name;
+
+-- name: round_respondents
+-- Respondents stored for a round per workplace (as the store spells it) among $workplaces,
+-- given in lower case and matched in any case, as an import matches them: what it replaces.
+SELECT w.name AS workplace, count(*) AS respondents
+FROM respondents r
+JOIN departments d ON d.department_id = r.department_id
+JOIN workplaces w ON w.workplace_id = d.workplace_id
+JOIN rounds o ON o.round_id = r.round_id
+WHERE o.name = $round AND list_contains($workplaces, lower(w.name))
+GROUP BY w.name
+ORDER BY w.name;
+
+-- name: round_names
+-- The name of every survey round, newest first (what a roster may be stored for).
+SELECT name FROM rounds ORDER BY date DESC NULLS LAST, round_id DESC;
+
+-- name: workplace_names
+-- The name of every workplace the store knows, in any round, by name.
+SELECT name FROM workplaces ORDER BY name;

@@ -33,7 +33,7 @@ ROUND2 = {
 }
 
 
-def put(store, round_name, day, groups, wordings=None):
+def put(store, round_name, day, groups, wordings=None, replace=False):
     records = [
         {"workplace": w, "department": d, "respondent": f"{round_name}{w}{d}{i}"}
         | dict.fromkeys(ITEM_KEYS, code)
@@ -47,7 +47,7 @@ def put(store, round_name, day, groups, wordings=None):
         rows = [(w, n, text) for w in {w for w, _ in groups} for n, text in wordings.items()]
         schema = {"workplace": pl.String, "item": pl.Int16, "wording": pl.String}
         wordings = pl.DataFrame(rows, schema=schema, orient="row")
-    store.replace_responses(frame, round_name, day, "t", "test", wordings)
+    store.replace_responses(frame, round_name, day, "t", "test", wordings, replace=replace)
 
 
 @pytest.fixture
@@ -190,7 +190,8 @@ def test_a_reworded_question_breaks_its_trend_and_its_forms_but_nothing_else(sto
 
 def test_reimporting_a_workplace_replaces_its_wordings_only(store):
     put(store, R1, datetime.date(2025, 4, 1), ROUND1, {7: OWN_7})
-    put(store, R1, datetime.date(2025, 4, 1), {("W", "Kontor"): [4, 4, 5, 4, 4]}, {7: ITEM_7})
+    again = {("W", "Kontor"): [4, 4, 5, 4, 4]}
+    put(store, R1, datetime.date(2025, 4, 1), again, {7: ITEM_7}, replace=True)
     got = store.frame("item_wordings", workplace="W").rows()
     assert got == [(R1, 7, ITEM_7)]
     assert store.frame("item_wordings", workplace="V").rows() == [(R1, 7, OWN_7)]

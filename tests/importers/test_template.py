@@ -162,7 +162,9 @@ def test_reimporting_does_not_double(store, ins):
     parsed = read_responses(to_csv(template_rows(rows(n=6))), "x.csv", ins)
     store.replace_responses(parsed.responses, "R", None, "x.csv", "template")
     before = store.counts()
-    outcome = store.replace_responses(parsed.responses, "R", None, "x.csv", "template")
+    outcome = store.replace_responses(
+        parsed.responses, "R", None, "x.csv", "template", replace={"Mejeri Øst": 6}
+    )
     assert store.counts() == before
     assert outcome.replaced == 6
 

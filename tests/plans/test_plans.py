@@ -33,13 +33,15 @@ def plan(**changes) -> plans.Plan:
     return plans.Plan(**values)
 
 
-def load(store, ins, round_name, answer_between, answer_rest=4, n=6, day=None):
+def load(store, ins, round_name, answer_between, answer_rest=4, n=6, day=None, replace=False):
     """n people in Ost & Lager answering the between items with one code, the rest another."""
     answers = [answer_rest] * 6 + [answer_between] * 6 + [answer_rest] * 9
     rows = [("Mejeri Øst", "Ost & Lager", answers)] * n
     rows += [("Mejeri Øst", "Pakkeri", [3] * 21)] * 6
     parsed = read_responses(to_csv(template_rows(rows)), "svar.csv", ins)
-    store.replace_responses(parsed.responses, round_name, day, "svar.csv", "template")
+    store.replace_responses(
+        parsed.responses, round_name, day, "svar.csv", "template", replace=replace
+    )
 
 
 def test_required_fields_and_dates_are_checked(ins):
@@ -99,7 +101,7 @@ def test_save_update_and_a_concurrent_edit_is_caught(store, ins):
 def test_plans_survive_reimporting_the_answers(store, ins):
     load(store, ins, "R1", 2)
     plan_store.save(store, plan())
-    load(store, ins, "R1", 3)  # the same round imported again
+    load(store, ins, "R1", 3, replace=True)  # the same round imported again
     assert len(plan_store.list_plans(store)) == 1
 
 

@@ -388,7 +388,8 @@ def answers(rows: list[tuple[str, str, int]]) -> bytes:
 
 def test_duplicates_and_response_rates_are_as_before(make_store, ins):
     store = make_store(threshold=3)
-    store.replace_roster(read_roster(ROSTER.encode(), "l.txt").invited, "Mejeri", "R", None, "l")
+    invited = read_roster(ROSTER.encode(), "l.txt").invited
+    store.replace_roster(invited, "Mejeri", "R", None, "l", create=True)  # before the answers
     rows = [
         ("Køkken", "anna.berg@mejeri.dk", 5),
         ("Køkken", "bo.dahl@mejeri.dk", 3),

@@ -73,7 +73,9 @@ def test_a_failed_write_changes_nothing(store, ins, monkeypatch):
 
     monkeypatch.setattr(store_mod, "_log_import", boom)
     with pytest.raises(RuntimeError, match="disk full"):
-        store.replace_responses(parsed_rows(ins, n=9).responses, "R", None, "b.csv", "template")
+        store.replace_responses(
+            parsed_rows(ins, n=9).responses, "R", None, "b.csv", "template", replace=True
+        )
     assert store.counts() == before
 
 

@@ -68,7 +68,7 @@ def demo_store(tmp_path_factory) -> Store:
     r = demo.generate(respondents=600)[0]
     for workplace, invited in r.rosters.items():
         parsed = read_roster("\n".join(";".join(x) for x in invited).encode(), "r.txt")
-        store.replace_roster(parsed.invited, workplace, r.name, r.date, "r.txt")
+        store.replace_roster(parsed.invited, workplace, r.name, r.date, "r.txt", create=True)
     parsed = read_responses(r.responses.write_csv().encode(), "d.csv", store.instrument)
     store.replace_responses(parsed.responses, r.name, r.date, "d.csv", "demo")
     return store
