@@ -81,7 +81,12 @@ def import_(
     lang: LangOption = "da",
 ) -> None:
     """Check answer files and store them in a survey round (all files, or none)."""
+    from socialkapital.importers.canonical import clean_name
+
     when = _round_date(round_date, lang)  # checked before any file is read
+    for option, name in (("--round", round_name), ("--workplace", workplace)):
+        if name is not None and not clean_name(name):  # a name nobody could see or pick
+            fail(text.t("problem.blank_option", lang, option=option), 2)
     store = open_store(db)
     chosen = None
     try:
@@ -135,7 +140,11 @@ def _exports(paths: list[Path], lang: str) -> list[dict[str, bytes]]:
             for stem in ("labels", "structure"):
                 for companion in path.parent.glob(f"{stem}*"):
                     files.setdefault(str(companion), _read_file(companion, lang))
-    return formats.group_exports(files)
+    try:
+        return formats.group_exports(files)  # ZIPs are opened here
+    except ImportFailed as exc:
+        typer.echo(text.t("cli.refused", lang, file=exc.problems[0].file), err=True)
+        fail(exc.describe(lang), 2)
 
 
 def _store_parsed(store, parsed, round_name, round_date, replace, lang) -> None:
@@ -179,7 +188,13 @@ def roster(
     lang: LangOption = "da",
 ) -> None:
     """Store the invitation roster of a workplace (the denominator of response rates)."""
+    from socialkapital.importers.canonical import clean_name
+
     when = _round_date(round_date, lang)
+    workplace = clean_name(workplace)  # as the answers' workplace names are, so they match
+    for option, name in (("--round", round_name), ("--workplace", workplace)):
+        if not clean_name(name):
+            fail(text.t("problem.blank_option", lang, option=option), 2)
     store = open_store(db)
     try:
         parsed = read_roster(_read_file(file, lang), file.name)

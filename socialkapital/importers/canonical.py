@@ -6,6 +6,7 @@ spreadsheet row in the source file, for messages) and q1..qN (answer codes, null
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -15,6 +16,31 @@ from socialkapital.instrument import Instrument, normalise_text
 
 META_COLUMNS = ("workplace", "department", "respondent")
 ANONYMOUS_IDS = ("anonymous", "anonym", "anonyme", "anonymt")
+
+# Names are one line of plain text. Control characters go: C0/C1 controls (ESC starts a
+# terminal escape sequence, BEL rings) and the invisible marks that reorder or hide text
+# when it is shown (bidirectional overrides and isolates, zero-width space, BOM). Then a line
+# break or tab, with the spaces around it, becomes one space. Markdown and formula text stay
+# as they are: they are data, escaped where they are shown or written.
+_BREAKS = r"\t\n\x0b\x0c\r\x85\u2028\u2029"
+_NAME_CONTROL = (
+    r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f"
+    r"\u061c\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+_NAME_BREAK = f"[ {_BREAKS}]*[{_BREAKS}][ {_BREAKS}]*"
+_CONTROL_RE = re.compile(_NAME_CONTROL)
+_BREAK_RE = re.compile(_NAME_BREAK)
+
+
+def clean_name(value: str) -> str:
+    """A workplace or department name as one line without control characters, trimmed."""
+    return _BREAK_RE.sub(" ", _CONTROL_RE.sub("", value)).strip()
+
+
+def clean_names(column: str) -> pl.Expr:
+    """``clean_name`` for a column of names (the same patterns, run by polars)."""
+    cleaned = pl.col(column).str.replace_all(_NAME_CONTROL, "").str.replace_all(_NAME_BREAK, " ")
+    return cleaned.str.strip_chars().alias(column)
 
 
 @dataclass
@@ -71,6 +97,8 @@ def to_canonical(
     problem; if there is any, the whole file is refused.
     """
     lookup = instrument.answer_lookup() if lookup is None else lookup
+    # Every importer comes through here: names are cleaned once, before they are checked.
+    raw = raw.with_columns(clean_names("workplace"), clean_names("department"))
     problems = _blank_meta_problems(raw, file, columns)
     codes, unknown = _map_answers(raw, instrument, lookup)
     problems += _unknown_answer_problems(raw, unknown, file, columns, instrument)
@@ -84,8 +112,6 @@ def to_canonical(
     frame = (
         raw.select("row", *META_COLUMNS)
         .with_columns(
-            pl.col("workplace").str.strip_chars(),
-            pl.col("department").str.strip_chars(),
             pl.when(placeholder | (respondent == ""))
             .then(None)
             .otherwise(respondent)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from socialkapital import text
 
 MAX_LISTED = 40
+MAX_PLACES = 10  # places listed for a value that occurs in many cells; then "and N more"
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,10 @@ class Problem:
     params: dict = field(default_factory=dict)
 
     def message(self, lang: str = "en") -> str:
-        return text.t(f"problem.{self.key}", lang, **self.params)
+        params = dict(self.params)
+        if "places" in params:  # [(row, column), ...] of all ``count`` cells, said in words
+            params["places"] = _places(params["places"], params.get("count"), lang)
+        return text.t(f"problem.{self.key}", lang, **params)
 
     def text(self, lang: str = "en") -> str:
         """The whole problem in one line: where, what, and the value found."""
@@ -39,6 +43,27 @@ class Problem:
 
     def __str__(self) -> str:
         return self.text("en")
+
+
+def _places(places: list[tuple[int, str]], count: int | None, lang: str) -> str:
+    """'column “Q1”: rows 3, 9; column “Q4”: row 5 and 2 more places': the first
+    ``MAX_PLACES`` places, by column (in the order they come), then how many more."""
+    listed = places[:MAX_PLACES]
+    by_column: dict[str, list[int]] = {}
+    for row, column in listed:
+        by_column.setdefault(column, []).append(row)
+    said = "; ".join(
+        text.t("problem.at_column", lang, column=column)
+        + ": "
+        + (
+            text.t("problem.at_rows", lang, rows=", ".join(map(str, rows)))
+            if len(rows) > 1
+            else text.t("problem.at_row", lang, row=rows[0])
+        )
+        for column, rows in by_column.items()
+    )
+    more = (count or len(places)) - len(listed)
+    return f"{said} {text.t('problem.more_places', lang, count=more)}" if more > 0 else said
 
 
 class ImportFailed(ValueError):

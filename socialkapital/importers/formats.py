@@ -12,7 +12,8 @@ import io
 import re
 from collections.abc import Callable
 
-from socialkapital.importers.errors import ImportFailed, Problem, fail
+from socialkapital.importers import archive
+from socialkapital.importers.errors import ImportFailed, Problem
 from socialkapital.importers.sniff import RawTable, decode
 from socialkapital.importers.source import Column, Source, build, unique_keys
 from socialkapital.instrument import normalise_text
@@ -355,7 +356,7 @@ def group_exports(files: dict[str, bytes]) -> list[dict[str, bytes]]:
     expanded: dict[str, bytes] = {}
     for name, data in files.items():
         if name.casefold().endswith(".zip"):
-            expanded.update(_unzip(name, data))
+            expanded.update(archive.unzip(name, data))
         else:
             expanded[name] = data
     exports: list[dict[str, bytes]] = []
@@ -370,18 +371,7 @@ def group_exports(files: dict[str, bytes]) -> list[dict[str, bytes]]:
         (name,) = export
         if name.rpartition("/")[2].casefold().startswith("dataset"):
             export.update(companions.pop(name.rpartition("/")[0], {}))
+    # A labels or structure file without its dataset is read on its own (and refused as
+    # such), never dropped: a list with no export in it would import nothing, silently.
+    exports += [{name: data} for files in companions.values() for name, data in files.items()]
     return exports
-
-
-def _unzip(name: str, data: bytes) -> dict[str, bytes]:
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return {
-                f"{name}/{info.filename}": archive.read(info)
-                for info in archive.infolist()
-                if not info.is_dir() and not info.filename.startswith("__MACOSX")
-            }
-    except zipfile.BadZipFile as exc:
-        raise fail(name, "bad_zip") from exc

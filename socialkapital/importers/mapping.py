@@ -19,7 +19,7 @@ import polars as pl
 
 from socialkapital.importers import formats
 from socialkapital.importers.canonical import Parsed, to_canonical
-from socialkapital.importers.errors import ImportFailed, Problem
+from socialkapital.importers.errors import MAX_PLACES, ImportFailed, Problem
 from socialkapital.importers.source import Column, Source
 from socialkapital.instrument import Instrument, normalise_text, plain_text
 
@@ -388,29 +388,31 @@ def problems(
     # as soon as the item columns they are read from exist.
     if all(k in keys for k in used):
         unknown = unknown_values(source, instrument, mapping)
-        places = _first_places(source, used, [value for value, _ in unknown])
+        places = _places(source, used, [value for value, _ in unknown])
         for value, count in unknown:
-            row, column = places[value]
-            out.append(Problem(file, row, column, value, "unmapped_value", {"count": count}))
+            (row, column), *_ = places[value]
+            params = {"count": count, "places": places[value]}
+            out.append(Problem(file, row, column, value, "unmapped_value_at", params))
     return out
 
 
-def _first_places(source: Source, keys: list[str], values: list[str]) -> dict:
-    """Where each value first occurs in these columns: value -> (row, column)."""
+def _places(source: Source, keys: list[str], values: list[str]) -> dict:
+    """Where each value occurs in these columns, in row order (the first ``MAX_PLACES``):
+    value -> [(row, column), ...]."""
     if not values:
         return {}
     cells = (
         source.frame(keys)
         .unpivot(index="row", on=keys, variable_name="column", value_name="value")
         .filter(pl.col("value").is_in(values))
-        .sort("row", maintain_order=True)
+        .sort("row", maintain_order=True)  # within a row, in the columns' order
         .group_by("value", maintain_order=True)
-        .first()
+        .head(MAX_PLACES)
     )
-    return {
-        value: (row, column)
-        for value, row, column in cells.select("value", "row", "column").iter_rows()
-    }
+    places: dict[str, list[tuple[int, str]]] = {}
+    for value, row, column in cells.select("value", "row", "column").iter_rows():
+        places.setdefault(value, []).append((row, column))
+    return places
 
 
 def apply(

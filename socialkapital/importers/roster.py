@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from socialkapital.importers.canonical import clean_name
 from socialkapital.importers.errors import ImportFailed, Problem, fail
 from socialkapital.importers.sniff import decode
 
@@ -48,8 +49,9 @@ def parse(data: bytes, name: str) -> Roster:
         if not _EMAIL.match(email):
             problems.append(Problem(name, number, "e-mail", email, "not_email"))
             continue
-        department = fields[2] if len(fields) == 3 and fields[2] else None
-        rows.append((email.casefold(), fields[1], department, number))
+        # Cleaned as the answers' department names are, so that the two still match.
+        department = clean_name(fields[2]) if len(fields) == 3 else ""
+        rows.append((email.casefold(), clean_name(fields[1]), department or None, number))
     if problems:
         raise ImportFailed(problems)
     if not rows:

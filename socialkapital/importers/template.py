@@ -7,6 +7,7 @@ English labels or codes; blank and "don't know" are missing.
 from __future__ import annotations
 
 import io
+import re
 
 import polars as pl
 
@@ -16,6 +17,7 @@ from socialkapital.importers.sniff import RawTable
 from socialkapital.instrument import Instrument, normalise_text
 
 FORMAT = "template"
+_ITEM_LIKE = re.compile(r"^q ?\d+$")  # normalised: "Q23", "q 0", "q01"
 # Accepted header names for the meta columns (normalised); the first is the template's own.
 META_NAMES = {
     "workplace": ("workplace", "arbejdsplads", "site"),
@@ -87,6 +89,13 @@ def _header_problems(
         Problem(table.name, row, key, None, "missing_column")
         for key in required
         if key not in found
+    ]
+    # "q22" (or "q0") is no column of this questionnaire, but someone meant it as a question:
+    # it is refused rather than left out without a word.
+    problems += [
+        Problem(table.name, row, cell, None, "beyond_instrument", {"count": len(instrument.items)})
+        for cell in header
+        if _ITEM_LIKE.match(normalise_text(cell)) and normalise_text(cell) not in found
     ]
     for positions in found.values():
         if len(positions) > 1:

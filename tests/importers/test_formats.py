@@ -66,7 +66,7 @@ def test_limesurvey_needs_the_users_mapping_then_scores_as_expected(make_store):
 def test_qualtrics_numeric_codes_are_never_guessed(make_store):
     with pytest.raises(ImportFailed) as caught:
         read("qualtrics/responses_numeric.csv")
-    unmapped = {p.value for p in caught.value.problems if p.key == "unmapped_value"}
+    unmapped = {p.value for p in caught.value.problems if p.key == "unmapped_value_at"}
     assert unmapped == {"1", "2", "3", "4", "5", "6"}
     source = load_export(
         {"n.csv": (FIXTURES / "qualtrics/responses_numeric.csv").read_bytes()}, load()
