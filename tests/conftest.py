@@ -17,6 +17,18 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 ITEM_KEYS = [f"q{i}" for i in range(1, 22)]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_machine_secrets():
+    """A developer's own .streamlit/secrets.toml (sign-in set up) must not turn every
+    AppTest into a sign-in page: tests say which secrets they mean."""
+    from streamlit import config
+
+    before = config.get_option("secrets.files")
+    config.set_option("secrets.files", [str(Path("/nonexistent/secrets.toml"))])
+    yield
+    config.set_option("secrets.files", before)
+
+
 @pytest.fixture(scope="session")
 def ins() -> instrument_mod.Instrument:
     return instrument_mod.load()

@@ -102,6 +102,8 @@ def server(tmp_path_factory) -> Iterator[Server]:
     command = [
         *[sys.executable, "-m", "streamlit", "run", str(APP)],
         *["--server.port", str(port), "--server.address", "127.0.0.1"],
+        # Local use, whatever secrets.toml the developer's machine has.
+        *["--secrets.files", "/nonexistent/secrets.toml"],
         *["--server.headless", "true"],
         # Others edit the tree while tests run; a file watcher would put a "source changed"
         # banner over the page.
