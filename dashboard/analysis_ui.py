@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import io
 
 import altair as alt
 import polars as pl
@@ -13,7 +12,7 @@ import vl_convert
 
 from dashboard import state
 from queries.store import StoreBusy
-from socialkapital import access, analysis, anonymity, compare, text, trends
+from socialkapital import access, analysis, anonymity, compare, spreadsheet, text, trends
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -149,7 +148,7 @@ def left_out_note(figs: analysis.RoundFigures, workplaces: list[str] | None) -> 
     sites = analysis.left_out(figs, workplaces)
     if sites:
         names = ", ".join(sites)
-        st.caption(state.t("analysis.left_out", sites=names, threshold=figs.threshold))
+        st.caption(state.md("analysis.left_out", sites=names, threshold=figs.threshold))
 
 
 def hidden_cell(reason: str | None, threshold: int, lang: str) -> str:
@@ -177,17 +176,15 @@ def csv_bytes(frame: pl.DataFrame, lang: str) -> bytes:
     """CSV as a spreadsheet in that language opens it: ';' and decimal comma in Danish."""
     danish = lang == "da"
     rounded = frame.with_columns(cs.float().round(2))
-    body = rounded.write_csv(
-        separator=";" if danish else ",", decimal_comma=danish, include_bom=True
+    body = spreadsheet.frame_csv(
+        rounded, separator=";" if danish else ",", decimal_comma=danish, include_bom=True
     )
     return body.encode("utf-8")
 
 
 def xlsx_bytes(frame: pl.DataFrame, sheet: str) -> bytes:
-    """An Excel workbook with the table, numbers as numbers."""
-    buffer = io.BytesIO()
-    frame.write_excel(buffer, worksheet=sheet[:31], autofit=True, float_precision=1)
-    return buffer.getvalue()
+    """An Excel workbook with the table, numbers as numbers, text as text."""
+    return spreadsheet.xlsx_bytes(frame, sheet, autofit=True, float_precision=1)
 
 
 def png_bytes(chart: alt.TopLevelMixin, width: int = 900) -> bytes:

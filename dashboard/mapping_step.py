@@ -102,7 +102,7 @@ def editor(source: Source, instrument: Instrument, key: str) -> Mapping:
             for n in numbers:
                 item = instrument.items[n - 1]
                 hints = mapping_mod.similar_columns(source, instrument, n - 1)
-                help_text = t("mapping.similar", columns=", ".join(hints)) if hints else None
+                help_text = state.md("mapping.similar", columns=", ".join(hints)) if hints else None
                 items[n - 1] = pick(f"{n}. {item.texts[lang]}", items[n - 1], f"q{n}", help_text)
     if fill:
         memory.update(department=department, workplace=workplace, respondent=respondent)
@@ -162,7 +162,7 @@ def _department_name_widgets(source: Source, mapping: Mapping, prefix: str) -> d
     cols = st.columns(3)
     for i, code in enumerate(codes):
         name = cols[i % 3].text_input(
-            t("mapping.department_code", code=code),
+            state.md("mapping.department_code", code=code),
             mapping.department_names.get(code, ""),
             key=f"{prefix}_department_{code}",
         )
@@ -202,7 +202,7 @@ def _value_widgets(
     cols = st.columns(3)
     for i, (value, count) in enumerate(unknown[:MAX_VALUE_WIDGETS]):
         meaning = cols[i % 3].selectbox(
-            t("mapping.value_label", value=value, count=count),
+            state.md("mapping.value_label", value=value, count=count),
             meanings,
             format_func=label,
             key=f"{prefix}_value_{value}",
@@ -221,7 +221,7 @@ def _save_widgets(source: Source, mapping: Mapping, prefix: str) -> None:
     name = c1.text_input(t("mapping.save_name"), key=f"{prefix}_save_name").strip()
     if c2.button(t("mapping.save"), key=f"{prefix}_save", disabled=not name):
         state.store().save_mapping_profile(name, source.format, mapping.to_toml())
-        st.toast(t("mapping.saved", name=name))
+        st.toast(state.md("mapping.saved", name=name))
     c3.download_button(
         t("mapping.download"),
         mapping.to_toml(),

@@ -19,11 +19,15 @@ def _store(path: str) -> Store:
 
 
 def store() -> Store:
-    """The store named by SOCIALKAPITAL_DB (or data/); stops the page if it is busy."""
+    """The store named by SOCIALKAPITAL_DB (or data/); stops the page if it is busy, or when
+    a setting from the environment is not allowed (saying which, and what is)."""
     try:
         return _store(str(settings.db_path()))
+    except settings.SettingsError as exc:
+        st.error(text.md_escape(exc.message(lang())))
+        st.stop()
     except (StoreBusy, StoreError) as exc:
-        st.error(t("app.store_busy") if isinstance(exc, StoreBusy) else str(exc))
+        st.error(t("app.store_busy") if isinstance(exc, StoreBusy) else text.md_escape(str(exc)))
         st.stop()
 
 
@@ -112,8 +116,19 @@ def lang() -> str:
 
 
 def t(key: str, **values: object) -> str:
-    """A UI string in the current language."""
+    """A UI string in the current language (plain text: tables, charts, picker options)."""
     return text.t(key, lang(), **values)
+
+
+def md(key: str, **values: object) -> str:
+    """A UI string for a place that renders Markdown (markdown, titles, captions, alerts,
+    labels): the locale's own Markdown stays, the names filled in are escaped (``esc``)."""
+    return text.t(key, lang(), **{k: esc(v) for k, v in values.items()})
+
+
+def esc(value: object) -> str:
+    """A name (workplace, department, round, plan text ...) as plain text inside Markdown."""
+    return text.md_escape(value)
 
 
 def language_switch() -> None:

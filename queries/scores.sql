@@ -14,8 +14,47 @@ CREATE OR REPLACE TEMP MACRO scope(round_name, workplace_names) AS TABLE
     WHERE o.name = round_name
       AND (workplace_names IS NULL OR list_contains(workplace_names, w.name));
 
+-- Figures are computed exactly, so that the same store gives the same numbers byte for byte
+-- whatever order the threads add them up in: an item's score is a whole number (0, 25, ..
+-- 100), so sums of scores (and of their squares) are exact integers, and each mean or SD is
+-- one division of exact sums. A person's dimension score, a mean of k item scores, is not a
+-- whole number, but times the scale (the least common multiple of 1 .. the most items a
+-- dimension has; 60 for NFA's six) it is: total × (scale / k).
+CREATE OR REPLACE TEMP MACRO item_points(score) AS
+    CASE WHEN score = round(score) THEN CAST(score AS BIGINT)
+         ELSE error('the answer scale''s scores must be whole numbers (0-100)') END;
+
+CREATE OR REPLACE TEMP MACRO score_scale() AS TABLE
+    WITH RECURSIVE largest AS (
+        SELECT max(items) AS items
+        FROM (SELECT count(*) AS items FROM instrument_items GROUP BY dimension)
+    ),
+    steps(k, scale) AS (
+        SELECT 1, CAST(1 AS BIGINT)
+        UNION ALL
+        SELECT s.k + 1, lcm(s.scale, s.k + 1) FROM steps s, largest WHERE s.k < largest.items
+    )
+    SELECT max(scale) AS scale FROM steps;
+
+-- Mean and sample SD of values v, from n, Σv and Σv² (exact integers) and the scale the
+-- values were multiplied by: one division each (a DOUBLE holds the sums exactly).
+CREATE OR REPLACE TEMP MACRO exact_mean(total, n, scale) AS
+    CASE WHEN n > 0 THEN CAST(total AS DOUBLE) / CAST(n * scale AS DOUBLE) END;
+
+CREATE OR REPLACE TEMP MACRO exact_sd(total, squares, n, scale) AS
+    CASE WHEN n > 1
+         THEN sqrt(CAST(n * squares - total * total AS DOUBLE) / CAST(n * (n - 1) AS DOUBLE))
+              / scale
+    END;
+
+-- Pearson's r from exact sums over the pairs: n, Σx, Σy, Σx², Σy², Σxy.
+CREATE OR REPLACE TEMP MACRO exact_corr(n, sx, sy, sxx, syy, sxy) AS
+    CAST(n * sxy - sx * sy AS DOUBLE)
+    / sqrt(CAST(n * sxx - sx * sx AS DOUBLE) * CAST(n * syy - sy * sy AS DOUBLE));
+
 CREATE OR REPLACE TEMP MACRO item_scores(round_name, workplace_names) AS TABLE
     SELECT s.respondent_id, s.workplace, s.department, a.item, i.dimension, sc.score,
+           item_points(sc.score) AS points,
            s.workplace_id, s.department_id
     FROM scope(round_name, workplace_names) s
     JOIN answers a ON a.respondent_id = s.respondent_id
@@ -23,14 +62,16 @@ CREATE OR REPLACE TEMP MACRO item_scores(round_name, workplace_names) AS TABLE
     JOIN instrument_scale sc ON sc.code = a.code;
 
 -- A person's dimension score is the mean of the items they answered in it, and is missing
--- (NULL) when they answered fewer than the rule's minimum. (Counted per respondent first,
--- then the person's workplace and department are joined on: a narrower group key.)
+-- (NULL) when they answered fewer than the rule's minimum. ``scaled`` is the score times
+-- ``scale``, exactly (a whole number). (Counted per respondent first, then the person's
+-- workplace and department are joined on: a narrower group key.)
 CREATE OR REPLACE TEMP MACRO person_scores(round_name, workplace_names) AS TABLE
     WITH persons AS (
         SELECT * FROM scope(round_name, workplace_names)
     ),
     counted AS (
-        SELECT a.respondent_id, i.dimension, avg(sc.score) AS score, count(*) AS answered
+        SELECT a.respondent_id, i.dimension, sum(item_points(sc.score)) AS total,
+               count(*) AS answered
         FROM answers a
         JOIN persons p ON p.respondent_id = a.respondent_id
         JOIN instrument_items i ON i.item = a.item
@@ -38,27 +79,37 @@ CREATE OR REPLACE TEMP MACRO person_scores(round_name, workplace_names) AS TABLE
         GROUP BY a.respondent_id, i.dimension
     )
     SELECT c.respondent_id, p.workplace, p.department, c.dimension,
-           CASE WHEN c.answered >= rule.min_answered THEN c.score END AS score,
+           CASE WHEN c.answered >= rule.min_answered THEN c.total / c.answered END AS score,
+           CASE WHEN c.answered >= rule.min_answered
+                THEN CAST(c.total AS BIGINT) * (u.scale // c.answered) END AS scaled,
+           u.scale,
            p.workplace_id, p.department_id
     FROM counted c
     JOIN persons p ON p.respondent_id = c.respondent_id
-    JOIN dimension_rules rule ON rule.dimension = c.dimension;
+    JOIN dimension_rules rule ON rule.dimension = c.dimension
+    CROSS JOIN score_scale() u;
 
 -- name: dimension_stats
--- Mean, SD and n of the persons' dimension scores for each workplace and each department.
--- (Totals over several workplaces are pooled from the shown workplaces: socialkapital/anonymity.)
+-- Mean, SD and n of the persons' dimension scores for each workplace and each department,
+-- with the exact sums they come from: total (Σ scaled score), squares (Σ scaled score²) and
+-- scale. (Totals over several workplaces are pooled from the shown workplaces' sums:
+-- socialkapital/anonymity.)
 WITH stats AS (
     SELECT grouping(department_id) AS workplace_rows,
            workplace_id, department_id, dimension,
-           avg(score) AS mean, stddev_samp(score) AS sd, count(score) AS n
+           count(scaled) AS n, sum(scaled) AS total,
+           sum(CAST(scaled AS HUGEINT) * scaled) AS squares, any_value(scale) AS scale
     FROM person_scores($round, $workplaces)
-    WHERE score IS NOT NULL
+    WHERE scaled IS NOT NULL
     GROUP BY GROUPING SETS ((workplace_id, dimension), (workplace_id, department_id, dimension))
 ),
 final AS (
     SELECT
         CASE WHEN s.workplace_rows = 1 THEN 'workplace' ELSE 'department' END AS level,
-        w.name AS workplace, d.name AS department, s.dimension AS measure, s.mean, s.sd, s.n
+        w.name AS workplace, d.name AS department, s.dimension AS measure,
+        exact_mean(s.total, s.n, s.scale) AS mean,
+        exact_sd(s.total, s.squares, s.n, s.scale) AS sd,
+        s.n, s.total, s.squares, s.scale
     FROM stats s
     LEFT JOIN workplaces w ON w.workplace_id = s.workplace_id
     LEFT JOIN departments d ON d.department_id = s.department_id
@@ -66,12 +117,12 @@ final AS (
 SELECT * FROM final;
 
 -- name: item_stats
--- Mean, SD and n of the answered item scores for each workplace and department, as
--- dimension_stats.
+-- Mean, SD and n of the answered item scores for each workplace and department, with their
+-- exact sums (scale 1: an item score is a whole number), as dimension_stats.
 WITH stats AS (
     SELECT grouping(department_id) AS workplace_rows,
            workplace_id, department_id, item,
-           avg(score) AS mean, stddev_samp(score) AS sd, count(*) AS n
+           count(*) AS n, sum(points) AS total, sum(CAST(points AS HUGEINT) * points) AS squares
     FROM item_scores($round, $workplaces)
     GROUP BY GROUPING SETS ((workplace_id, item), (workplace_id, department_id, item))
 ),
@@ -79,7 +130,8 @@ final AS (
     SELECT
         CASE WHEN s.workplace_rows = 1 THEN 'workplace' ELSE 'department' END AS level,
         w.name AS workplace, d.name AS department, 'q' || s.item AS measure,
-        s.mean, s.sd, s.n
+        exact_mean(s.total, s.n, 1) AS mean, exact_sd(s.total, s.squares, s.n, 1) AS sd,
+        s.n, s.total, s.squares, CAST(1 AS BIGINT) AS scale
     FROM stats s
     LEFT JOIN workplaces w ON w.workplace_id = s.workplace_id
     LEFT JOIN departments d ON d.department_id = s.department_id

@@ -29,15 +29,23 @@ ORDER BY o.name, d.name;
 -- name: combined_dimension_stats
 -- Mean, SD and n of the person dimension scores of several departments of one workplace
 -- taken together, in one round.
-SELECT dimension AS measure, avg(score) AS mean, stddev_samp(score) AS sd, count(score) AS n
+-- (From exact sums of the scaled scores, as queries/scores.sql.)
+SELECT dimension AS measure,
+       exact_mean(sum(scaled), count(scaled), any_value(scale)) AS mean,
+       exact_sd(sum(scaled), sum(CAST(scaled AS HUGEINT) * scaled), count(scaled),
+                any_value(scale)) AS sd,
+       count(scaled) AS n
 FROM person_scores($round, [$workplace])
-WHERE score IS NOT NULL AND list_contains($departments, department)
+WHERE scaled IS NOT NULL AND list_contains($departments, department)
 GROUP BY dimension;
 
 -- name: combined_item_stats
 -- Mean, SD and n of the item scores of several departments of one workplace taken together,
 -- in one round.
-SELECT 'q' || item AS measure, avg(score) AS mean, stddev_samp(score) AS sd, count(*) AS n
+SELECT 'q' || item AS measure,
+       exact_mean(sum(points), count(*), 1) AS mean,
+       exact_sd(sum(points), sum(CAST(points AS HUGEINT) * points), count(*), 1) AS sd,
+       count(*) AS n
 FROM item_scores($round, [$workplace])
 WHERE list_contains($departments, department)
 GROUP BY item;

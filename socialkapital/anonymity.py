@@ -18,11 +18,17 @@ because of a small one.
 
 from __future__ import annotations
 
+import math
+from fractions import Fraction
+
 import polars as pl
 
 PRIMARY = "primary"
 SECONDARY = "secondary"
-MEASURE_COLUMNS = ("mean", "sd")
+# The figures of a row, hidden with it: mean and SD, and the exact sums they come from
+# (queries/scores.sql: Σ and Σ² of the scores times ``scale``), which pooling adds up.
+MEASURE_COLUMNS = ("mean", "sd", "total", "squares")
+EXACT = ("total", "squares", "scale")
 
 
 def gate(stats: pl.DataFrame, threshold: int) -> pl.DataFrame:
@@ -47,6 +53,7 @@ def gate(stats: pl.DataFrame, threshold: int) -> pl.DataFrame:
         [
             pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(c)).alias(c)
             for c in MEASURE_COLUMNS
+            if c in gated.columns
         ]
     )
     return pl.concat([pooled(gated, threshold), gated], how="vertical_relaxed")
@@ -57,8 +64,13 @@ def pooled(gated: pl.DataFrame, threshold: int) -> pl.DataFrame:
     n-weighted mean, the pooled SD (within- plus between-workplace sums of squares) and n.
 
     A workplace hidden for a measure is left out of that measure's total; the total is
-    hidden when the shown workplaces hold fewer than the threshold of persons.
+    hidden when the shown workplaces hold fewer than the threshold of persons. With the
+    exact sums (``EXACT`` columns) the mean and SD are those of the added-up sums, exactly
+    as the store computes a workplace's; without them (a frame made by hand), from the
+    workplaces' means and SDs.
     """
+    if all(c in gated.columns for c in EXACT):
+        return _pooled_exact(gated, threshold)
     sites = gated.filter((pl.col("level") == "workplace") & ~pl.col("suppressed"))
     n = pl.col("n").sum()
     mean = (pl.col("mean") * pl.col("n")).sum() / n
@@ -85,6 +97,46 @@ def pooled(gated: pl.DataFrame, threshold: int) -> pl.DataFrame:
         hidden.alias("suppressed"),
         pl.when(hidden).then(pl.lit(PRIMARY)).alias("reason"),
     )
+
+
+def _pooled_exact(gated: pl.DataFrame, threshold: int) -> pl.DataFrame:
+    """``pooled`` from the exact sums: added up as integers (in any order, the same), then
+    one division for the mean and one for the variance, as in queries/scores.sql."""
+    sites = gated.filter((pl.col("level") == "workplace") & ~pl.col("suppressed"))
+    totals = sites.group_by("measure").agg(
+        pl.col("n").sum(), pl.col("total").sum(), pl.col("squares").sum(), pl.col("scale").first()
+    )
+    found = {r["measure"]: r for r in totals.iter_rows(named=True)}
+    rows = []
+    for measure in gated["measure"].unique(maintain_order=True).to_list():
+        got = found.get(measure) or {"n": 0}
+        n = int(got["n"])
+        row = {"measure": measure, "n": n, "suppressed": n < threshold}
+        if n < threshold:
+            row["reason"] = PRIMARY
+        else:
+            total, squares, scale = int(got["total"]), int(got["squares"]), int(got["scale"])
+            row |= {"total": total, "squares": squares, "scale": scale}
+            row["mean"] = total / (n * scale)  # int / int: the exact quotient, rounded once
+            if n > 1:
+                row["sd"] = math.sqrt((n * squares - total * total) / (n * (n - 1))) / scale
+        rows.append(row)
+    types = gated.schema
+    columns = {
+        "measure": pl.String,
+        "mean": pl.Float64,
+        "sd": pl.Float64,
+        "n": pl.Int64,
+        "suppressed": pl.Boolean,
+        "reason": pl.String,
+        **{c: types[c] for c in EXACT},
+    }
+    frame = pl.DataFrame([{c: r.get(c) for c in columns} for r in rows], schema=columns)
+    return frame.with_columns(
+        pl.lit("all").alias("level"),
+        pl.lit(None, dtype=pl.String).alias("workplace"),
+        pl.lit(None, dtype=pl.String).alias("department"),
+    ).select(gated.columns)  # in the gated rows' order, to be stacked with them
 
 
 def _secondary(rows: pl.DataFrame, parent: list[str], threshold: int) -> pl.DataFrame:
@@ -157,10 +209,27 @@ def overall_from_items(gated_items: pl.DataFrame, item_count: int) -> pl.DataFra
     """The overall score of each group: the mean of its item means.
 
     Shown only when every item mean of the group is shown, so that the overall cannot be
-    used to work out a hidden item.
+    used to work out a hidden item. With the exact sums, the mean of the exact item means
+    (fractions), rounded once: the same whatever the order of the items.
     """
-    return gated_items.group_by("level", "workplace", "department", maintain_order=True).agg(
-        pl.when(pl.col("mean").is_not_null().sum() == item_count)
-        .then(pl.col("mean").mean())
-        .alias("mean"),
+    keys = ("level", "workplace", "department")
+    complete = pl.col("mean").is_not_null().sum() == item_count
+    if not all(c in gated_items.columns for c in EXACT):
+        return gated_items.group_by(*keys, maintain_order=True).agg(
+            pl.when(complete).then(pl.col("mean").mean()).alias("mean"),
+        )
+    parts = gated_items.group_by(*keys, maintain_order=True).agg(
+        complete.alias("_complete"), "total", "n", "scale"
     )
+    means = [
+        float(sum(map(_fraction, totals, ns, scales)) / item_count) if complete else None
+        for complete, totals, ns, scales in parts.select(
+            "_complete", "total", "n", "scale"
+        ).iter_rows()
+    ]
+    return parts.select(*keys).with_columns(pl.Series("mean", means, dtype=pl.Float64))
+
+
+def _fraction(total, n, scale) -> Fraction:
+    """An item's exact mean: its total over n times its scale."""
+    return Fraction(int(total), int(n) * int(scale))

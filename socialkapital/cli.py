@@ -14,7 +14,13 @@ import typer
 from queries.store import StoreBusy
 from socialkapital import access, analysis, audit, results, text
 from socialkapital import instrument as instrument_mod
-from socialkapital.cli_options import DbOption, LangOption, fail, open_store
+from socialkapital.cli_options import (
+    DbOption,
+    LangOption,
+    fail,
+    open_existing_store,
+    open_store,
+)
 from socialkapital.importers import (
     ImportFailed,
     Mapping,
@@ -87,7 +93,7 @@ def import_(
     for option, name in (("--round", round_name), ("--workplace", workplace)):
         if name is not None and not clean_name(name):  # a name nobody could see or pick
             fail(text.t("problem.blank_option", lang, option=option), 2)
-    store = open_store(db)
+    store = open_store(db, lang)
     chosen = None
     try:
         if mapping is not None:
@@ -195,7 +201,7 @@ def roster(
     for option, name in (("--round", round_name), ("--workplace", workplace)):
         if not clean_name(name):
             fail(text.t("problem.blank_option", lang, option=option), 2)
-    store = open_store(db)
+    store = open_store(db, lang)
     try:
         parsed = read_roster(_read_file(file, lang), file.name)
     except ImportFailed as exc:
@@ -225,7 +231,7 @@ def summary(
     lang: LangOption = "da",
 ) -> None:
     """Scores of a round for all workplaces together, each workplace and each department."""
-    store = open_store(db)
+    store = open_existing_store(db, lang)
     viewer = viewer_of(store, user, lang)
     try:
         access.require_request(viewer, workplace or None)
@@ -299,7 +305,7 @@ def demo(
     """Write a realistic synthetic data set (answers and rosters), and optionally load it."""
     from socialkapital import demo as demo_mod
 
-    store = open_store(db) if load else None
+    store = open_store(db, lang) if load else None
     if store is not None and if_empty and store.counts()["respondents"]:
         typer.echo(text.t("cli.demo_skipped", lang))
         return
@@ -340,6 +346,7 @@ app.add_typer(plans_app, name="plans")
 def plans_export(
     fmt: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
     out: Annotated[Path | None, typer.Option(help="File to write (default: stdout).")] = None,
+    force: Annotated[bool, typer.Option(help="Overwrite an existing --out file.")] = False,
     user: UserOption = None,
     db: DbOption = None,
     lang: LangOption = "da",
@@ -350,14 +357,15 @@ def plans_export(
 
     if fmt not in ("csv", "json"):
         fail(f"--format {fmt!r}: expected csv or json", 2)
-    store = open_store(db)
+    _refuse_overwrite(out, force, lang)
+    store = open_existing_store(db, lang)
     all_plans = access.visible_plans(plan_store.list_plans(store), viewer_of(store, user, lang))
     audit.record(store.path, user, "export", f"plans ({fmt}, {len(all_plans)})")
     body = plans_mod.export_csv(all_plans) if fmt == "csv" else plans_mod.export_json(all_plans)
     if out is None:
         typer.echo(body, nl=False)
     else:
-        out.write_text(body, encoding="utf-8")
+        _write(out, body.encode("utf-8"), lang)
         typer.echo(text.t("cli.plans_exported", lang, count=len(all_plans), path=out))
 
 
@@ -371,7 +379,7 @@ def plans_import(
     from queries import plan_store
     from socialkapital import plans as plans_mod
 
-    store = open_store(db)
+    store = open_store(db, lang)
     try:
         parsed = plans_mod.parse(_read_file(file, lang), file.name, store.instrument)
     except ImportFailed as exc:
@@ -391,6 +399,23 @@ def plans_import(
     typer.echo(text.t("cli.plans_imported", lang, count=len(parsed)))
 
 
+def _write(out: Path, data: bytes, lang: str) -> None:
+    """The whole file, or (with a message) none of it."""
+    from socialkapital import files
+
+    try:
+        files.write_file(out, data)
+    except OSError as exc:
+        fail(text.t("cli.unwritable_file", lang, path=out, reason=exc.strerror or exc), 2)
+
+
+def _refuse_overwrite(out: Path | None, force: bool, lang: str) -> None:
+    """Every command that writes a file it is told to (--out) leaves an existing one alone
+    unless --force says otherwise: it may be a plan list or a mapping edited by hand."""
+    if out is not None and out.exists() and not force:
+        fail(text.t("cli.out_exists", lang, path=out), 2)
+
+
 @app.command("mapping")
 def mapping_draft(
     files: Annotated[list[Path], typer.Argument(help="An export (and its SurveyXact files).")],
@@ -406,8 +431,8 @@ def mapping_draft(
     from socialkapital.importers import mapping as mapping_mod
 
     to_stdout = str(out) == "-"
-    if not to_stdout and out.exists() and not force:  # it may be a mapping completed by hand
-        fail(text.t("cli.mapping_exists", lang, path=out), 2)
+    if not to_stdout:  # it may be a mapping completed by hand
+        _refuse_overwrite(out, force, lang)
     ins = instrument_mod.load()
     exports = _exports(files, lang)
     try:
@@ -463,12 +488,14 @@ def template(
     out: Annotated[Path, typer.Option(help="Where to write the template CSV.")] = Path(
         "socialkapital-skabelon.csv"
     ),
+    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
     lang: LangOption = "da",
 ) -> None:
     """Write the import template (CSV with two example rows)."""
     from socialkapital.importers.template import template_csv
 
-    out.write_bytes(template_csv(instrument_mod.load(), lang))
+    _refuse_overwrite(out, force, lang)
+    _write(out, template_csv(instrument_mod.load(), lang), lang)
     typer.echo(text.t("cli.template_written", lang, path=out))
 
 

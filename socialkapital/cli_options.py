@@ -9,7 +9,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from queries.store import Store, StoreBusy, StoreError
-from socialkapital import settings
+from socialkapital import settings, text
 
 DbOption = Annotated[
     Path | None,
@@ -25,8 +25,32 @@ def fail(message: str, code: int) -> NoReturn:
     raise typer.Exit(code)
 
 
-def open_store(db: Path | None) -> Store:
+def _settings(lang: str | None) -> settings.Settings:
+    """The settings in force; a value that is not allowed ends the command (exit 3) with a
+    message naming the variable and the allowed values."""
     try:
-        return Store(settings.db_path(db), settings=settings.from_env())
-    except (StoreBusy, StoreError, settings.SettingsError) as exc:
+        return settings.from_env()
+    except settings.SettingsError as exc:
+        fail(exc.message(lang) if lang in text.LANGS else str(exc), 3)
+
+
+def open_store(db: Path | None, lang: str | None = None) -> Store:
+    """The store for a command that writes: made (with its schema) when it does not exist."""
+    chosen = _settings(lang)
+    try:
+        return Store(settings.db_path(db), settings=chosen)
+    except (StoreBusy, StoreError) as exc:
+        fail(str(exc), 3)
+
+
+def open_existing_store(db: Path | None, lang: str | None = None) -> Store:
+    """The store for a command that only reads (summary, trends, report, plans export, users
+    list): a path where there is no store is a mistake to say (exit 1), never a new file."""
+    chosen = _settings(lang)
+    path = settings.db_path(db)
+    if not path.is_file():
+        fail(text.t("cli.no_store", lang if lang in text.LANGS else "en", path=path), 1)
+    try:
+        return Store(path, settings=chosen)
+    except (StoreBusy, StoreError) as exc:
         fail(str(exc), 3)

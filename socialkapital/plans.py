@@ -15,7 +15,7 @@ from datetime import date
 
 import polars as pl
 
-from socialkapital import analysis, stats, trends
+from socialkapital import analysis, spreadsheet, stats, trends
 from socialkapital.importers.errors import ImportFailed, Problem
 from socialkapital.instrument import Instrument
 
@@ -121,11 +121,9 @@ def to_records(plans: list[Plan]) -> list[dict]:
 
 
 def export_csv(plans: list[Plan]) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(to_records(plans))
-    return buffer.getvalue()
+    """The plans as CSV; a cell a spreadsheet would run as a formula is quoted
+    (``spreadsheet.cell``), and ``parse`` takes the quote off again."""
+    return spreadsheet.records_csv(to_records(plans), COLUMNS)
 
 
 def export_json(plans: list[Plan]) -> str:
@@ -144,7 +142,9 @@ def parse(data: bytes, name: str, instrument: Instrument) -> list[Plan]:
             ) from exc
         rows = list(enumerate(records, start=1))
     else:
-        rows = list(enumerate(csv.DictReader(io.StringIO(text)), start=2))
+        records = csv.DictReader(io.StringIO(text))
+        unquoted = ({k: _plain(v) for k, v in r.items()} for r in records)
+        rows = list(enumerate(unquoted, start=2))
     plans, problems = [], []
     for row, record in rows:
         plan, found = _from_record(record)
@@ -169,6 +169,10 @@ def parse(data: bytes, name: str, instrument: Instrument) -> list[Plan]:
     if problems:
         raise ImportFailed(problems)
     return plans
+
+
+def _plain(value):
+    return spreadsheet.plain(value) if isinstance(value, str) else value
 
 
 def _from_record(record: dict) -> tuple[Plan, list[tuple[str, str]]]:

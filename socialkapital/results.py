@@ -153,6 +153,12 @@ def _overall(
         .alias("respondents")
     )
     hidden = pl.col("mean").is_null()
+    # No sums of its own: the overall is a mean of means (the items' sums are in their rows).
+    sums = [
+        pl.lit(None, dtype=gated_items.schema[c]).alias(c)
+        for c in anonymity.EXACT
+        if c in gated_items.columns
+    ]
     return joined.select(
         *GROUP_KEYS,
         pl.lit("overall").alias("measure"),
@@ -165,7 +171,8 @@ def _overall(
         .when(hidden)
         .then(pl.lit(anonymity.SECONDARY))
         .alias("reason"),
-    )
+        *sums,
+    ).select(gated_items.columns)  # in the items' order, to be stacked with them
 
 
 def _sorted(frame: pl.DataFrame) -> pl.DataFrame:

@@ -6,6 +6,7 @@ a report's numbers, the threshold and the answered share, also in every report.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,17 @@ class Setting:
     help: str
     minimum: float
     maximum: float
+    whole: bool = False  # a whole number (a count of respondents)
+
+    @property
+    def variable(self) -> str:
+        """The environment variable that overrides it."""
+        return f"SOCIALKAPITAL_{self.name.upper()}"
+
+    def allowed(self) -> str:
+        """The allowed values in words (English; the UI says it with ``text.t``)."""
+        kind = "a whole number" if self.whole else "a number"
+        return f"{kind} from {self.minimum:g} to {self.maximum:g}"
 
 
 SETTINGS = (
@@ -29,6 +41,7 @@ SETTINGS = (
         "No figure is shown for a group of fewer respondents than this (never below 3).",
         3,
         1000,
+        whole=True,
     ),
     Setting(
         "min_answered_share",
@@ -55,7 +68,39 @@ SETTINGS = (
 
 
 class SettingsError(ValueError):
-    """A setting was given a value outside its allowed range."""
+    """A setting was given a value that is not allowed (outside its range, not a finite
+    number, a fraction where a whole number is needed)."""
+
+    def __init__(self, setting: Setting, value: object, variable: str | None = None) -> None:
+        self.setting, self.value, self.variable = setting, value, variable
+        self.name = variable or setting.name
+        super().__init__(
+            f"{self.name}={value!r} is not allowed: use {setting.allowed()}. {setting.help}"
+        )
+
+    def message(self, lang: str) -> str:
+        """The same in the user's language."""
+        from socialkapital import text
+
+        def shown(limit: float) -> str:  # as it is typed: "1000", not "1.000"
+            return str(int(limit)) if float(limit).is_integer() else text.number(limit, lang, 2)
+
+        return text.t(
+            "app.bad_setting_whole" if self.setting.whole else "app.bad_setting",
+            lang,
+            name=self.name,
+            value=repr(self.value),
+            minimum=shown(self.setting.minimum),
+            maximum=shown(self.setting.maximum),
+        )
+
+
+def _allowed(setting: Setting, value: float) -> bool:
+    """Finite, in range, and whole where it must be. (NaN fails every comparison, so the
+    range alone refuses it; but inf, and 5.5 for a count, need saying.)"""
+    if not math.isfinite(value) or not setting.minimum <= value <= setting.maximum:
+        return False
+    return not setting.whole or float(value).is_integer()
 
 
 @dataclass(frozen=True)
@@ -68,11 +113,9 @@ class Settings:
     def __post_init__(self) -> None:
         for setting in SETTINGS:
             value = getattr(self, setting.name)
-            if not setting.minimum <= value <= setting.maximum:
-                raise SettingsError(
-                    f"{setting.name} = {value} is outside {setting.minimum}-{setting.maximum}: "
-                    f"{setting.help}"
-                )
+            number = isinstance(value, int | float) and not isinstance(value, bool)
+            if not number or not _allowed(setting, value):
+                raise SettingsError(setting, value)
 
 
 def from_env(environ: dict[str, str] | None = None) -> Settings:
@@ -80,15 +123,18 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
     environ = os.environ if environ is None else environ
     values: dict[str, float] = {}
     for setting in SETTINGS:
-        raw = environ.get(f"SOCIALKAPITAL_{setting.name.upper()}")
+        raw = environ.get(setting.variable)
         if raw is None:
             continue
         try:
-            values[setting.name] = float(raw.replace(",", "."))
-        except ValueError as exc:
-            raise SettingsError(f"SOCIALKAPITAL_{setting.name.upper()}={raw!r}") from exc
-    if "anonymity_threshold" in values:
-        values["anonymity_threshold"] = int(values["anonymity_threshold"])
+            value = float(raw.strip().replace(",", "."))
+        except ValueError:
+            raise SettingsError(setting, raw, setting.variable) from None
+        # "nan", "inf" and "5.5" parse as floats; none is a threshold (int() of the first two
+        # raised, and 5.5 was silently cut to 5).
+        if not _allowed(setting, value):
+            raise SettingsError(setting, raw, setting.variable)
+        values[setting.name] = int(value) if setting.whole else value
     return Settings(**values)
 
 

@@ -13,7 +13,7 @@ import typer
 from queries import trend_store
 from queries.store import Store, StoreBusy
 from socialkapital import text, trends
-from socialkapital.cli_options import DbOption, LangOption, fail, open_store
+from socialkapital.cli_options import DbOption, LangOption, fail, open_existing_store, open_store
 
 
 def _clean(value):
@@ -34,7 +34,7 @@ def trends_command(
 ) -> None:
     """A workplace's forms (or one question) per department across the survey rounds, with
     the change since the previous round and whether it holds up."""
-    store = open_store(db)
+    store = open_existing_store(db, lang)
     ins = store.instrument
     if question is not None and not 1 <= question <= len(ins.items):
         fail(text.t("cli.bad_question", lang, count=len(ins.items)), 2)
@@ -103,7 +103,7 @@ def link(
         if not sep or not old.strip() or not names:
             fail(text.t("cli.bad_link", lang, value=pair), 2)
         mapping.setdefault(old.strip(), []).extend(names)
-    store = open_store(db)
+    store = open_store(db, lang)
     try:
         trend_store.save_links(store, workplace, round_name, mapping)
     except trend_store.UnknownName as exc:

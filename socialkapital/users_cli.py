@@ -10,7 +10,7 @@ import typer
 from queries import user_store
 from queries.store import Store, StoreBusy
 from socialkapital import access, audit, text
-from socialkapital.cli_options import DbOption, LangOption, fail, open_store
+from socialkapital.cli_options import DbOption, LangOption, fail, open_existing_store, open_store
 
 users = typer.Typer(
     help="Who may sign in to the dashboard: add, list and remove users.",
@@ -53,7 +53,7 @@ def add(
     lang: LangOption = "da",
 ) -> None:
     """Add a user, or change the role and scope of one."""
-    store = open_store(db)
+    store = open_store(db, lang)
     try:
         user_store.add_user(store, email, role, workplace, department)
     except access.InvalidUser as exc:
@@ -70,7 +70,7 @@ def add(
 @users.command("list")
 def list_(db: DbOption = None, lang: LangOption = "da") -> None:
     """Every user with their role and scope."""
-    store = open_store(db)
+    store = open_existing_store(db, lang)
     frame = user_store.list_users(store)
     if not frame.height:
         typer.echo(text.t("users.none", lang))
@@ -88,7 +88,7 @@ def remove(
     lang: LangOption = "da",
 ) -> None:
     """Remove a user: they can no longer see anything."""
-    store = open_store(db)
+    store = open_store(db, lang)
     try:
         found = user_store.remove_user(store, email)
     except StoreBusy as exc:

@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard import state
 from queries import user_store
-from socialkapital import access, audit
+from socialkapital import access, audit, spreadsheet
 
 t = state.t
 lang = state.lang()
@@ -83,19 +83,20 @@ with st.expander(t("admin.add"), icon=":material/person_add:"):
         try:
             user_store.add_user(s, email, role, chosen, departments)
         except access.InvalidUser as exc:
-            st.error(exc.message(lang))
+            st.error(state.md(exc.key, **exc.params))
         else:
             state.record("user_add", f"{email.strip().lower()} {role} {'; '.join(chosen)}")
-            st.session_state["admin_done"] = t("users.added", email=email.strip(), role=role)
+            st.session_state["admin_done"] = state.md("users.added", email=email.strip(), role=role)
             st.rerun()
 
 if users.height:
     with st.popover(t("admin.remove"), icon=":material/person_remove:"):
         gone = st.selectbox(t("admin.email"), users["email"].unique().to_list(), key="admin_gone")
-        if st.button(t("admin.remove_confirm", email=gone), type="primary", key="admin_remove"):
+        label = state.md("admin.remove_confirm", email=gone)
+        if st.button(label, type="primary", key="admin_remove"):
             user_store.remove_user(s, gone)
             state.record("user_remove", gone)
-            st.session_state["admin_done"] = t("users.removed", email=gone)
+            st.session_state["admin_done"] = state.md("users.removed", email=gone)
             st.rerun()
 if done := st.session_state.pop("admin_done", None):
     st.success(done, icon=":material/check_circle:")
@@ -116,7 +117,7 @@ readable = log.with_columns(
 st.dataframe(readable.rename(labels), hide_index=True, width="stretch")
 st.download_button(
     t("admin.download_log"),
-    data=lambda: log.write_csv(include_bom=True).encode("utf-8"),
+    data=lambda: spreadsheet.frame_csv(log, include_bom=True).encode("utf-8"),
     file_name="socialkapital-log.csv",
     mime="text/csv",
     icon=":material/download:",

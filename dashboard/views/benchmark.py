@@ -29,7 +29,7 @@ chosen = st.multiselect(
 if not chosen:
     st.info(t("benchmark.need_sites"))
     st.stop()
-st.caption(t("benchmark.caption", round=filters.round, count=len(chosen)))
+st.caption(state.md("benchmark.caption", round=filters.round, count=len(chosen)))
 
 measures = [*ins.dimension_keys, analysis.OVERALL]
 labels = {m: ui.measure_label(m, ins, lang) for m in measures}

@@ -35,7 +35,7 @@ group_name = {
     "workplace": filters.workplace,
     "all": t("app.all_workplaces"),
 }[scope]
-st.caption(t("correlations.caption", group=group_name) + f" · {filters.round}")
+st.caption(state.md("correlations.caption", group=group_name) + f" · {state.esc(filters.round)}")
 
 
 def grid(kind: str, label):

@@ -210,7 +210,7 @@ def legend_title() -> str:
 
 
 st.title(t("heatmap.heading"))
-st.caption(t("analysis.caption", round=filters.round, workplace=workplace))
+st.caption(state.md("analysis.caption", round=filters.round, workplace=workplace))
 left, right = st.columns([5, 4])  # both controls whole at 1280 px, in both languages
 reference = left.segmented_control(
     t("heatmap.compare"),

@@ -9,7 +9,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import mapping_step, state
-from socialkapital import access, audit, text
+from socialkapital import access, audit, spreadsheet, text
 from socialkapital.importers import (
     ImportFailed,
     Parsed,
@@ -66,7 +66,7 @@ def show_problems(exc: ImportFailed) -> None:
     )
     st.download_button(
         t("import.problems_download"),
-        problems.write_csv(),
+        spreadsheet.frame_csv(problems),
         file_name="problems.csv",
         mime="text/csv",
     )
@@ -107,7 +107,7 @@ def show_preview(parsed: Parsed) -> None:
     if parsed.duplicates:
         st.metric(t("import.duplicates"), text.integer(parsed.duplicates, lang))
     for key, values in parsed.notes:
-        st.info(t(key, **values))
+        st.info(state.md(key, **values))
     st.markdown(f"**{t('import.workplaces_found')}**")
     per_dept = (
         parsed.responses.group_by("workplace", "department").len().sort("workplace", "department")
@@ -149,7 +149,7 @@ def read_one(export: dict[str, bytes], fixed: str | None) -> Parsed | None:
         show_problems(error)
         return None
     tool = formats.NAMES[loaded.format]
-    st.markdown(f"#### {name}")
+    st.markdown(f"#### {state.esc(name)}")
     if isinstance(loaded, Parsed):
         st.caption(t("import.detected", tool=tool, rows=loaded.rows_read))
         show_preview(loaded)
@@ -204,12 +204,14 @@ with tab_answers:
                 try:
                     access.require_import(state.viewer(), workplaces)
                 except access.OutOfScope as exc:
-                    st.error(exc.message(lang))
+                    st.error(state.md(exc.key, **exc.params))
                     st.stop()
                 existing = s.existing_respondents(round_name, workplaces)
                 for wp, count in existing.items():
                     st.warning(
-                        t("import.will_replace", round=round_name, count=count, workplace=wp),
+                        state.md(
+                            "import.will_replace", round=round_name, count=count, workplace=wp
+                        ),
                         icon=":material/warning:",
                     )
                 if st.button(t("import.confirm"), type="primary", key="answers_confirm"):
@@ -226,7 +228,7 @@ with tab_answers:
                     st.session_state["pending_round"] = round_name
                     state.record("import", audit.import_detail(outcome, outcome_sources))
                     finish(
-                        t(
+                        state.md(
                             "import.done",
                             count=outcome.respondents,
                             workplaces=", ".join(outcome.workplaces),
@@ -250,7 +252,7 @@ with tab_roster:
             show_problems(exc)
         else:
             for key, values in roster.notes:
-                st.info(t(key, **values))
+                st.info(state.md(key, **values))
             st.metric(t("import.roster_invited"), text.integer(roster.invited.height, lang))
             per_dept = (
                 roster.invited.with_columns(
@@ -273,13 +275,17 @@ with tab_roster:
                 try:
                     access.require_import(state.viewer(), [workplace])
                 except access.OutOfScope as exc:
-                    st.error(exc.message(lang))
+                    st.error(state.md(exc.key, **exc.params))
                     st.stop()
                 count = s.replace_roster(
                     roster.invited, workplace, round_name, round_date, roster.file
                 )
                 state.record("roster", f"{round_name}: {workplace} ({roster.file}), {count}")
-                finish(t("import.roster_done", count=count, workplace=workplace, round=round_name))
+                finish(
+                    state.md(
+                        "import.roster_done", count=count, workplace=workplace, round=round_name
+                    )
+                )
 
 with tab_template:
     st.markdown(t("import.template_intro"))

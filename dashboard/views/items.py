@@ -28,10 +28,10 @@ names = {
 }
 sides = (["department"] if department else []) + ["workplace", "all"]
 
-st.title(t("items.heading", group=department or workplace))
-st.caption(t("analysis.caption", round=filters.round, workplace=workplace))
+st.title(state.md("items.heading", group=department or workplace))
+st.caption(state.md("analysis.caption", round=filters.round, workplace=workplace))
 if department:
-    st.markdown(t("items.intro", group=department))
+    st.markdown(state.md("items.intro", group=department))
 else:
     st.markdown(t("items.intro_workplace"))
 group = figs.groups.filter(
@@ -64,7 +64,8 @@ for dim in ins.dimensions:
         r = rows[item.key]
         record = {t("items.number"): str(item.number), t("items.question"): item.texts[lang]}
         for side in sides:
-            record[names[side]] = figure(r[f"{side}_mean"], r[f"{side}_n"])
+            # st.table renders Markdown in its headers: the department's name is escaped.
+            record[state.esc(names[side])] = figure(r[f"{side}_mean"], r[f"{side}_n"])
         for column in diff_columns:
             record[t(f"items.{column}")] = signed(r[column])
         shown.append(record)

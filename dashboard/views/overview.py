@@ -25,10 +25,12 @@ workplace = res.group(filters.workplace, None)
 department = res.group(filters.workplace, filters.department) if filters.department else None
 
 if department:
-    st.title(t("overview.heading", workplace=filters.workplace, department=filters.department))
+    st.title(
+        state.md("overview.heading", workplace=filters.workplace, department=filters.department)
+    )
 else:
-    st.title(t("overview.heading_workplace", workplace=filters.workplace))
-st.caption(t("overview.round_caption", round=filters.round))
+    st.title(state.md("overview.heading_workplace", workplace=filters.workplace))
+st.caption(state.md("overview.round_caption", round=filters.round))
 
 
 def value(group: dict | None, measure: str) -> float | None:

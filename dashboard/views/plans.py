@@ -3,7 +3,6 @@ check for concurrent edits, follow-up notes, before/after scores, export."""
 
 from __future__ import annotations
 
-import io
 from datetime import date, timedelta
 
 import polars as pl
@@ -11,7 +10,7 @@ import streamlit as st
 
 from dashboard import analysis_ui, state
 from queries import plan_store
-from socialkapital import access, plans, text, trends
+from socialkapital import access, plans, spreadsheet, text, trends
 
 lang = state.lang()
 t = state.t
@@ -133,7 +132,7 @@ def save(plan: plans.Plan) -> bool:
         new = plan.plan_id is None
         saved = plan_store.save(s, plan, who)
     except access.OutOfScope as exc:
-        st.error(exc.message(lang))
+        st.error(state.md(exc.key, **exc.params))
         return False
     except plans.PlanInvalid as exc:
         st.error(
@@ -243,9 +242,7 @@ c1.download_button(
 
 
 def xlsx() -> bytes:
-    buffer = io.BytesIO()
-    export.write_excel(buffer, worksheet="Handleplaner", autofit=True)
-    return buffer.getvalue()
+    return spreadsheet.xlsx_bytes(export, "Handleplaner", autofit=True)
 
 
 c2.download_button(
@@ -293,8 +290,11 @@ next_round = following["name"][0] if following.height else None
 history = analysis_ui.trends_of(plan.workplace, plans.measures(plan))
 follow = plans.effect(s, plan, next_round, history)
 if plan.department and follow.group != plan.department:
-    st.caption(t("plans.followed_as", group=follow.group))
+    st.caption(state.md("plans.followed_as", group=follow.group))
 
+# st.table reads Markdown in its headers: the rounds' names are escaped.
+before_heading = state.md("plans.before", round=plan.round)
+after_heading = state.md("plans.after", round=next_round) if next_round else None
 rows = []
 for c in follow.changes:
     number = int(c.measure[1:]) if c.measure.startswith("q") else 0
@@ -304,12 +304,12 @@ for c in follow.changes:
     )
     row = {
         t("plans.measure"): label,
-        t("plans.before", round=plan.round): f"{text.score(c.before, lang, 1)} (n = {c.before_n})",
+        before_heading: f"{text.score(c.before, lang, 1)} (n = {c.before_n})",
     }
     if next_round:
         low, high = (text.signed(v, lang, 1) for v in (c.low, c.high))
         row |= {
-            t("plans.after", round=next_round): f"{text.score(c.after, lang, 1)} (n = {c.after_n})",
+            after_heading: f"{text.score(c.after, lang, 1)} (n = {c.after_n})",
             t("plans.change"): text.signed(c.change, lang),
             t("trends.change_ci"): "" if c.low is None else f"{low} – {high}",
             t("trends.reading"): reading(c),
@@ -324,7 +324,7 @@ else:
 
 st.markdown(f"**{t('plans.notes')}**")
 for noted_on, note, _ in plan_store.notes(s, plan.plan_id).iter_rows():
-    st.markdown(f"- *{text.day(noted_on, lang)}*: {note}")
+    st.markdown(f"- *{text.day(noted_on, lang)}*: {state.esc(note)}")
 if not editable:
     st.stop()
 with st.form(f"note_{plan.plan_id}", clear_on_submit=True):

@@ -43,33 +43,34 @@ def dim_name(key: str) -> str:
 
 
 st.title(t("reliability.heading"))
-st.caption(t("analysis.caption", round=filters.round, workplace=filters.workplace))
+st.caption(state.md("analysis.caption", round=filters.round, workplace=filters.workplace))
 st.markdown(t("reliability.intro"))
 
 # -- reliability panel --------------------------------------------------------------------------
 selection = filters.department or t("reliability.selection_whole")
-st.subheader(t("reliability.panel", selection=selection))
+st.subheader(state.md("reliability.panel", selection=selection))
 rel = ui.reliability(filters.round, filters.workplace, filters.department)
-panel = []
+panel, panel_shown = [], []  # the download's, and the page's (st.table reads Markdown)
 for r in rel:
     alpha = t("reliability.none")
     if r.alpha is not None:
         alpha = f"{num(r.alpha.alpha)} ({num(r.alpha.interval.low)}-{num(r.alpha.interval.high)}"
         alpha += f", n {text.integer(r.alpha.n, lang)})"
     rwg = "; ".join(f"{d} {num(v)}" for d, v in r.rwg.items()) or t("reliability.none")
-    panel.append(
-        {
-            t("reliability.dimension"): dim_name(r.dimension),
-            t("reliability.alpha"): alpha,
-            t("reliability.icc1"): num(r.icc.icc1) if r.icc else t("reliability.none"),
-            t("reliability.icc2"): num(r.icc.icc2) if r.icc else t("reliability.none"),
-            t("reliability.rwg"): rwg,
-            t("reliability.needed"): text.integer(r.needed_n, lang),
-        }
-    )
-st.table(pl.DataFrame(panel).to_pandas(), hide_index=True, border="horizontal")
+    record = {
+        t("reliability.dimension"): dim_name(r.dimension),
+        t("reliability.alpha"): alpha,
+        t("reliability.icc1"): num(r.icc.icc1) if r.icc else t("reliability.none"),
+        t("reliability.icc2"): num(r.icc.icc2) if r.icc else t("reliability.none"),
+        t("reliability.rwg"): rwg,
+        t("reliability.needed"): text.integer(r.needed_n, lang),
+    }
+    panel.append(record)
+    shown_rwg = "; ".join(f"{state.esc(d)} {num(v)}" for d, v in r.rwg.items())
+    panel_shown.append(record | {t("reliability.rwg"): shown_rwg or t("reliability.none")})
+st.table(pl.DataFrame(panel_shown).to_pandas(), hide_index=True, border="horizontal")
 if filters.department:  # the ICCs are about the departments together, not this one
-    st.caption(t("reliability.icc_workplace", workplace=filters.workplace))
+    st.caption(state.md("reliability.icc_workplace", workplace=filters.workplace))
 for key, n in [
     ("explain_alpha", {"alpha_n": compare.MIN_N["alpha"]}),
     ("explain_icc1", {"icc_n": compare.MIN_N["icc"]}),
@@ -84,7 +85,7 @@ ui.downloads(
 )
 
 # -- department against the rest --------------------------------------------------------------
-st.subheader(t("reliability.vs_rest", workplace=filters.workplace))
+st.subheader(state.md("reliability.vs_rest", workplace=filters.workplace))
 st.markdown(t("reliability.vs_rest_intro", threshold=figs.threshold))
 method = st.radio(
     t("reliability.method"),
@@ -111,7 +112,7 @@ else:
             rows.append(
                 {
                     t("reliability.dimension"): dim_name(dim),
-                    t("reliability.department"): r["department"],
+                    t("reliability.department"): state.esc(r["department"]),
                     t("reliability.score"): text.score(r["mean"], lang, 1),
                     t("reliability.rest"): text.score(r["rest_mean"], lang, 1),
                     t("reliability.difference"): text.signed(r["difference"], lang, 1),
@@ -163,7 +164,7 @@ if filters.department:
         pl.col("department").is_null() | (pl.col("department") == filters.department)
     )
 marked = compare.with_uncertainty(measures, store.settings.uncertain_half_width)
-table = []
+table, table_shown = [], []
 for (group,), part in marked.group_by(["department"], maintain_order=True):
     row = {t("reliability.department"): group or t("app.whole_workplace")}
     by_measure = {r["measure"]: r for r in part.iter_rows(named=True)}
@@ -177,7 +178,10 @@ for (group,), part in marked.group_by(["department"], maintain_order=True):
                 cell += f" · {t('reliability.uncertain')}"
         row[dim_name(r["measure"])] = cell
     table.append(row)
-st.table(pl.DataFrame(table).to_pandas(), hide_index=True, border="horizontal")
+    table_shown.append(
+        row | {t("reliability.department"): state.esc(row[t("reliability.department")])}
+    )
+st.table(pl.DataFrame(table_shown).to_pandas(), hide_index=True, border="horizontal")
 ui.downloads(
     ui.file_name(t("reliability.file_scores"), filters.workplace),
     "reliability_scores",

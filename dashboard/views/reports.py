@@ -12,6 +12,7 @@ import streamlit as st
 from dashboard import state
 from queries.store import Store
 from socialkapital import access, reports
+from socialkapital.reports.figures import Skipped
 
 t = state.t
 lang = state.lang()
@@ -38,7 +39,7 @@ def _report(
     today: date,
     _viewer: access.Viewer,
     viewer_key: tuple,
-) -> tuple[bytes | None, str | None]:
+) -> tuple[bytes | None, Skipped | None]:
     """The PDF, or why there is none; cached per store version, selection, language, day
     and viewer (a report holds what its reader may see)."""
     try:
@@ -50,7 +51,17 @@ def _report(
         )
         return pdf, None
     except reports.NoReport as exc:
-        return None, str(exc)
+        return None, exc.skipped  # (picklable, for the cache)
+
+
+def skip_reason(skipped: Skipped, threshold: int) -> str:
+    """Who gets no report and why, for Markdown: the department's name escaped."""
+    return state.md(
+        "report.skip_below",
+        department=skipped.department,
+        respondents=skipped.respondents,
+        threshold=threshold,
+    )
 
 
 def _file_name(*parts: str, ext: str) -> str:
@@ -60,10 +71,14 @@ def _file_name(*parts: str, ext: str) -> str:
 st.subheader(t("report.single"))
 if filters.department:
     st.write(
-        t("report.selected_department", department=filters.department, workplace=filters.workplace)
+        state.md(
+            "report.selected_department",
+            department=filters.department,
+            workplace=filters.workplace,
+        )
     )
 else:
-    st.write(t("report.selected_workplace", workplace=filters.workplace))
+    st.write(state.md("report.selected_workplace", workplace=filters.workplace))
 with st.spinner():
     pdf, why = _report(
         s,
@@ -80,7 +95,8 @@ single_name = _file_name(
     *[p for p in (filters.workplace, filters.department, filters.round) if p], ext=".pdf"
 )
 if pdf is None:
-    st.info(why, icon=":material/visibility_off:")
+    threshold = s.settings.anonymity_threshold
+    st.info(skip_reason(why, threshold), icon=":material/visibility_off:")
 else:
     st.download_button(
         t("report.download"),
@@ -126,7 +142,7 @@ if stored and stored[0] == batch_key:
     if made.skipped:
         st.caption(f"**{t('report.manifest_skipped')}**")
     for skipped in made.skipped:
-        st.caption(reports.skip_reason(skipped, lang, s.settings.anonymity_threshold))
+        st.caption(skip_reason(skipped, s.settings.anonymity_threshold))
     zip_name = _file_name(filters.workplace, filters.round, ext=".zip")
     st.download_button(
         t("report.batch_download"),

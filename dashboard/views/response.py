@@ -31,7 +31,7 @@ def tables(frame: pl.DataFrame, name_of) -> tuple[pl.DataFrame, pl.DataFrame]:
         name = name_of(r)
         shown.append(
             {
-                t("response.group"): name,
+                t("response.group"): state.esc(name),  # st.table reads Markdown
                 t("overview.invited"): text.integer(r["invited"], lang),
                 t("overview.respondents"): text.integer(r["respondents"], lang),
                 t("overview.response_rate"): text.percent(r["response_rate"], lang),
@@ -62,7 +62,7 @@ def highlight(column: str):
 
 
 st.title(t("response.heading"))
-st.caption(t("analysis.caption", round=filters.round, workplace=filters.workplace))
+st.caption(state.md("analysis.caption", round=filters.round, workplace=filters.workplace))
 st.markdown(t("response.intro", rate=low_rate))
 
 rows = analysis.response(figs, filters.workplace, limit)
@@ -74,7 +74,7 @@ with_rate = depts.filter(pl.col("response_rate").is_not_null()).height
 if with_rate:
     st.markdown(t("response.summary", low=low, total=with_rate, rate=low_rate))
 
-st.subheader(t("response.departments", workplace=filters.workplace))
+st.subheader(state.md("response.departments", workplace=filters.workplace))
 shown, download = tables(ordered, lambda r: r["department"] or t("app.whole_workplace"))
 st.table(  # static: every row and whole notes, no inner scrolling
     shown.to_pandas().style.apply(highlight(t("response.flags")), axis=1),

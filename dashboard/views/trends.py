@@ -45,7 +45,7 @@ def cell(row: dict) -> str:
 
 
 st.title(t("trends.heading"))
-st.caption(t("analysis.caption", round=filters.round, workplace=workplace))
+st.caption(state.md("analysis.caption", round=filters.round, workplace=workplace))
 order = trends.rounds_in_order(store)
 rounds = order["round"].to_list()
 if len(rounds) < 2:
@@ -63,16 +63,16 @@ if state.viewer().may("can_import"):
             old = sorted(set(present.get(before, [])) - set(present.get(after, [])))
             new = sorted(set(present.get(after, [])) - set(present.get(before, [])))
             if not old or not new:
-                st.caption(t("trends.mapping_none", before=before, after=after))
+                st.caption(state.md("trends.mapping_none", before=before, after=after))
                 continue
-            st.markdown(t("trends.mapping_intro", before=before, after=after))
+            st.markdown(state.md("trends.mapping_intro", before=before, after=after))
             here = stored.filter(pl.col("round") == after)
             with st.form(f"links_{after}"):
                 mapping = {}
                 for department in old:
                     chosen = here.filter(pl.col("old_department") == department)
                     mapping[department] = st.multiselect(
-                        t("trends.mapping_old", department=department, before=before),
+                        state.md("trends.mapping_old", department=department, before=before),
                         new,
                         default=[d for d in chosen["new_department"].to_list() if d in new],
                         key=f"link_{after}_{department}",
@@ -190,10 +190,11 @@ for (group, kind, measure), part in frame.group_by(
     flat = {t("trends.group"): name, t("trends.measure"): measure_name(measure)}
     # The group's name once, on its first row: the table reads as blocks.
     first = not download or download[-1][t("trends.group")] != name
-    row = {**flat, t("trends.group"): f"**{name}**" if first else ""}
+    # st.table reads Markdown: the names (the group, the rounds heading columns) are escaped.
+    row = {**flat, t("trends.group"): f"**{state.esc(name)}**" if first else ""}
     for r in rounds:
         got = by_round.get(r)
-        row[r] = "" if got is None else cell(got)
+        row[state.esc(r)] = "" if got is None else cell(got)
         flat[r] = None if got is None else got["mean"]
     last = by_round[max(by_round, key=rounds.index)]
     change = last["change"]
@@ -224,5 +225,7 @@ if reworded.height:
     for item in items:
         lines = [f"**{t('trends.item')} {item}**"]
         for r in in_order:
-            lines.append(f"- {r}: {said.get((item, r)) or t('trends.wording_unknown')}")
+            wording = said.get((item, r))
+            wording = state.esc(wording) if wording else t("trends.wording_unknown")
+            lines.append(f"- {state.esc(r)}: {wording}")
         st.markdown("\n".join(lines))

@@ -10,7 +10,6 @@ import dataclasses
 import io
 import multiprocessing
 import os
-import re
 import sys
 import types
 import zipfile
@@ -26,7 +25,7 @@ from typing import BinaryIO
 import polars as pl
 
 from queries.store import Store
-from socialkapital import access, results, text, trends
+from socialkapital import access, files, results, text, trends
 from socialkapital.reports import figures
 from socialkapital.reports.figures import ReportData, Skipped
 from socialkapital.reports.render import render, render_task
@@ -50,7 +49,8 @@ class NoReport(Exception):
 
 @dataclass(frozen=True)
 class BatchResult:
-    """What a batch made: the file names written, and the departments left out with why."""
+    """What a batch made: the file names written (the workplace report first, then the
+    departments'), and the departments left out with why."""
 
     files: list[str]
     skipped: list[Skipped]
@@ -288,9 +288,18 @@ def department_report(
 
 
 def file_name(name: str) -> str:
-    """A file name that every system accepts, keeping Danish letters."""
-    cleaned = re.sub(r"[^\w &().,+-]+", "-", name, flags=re.UNICODE).strip(" .-")
-    return f"{cleaned or 'rapport'}.pdf"
+    """A file name that every system accepts, keeping Danish letters, of a safe length."""
+    return files.safe_name(name, ".pdf")
+
+
+def batch_names(departments: list[str], lang: str) -> tuple[str, list[str]]:
+    """The workplace report's file name and one for each department, all different as a
+    case-insensitive file system sees them ('Lager/Nord' and 'Lager:Nord' are both
+    'Lager-Nord': the second gets ' (2)'). The workplace report's name and the manifest's
+    are never given to a department, whether or not the workplace gets a report."""
+    whole = file_name(text.t("report.file_workplace", lang))
+    manifest = text.t("report.manifest_file", lang)
+    return whole, files.unique_names(departments, ".pdf", taken=[whole, manifest])
 
 
 def batch(
@@ -314,7 +323,7 @@ def batch(
     today = today or date.today()
     res = _workplace_results(store, round_name, workplace, lang, viewer)
     when = _round_date(store, res.round)
-    tasks: list[tuple[str, ReportData]] = []
+    made: list[tuple[str | None, ReportData]] = []  # (department or None, its figures)
     skipped: list[Skipped] = []
     history = trends.trends(store, workplace)  # once for all the reports
 
@@ -325,16 +334,20 @@ def batch(
     if isinstance(whole, Skipped):
         skipped.append(whole)
     else:
-        tasks.append((file_name(text.t("report.file_workplace", lang)), complete(whole)))
+        made.append((None, complete(whole)))
     for department in figures.department_names(res, workplace):
         data = _department_data(store, res, workplace, department, when)
         if isinstance(data, Skipped):
             skipped.append(data)
         else:
-            tasks.append((file_name(department), complete(data)))
+            made.append((department, complete(data)))
 
+    whole_name, names = batch_names([d for d, _ in made if d is not None], lang)
+    named = iter(names)
+    tasks = [(whole_name if d is None else next(named), data) for d, data in made]
     pdfs = _render_all(tasks, lang, today, store.instrument, progress, workers)
-    manifest = _manifest(res, workplace, lang, today, [n for n, _ in tasks], skipped)
+    contents = [(name, department) for (name, _), (department, _) in zip(tasks, made, strict=True)]
+    manifest = _manifest(res, workplace, lang, today, contents, skipped)
     _write(out, [(n, pdfs[n]) for n, _ in tasks], manifest, lang, today)
     return BatchResult([n for n, _ in tasks], skipped, manifest)
 
@@ -407,7 +420,10 @@ def _no_main_for_workers():
             sys.modules["__main__"] = saved
 
 
-def _manifest(res, workplace, lang, today, files, skipped) -> str:
+def _manifest(res, workplace, lang, today, contents, skipped) -> str:
+    """The batch's indhold.txt: which file is which department's report (a file name cannot
+    always say it: cut short, made safe, or numbered), and who got none and why."""
+    whole = text.t("app.whole_workplace", lang)
     lines = [
         text.t(
             "report.manifest_title",
@@ -418,7 +434,7 @@ def _manifest(res, workplace, lang, today, files, skipped) -> str:
         ),
         "",
         text.t("report.manifest_made", lang),
-        *(f"  {name}" for name in files),
+        *(f"  {name}: {department or whole}" for name, department in contents),
         "",
     ]
     if skipped:
@@ -430,13 +446,10 @@ def _manifest(res, workplace, lang, today, files, skipped) -> str:
 
 
 def _write(out, pdfs: list[tuple[str, bytes]], manifest: str, lang: str, today: date) -> None:
+    """The reports and the manifest into a folder or a ZIP file, whole or not at all."""
     manifest_name = text.t("report.manifest_file", lang)
     if isinstance(out, (str, Path)) and not str(out).lower().endswith(".zip"):
-        folder = Path(out)
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, pdf in pdfs:
-            (folder / name).write_bytes(pdf)
-        (folder / manifest_name).write_text(manifest, encoding="utf-8")
+        files.write_folder(Path(out), [*pdfs, (manifest_name, manifest.encode("utf-8"))])
         return
     stamp = (today.year, today.month, today.day, 0, 0, 0)
     buffer = io.BytesIO()
@@ -447,7 +460,6 @@ def _write(out, pdfs: list[tuple[str, bytes]], manifest: str, lang: str, today: 
             zipfile.ZipInfo(manifest_name, stamp), manifest.encode(), zipfile.ZIP_DEFLATED
         )
     if isinstance(out, (str, Path)):
-        Path(out).parent.mkdir(parents=True, exist_ok=True)
-        Path(out).write_bytes(buffer.getvalue())
+        files.write_file(Path(out), buffer.getvalue())
     else:
         out.write(buffer.getvalue())

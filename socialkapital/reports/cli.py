@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 
 from queries.store import StoreBusy
-from socialkapital import access, audit, results, text
-from socialkapital.cli_options import DbOption, fail, open_store
+from socialkapital import access, audit, files, results, text
+from socialkapital.cli_options import DbOption, fail, open_existing_store
 from socialkapital.reports import build
 from socialkapital.users_cli import UserOption, viewer_of
 
@@ -40,7 +40,7 @@ def report(
         fail(f"--lang {lang!r}: use one of {', '.join(text.LANGS)}", 2)
     if department and all_:
         fail(text.t("report.department_or_all", lang), 2)
-    store = open_store(db)
+    store = open_existing_store(db, lang)
     viewer = viewer_of(store, user, lang)
     today = date.today()
     target = out or Path(build.file_name(department or workplace).removesuffix(".pdf"))
@@ -68,8 +68,12 @@ def report(
         fail(str(exc), 1)
     except StoreBusy as exc:
         fail(str(exc), 3)
+    except OSError as exc:  # the folder or ZIP could not be written: nothing of it is there
+        fail(text.t("cli.unwritable_file", lang, path=target, reason=exc.strerror or exc), 2)
     path = target if target.suffix.lower() == ".pdf" else target.with_name(target.name + ".pdf")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(pdf)
+    try:
+        files.write_file(path, pdf)  # the whole PDF, or none
+    except OSError as exc:
+        fail(text.t("cli.unwritable_file", lang, path=path, reason=exc.strerror or exc), 2)
     audit.record(store.path, user, "report", f"{round_name}: {workplace} {department or ''}")
     typer.echo(text.t("report.written", lang, path=path))

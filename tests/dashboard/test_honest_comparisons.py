@@ -82,8 +82,8 @@ def test_heatmap_marks_the_difference_that_holds_and_not_the_one_that_does_not(d
     assert "◆" not in got[("A", "Samlet")] and not rows[("A", "Samlet")]["holds"]
     # B: 12 persons, half-width 2.201 · 13.06 / √12 = 8.3 points. Enough persons for a
     # reliable mean between teams (10), not within the team (19).
-    assert got[("B", "Mellem teams")] == "62\nn = 12"  # 62.5 rounds half to even
-    assert got[("B", "Inden for teamet")] == "≈62\nn = 12"
+    assert got[("B", "Mellem teams")] == "63\nn = 12"  # 62.5 rounds half away from zero
+    assert got[("B", "Inden for teamet")] == "≈63\nn = 12"  # (6·50 + 6·75) / 12 = 62.5
     low, high = interval(scores_of(("W", "B")))
     assert rows[("B", "Mellem teams")]["tooltip_2"] == f"95 %-interval {low:.0f}–{high:.0f}"
     assert rows[("B", "Inden for teamet")]["tooltip_2"].endswith(" · usikker")
