@@ -11,7 +11,7 @@ import streamlit as st
 import vl_convert
 
 from dashboard import state
-from queries.store import StoreBusy
+from queries.store import StoreBusy, StoreError
 from socialkapital import access, analysis, anonymity, compare, spreadsheet, text, trends
 
 
@@ -36,9 +36,8 @@ def _gated(round_name: str) -> analysis.RoundFigures:
     s = state.store()
     try:
         return _figures(s, s.version(), round_name)
-    except StoreBusy:
-        st.error(state.t("app.store_busy"))
-        st.stop()
+    except (StoreBusy, StoreError) as exc:
+        state.stop_for(exc)
 
 
 def figures(round_name: str) -> analysis.RoundFigures:
@@ -47,9 +46,8 @@ def figures(round_name: str) -> analysis.RoundFigures:
     s, who = state.store(), state.viewer()
     try:
         return _seen(s, s.version(), round_name, who, who.key(), state.lang())
-    except StoreBusy:
-        st.error(state.t("app.store_busy"))
-        st.stop()
+    except (StoreBusy, StoreError) as exc:
+        state.stop_for(exc)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -98,9 +96,8 @@ def correlations(
     chosen = tuple(workplaces) if workplaces is not None else None
     try:
         return _correlations(s, s.version(), round_name, chosen, department, kind)
-    except StoreBusy:
-        st.error(state.t("app.store_busy"))
-        st.stop()
+    except (StoreBusy, StoreError) as exc:
+        state.stop_for(exc)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

@@ -27,8 +27,13 @@ def store() -> Store:
         st.error(text.md_escape(exc.message(lang())))
         st.stop()
     except (StoreBusy, StoreError) as exc:
-        st.error(t("app.store_busy") if isinstance(exc, StoreBusy) else text.md_escape(str(exc)))
-        st.stop()
+        stop_for(exc)
+
+
+def stop_for(exc: Exception) -> None:
+    """Say that the store is busy or cannot be used (which file, what to do), and stop."""
+    st.error(t("app.store_busy") if isinstance(exc, StoreBusy) else text.md_escape(str(exc)))
+    st.stop()
 
 
 _VIEWER = "_viewer"
@@ -91,9 +96,8 @@ def gated_results(round_name: str, workplaces: list[str] | None = None) -> resul
     chosen = tuple(workplaces) if workplaces else None
     try:
         return _results(s, s.version(), round_name, chosen, who, who.key(), lang())
-    except StoreBusy:
-        st.error(t("app.store_busy"))
-        st.stop()
+    except (StoreBusy, StoreError) as exc:
+        stop_for(exc)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

@@ -169,3 +169,21 @@ def _size(path: Path) -> int | None:
         return path.stat().st_size
     except OSError:
         return None
+
+
+def refusal_message(exc: StoreRefused, lang: str) -> str:
+    """A refusal in the user's language (other store errors speak English only: they name
+    files and system errors, which an administrator reads)."""
+    from socialkapital import text
+
+    if isinstance(exc, RoundHasResponses):
+        places = ", ".join(f"{w} ({n})" for w, n in exc.existing.items())
+        return text.t("store.changed_meanwhile", lang, round=exc.round_name, workplaces=places)
+    if isinstance(exc, UnknownWorkplace):
+        known = ", ".join([*exc.close, *(k for k in exc.known if k not in exc.close)])
+        return text.t("store.unknown_workplace", lang, name=exc.name, known=known or "–")
+    if isinstance(exc, UnknownRound):
+        return text.t("store.unknown_round", lang, name=exc.name, known=", ".join(exc.known))
+    if isinstance(exc, BlankName):
+        return text.t(f"store.blank_{exc.field}", lang)
+    return str(exc)

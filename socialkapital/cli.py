@@ -11,7 +11,8 @@ from typing import Annotated
 import polars as pl
 import typer
 
-from queries.store import StoreBusy
+from queries.store import StoreBusy, StoreError, StoreRefused
+from queries.store_errors import RoundHasResponses, refusal_message
 from socialkapital import access, analysis, audit, results, text
 from socialkapital import instrument as instrument_mod
 from socialkapital.cli_options import (
@@ -133,7 +134,9 @@ def import_(
             typer.echo(text.t(key, lang, **values))
     try:
         _store_parsed(store, parsed, round_name, when, replace, lang)
-    except StoreBusy as exc:
+    except StoreRefused as exc:
+        fail(refusal_message(exc, lang), 2)
+    except (StoreBusy, StoreError) as exc:
         fail(str(exc), 3)
 
 
@@ -168,7 +171,15 @@ def _store_parsed(store, parsed, round_name, round_date, replace, lang) -> None:
     sources = ", ".join(p.file for p in parsed)
     formats = ", ".join(sorted({p.format for p in parsed}))
     wordings = wording_frame(parsed, store.instrument)
-    outcome = store.replace_responses(frame, round_name, round_date, sources, formats, wordings)
+    # What was confirmed: everything (--replace), or exactly the responses asked about. The
+    # store checks again inside its write: an import that landed meanwhile is not replaced.
+    confirmed = True if replace else existing
+    try:
+        outcome = store.replace_responses(
+            frame, round_name, round_date, sources, formats, wordings, replace=confirmed
+        )
+    except RoundHasResponses as exc:
+        fail(refusal_message(exc, lang), 1)
     audit.record(store.path, None, "import", audit.import_detail(outcome, sources))
     typer.echo(
         text.t(
@@ -190,6 +201,9 @@ def roster(
     workplace: Annotated[str, typer.Option(help="The workplace the roster belongs to.")],
     round_name: RoundOption,
     round_date: DateOption = None,
+    create: Annotated[
+        bool, typer.Option("--create", help="Add the workplace and round if they are new.")
+    ] = False,
     db: DbOption = None,
     lang: LangOption = "da",
 ) -> None:
@@ -210,8 +224,12 @@ def roster(
     for key, values in parsed.notes:
         typer.echo(text.t(key, lang, **values))
     try:
-        count = store.replace_roster(parsed.invited, workplace, round_name, when, file.name)
-    except StoreBusy as exc:
+        count = store.replace_roster(
+            parsed.invited, workplace, round_name, when, file.name, create=create
+        )
+    except StoreRefused as exc:  # a misspelt workplace or round, or a new one: --create
+        fail(f"{refusal_message(exc, lang)} {text.t('store.hint_create', lang)}", 2)
+    except (StoreBusy, StoreError) as exc:
         fail(str(exc), 3)
     audit.record(store.path, None, "roster", f"{round_name}: {workplace} ({file.name}), {count}")
     typer.echo(text.t("cli.roster_saved", lang, count=count, workplace=workplace, round=round_name))
@@ -243,7 +261,7 @@ def summary(
         fail(exc.message(lang), 2)
     except results.NoData as exc:
         fail(exc.message(lang), 1)
-    except StoreBusy as exc:
+    except (StoreBusy, StoreError) as exc:
         fail(str(exc), 3)
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
@@ -319,10 +337,15 @@ def demo(
         for workplace, invited in r.rosters.items():
             lines = "\n".join(";".join(row) for row in invited).encode()
             parsed = read_roster(lines, f"roster {workplace}")
-            store.replace_roster(parsed.invited, workplace, r.name, r.date, parsed.file)
+            # The demo's rosters come before its answers: their round is made here.
+            store.replace_roster(
+                parsed.invited, workplace, r.name, r.date, parsed.file, create=True
+            )
         buffer = r.responses.write_csv().encode()
         parsed = read_responses(buffer, f"{r.name}.csv", store.instrument)
-        outcome = store.replace_responses(parsed.responses, r.name, r.date, parsed.file, "demo")
+        outcome = store.replace_responses(
+            parsed.responses, r.name, r.date, parsed.file, "demo", replace=True
+        )
         total += outcome.respondents
     from queries import plan_store
     from socialkapital import plans as plans_mod

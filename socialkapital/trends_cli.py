@@ -11,7 +11,7 @@ import polars as pl
 import typer
 
 from queries import trend_store
-from queries.store import Store, StoreBusy
+from queries.store import Store, StoreBusy, StoreError
 from socialkapital import text, trends
 from socialkapital.cli_options import DbOption, LangOption, fail, open_existing_store, open_store
 
@@ -108,7 +108,7 @@ def link(
         trend_store.save_links(store, workplace, round_name, mapping)
     except trend_store.UnknownName as exc:
         fail(text.t("cli.unknown_link", lang, detail=str(exc)), 2)
-    except StoreBusy as exc:
+    except (StoreBusy, StoreError) as exc:
         fail(str(exc), 3)
     count = sum(len(v) for v in mapping.values())
     typer.echo(text.t("cli.linked", lang, count=count, workplace=workplace, round=round_name))

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from queries import user_store
-from queries.store import Store, StoreBusy
+from queries.store import Store, StoreBusy, StoreError
 from socialkapital import access, audit, text
 from socialkapital.cli_options import DbOption, LangOption, fail, open_existing_store, open_store
 
@@ -58,7 +58,7 @@ def add(
         user_store.add_user(store, email, role, workplace, department)
     except access.InvalidUser as exc:
         fail(exc.message(lang), 2)
-    except StoreBusy as exc:
+    except (StoreBusy, StoreError) as exc:
         fail(str(exc), 3)
     detail = f"{email.strip().lower()} {role} {_scope_text(workplace, department)}"
     audit.record(store.path, None, "user_add", detail.strip())
@@ -91,7 +91,7 @@ def remove(
     store = open_store(db, lang)
     try:
         found = user_store.remove_user(store, email)
-    except StoreBusy as exc:
+    except (StoreBusy, StoreError) as exc:
         fail(str(exc), 3)
     if not found:
         fail(text.t("users.not_found", lang, email=email), 1)

@@ -9,6 +9,8 @@ import polars as pl
 import streamlit as st
 
 from dashboard import mapping_step, state
+from queries.store import StoreRefused
+from queries.store_errors import refusal_message
 from socialkapital import access, audit, spreadsheet, text
 from socialkapital.importers import (
     ImportFailed,
@@ -217,14 +219,21 @@ with tab_answers:
                 if st.button(t("import.confirm"), type="primary", key="answers_confirm"):
                     frame = pl.concat([p.responses for p in ready], how="vertical")
                     outcome_sources = ", ".join(p.file for p in ready)
-                    outcome = s.replace_responses(
-                        frame,
-                        round_name,
-                        round_date,
-                        outcome_sources,
-                        ", ".join(sorted({p.format for p in ready})),
-                        wording_frame(ready, s.instrument),
-                    )
+                    try:
+                        # Exactly what was shown above is replaced: an import that landed
+                        # meanwhile is refused inside the store's write, and shown again.
+                        outcome = s.replace_responses(
+                            frame,
+                            round_name,
+                            round_date,
+                            outcome_sources,
+                            ", ".join(sorted({p.format for p in ready})),
+                            wording_frame(ready, s.instrument),
+                            replace=existing,
+                        )
+                    except StoreRefused as exc:
+                        st.error(text.md_escape(refusal_message(exc, lang)))
+                        st.stop()
                     st.session_state["pending_round"] = round_name
                     state.record("import", audit.import_detail(outcome, outcome_sources))
                     finish(
@@ -269,6 +278,7 @@ with tab_roster:
                 hide_index=True,
             )
             ready = round_name is not None and workplace
+            create = st.checkbox(t("store.create_new"), key="roster_create")
             if st.button(
                 t("import.confirm"), type="primary", disabled=not ready, key="roster_confirm"
             ):
@@ -277,9 +287,18 @@ with tab_roster:
                 except access.OutOfScope as exc:
                     st.error(state.md(exc.key, **exc.params))
                     st.stop()
-                count = s.replace_roster(
-                    roster.invited, workplace, round_name, round_date, roster.file
-                )
+                try:
+                    count = s.replace_roster(
+                        roster.invited,
+                        workplace,
+                        round_name,
+                        round_date,
+                        roster.file,
+                        create=create,
+                    )
+                except StoreRefused as exc:  # a misspelt workplace or round, or a new one
+                    st.error(text.md_escape(refusal_message(exc, lang)))
+                    st.stop()
                 state.record("roster", f"{round_name}: {workplace} ({roster.file}), {count}")
                 finish(
                     state.md(

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from queries.store import StoreBusy
+from queries.store import StoreBusy, StoreError
 from socialkapital import access, audit, files, results, text
 from socialkapital.cli_options import DbOption, fail, open_existing_store
 from socialkapital.reports import build
@@ -66,7 +66,7 @@ def report(
         fail(str(exc), 1)
     except build.NoReport as exc:
         fail(str(exc), 1)
-    except StoreBusy as exc:
+    except (StoreBusy, StoreError) as exc:
         fail(str(exc), 3)
     except OSError as exc:  # the folder or ZIP could not be written: nothing of it is there
         fail(text.t("cli.unwritable_file", lang, path=target, reason=exc.strerror or exc), 2)
