@@ -137,6 +137,8 @@ def hidden_text(reason: str | None, threshold: int, lang: str) -> str:
         return text.t("analysis.hidden_secondary", lang)
     if reason == analysis.UNDEFINED:
         return text.t("analysis.undefined", lang)
+    if reason == analysis.FEW:
+        return text.t("analysis.few", lang, n=state.store().settings.min_correlation_n)
     return text.t("analysis.hidden_primary", lang, threshold=threshold)
 
 
@@ -153,8 +155,10 @@ def hidden_cell(reason: str | None, threshold: int, lang: str) -> str:
     kind = {
         anonymity.SECONDARY: "secondary",
         analysis.UNDEFINED: "undefined",
+        analysis.FEW: "few",
     }.get(reason, "primary")
-    return text.t(f"analysis.cell_{kind}", lang, threshold=threshold)
+    n = state.store().settings.min_correlation_n if reason == analysis.FEW else None
+    return text.t(f"analysis.cell_{kind}", lang, threshold=threshold, n=n)
 
 
 def measure_label(key: str, ins, lang: str) -> str:

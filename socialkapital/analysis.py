@@ -9,7 +9,8 @@ the filter. The rules that keep hidden groups hidden across pages and filter com
   them whose figure is shown for that measure: a workplace with too few respondents is left
   out, so the figure is a combination of shown figures and tells nothing new.
 - A correlation rests on persons: it is computed only for a filter whose group is shown for
-  both measures, and shown only when at least the threshold of persons have both scores.
+  both measures, and shown only when at least the threshold of persons have both scores, and
+  at least ``min_correlation_n`` (a correlation over few persons is noise).
 - Ranges (min-max) use shown figures only.
 """
 
@@ -24,6 +25,7 @@ from queries.store import Store
 from socialkapital import access, anonymity, results
 
 UNDEFINED = "undefined"  # a correlation of a score that does not vary
+FEW = "few"  # a correlation over fewer persons than the setting min_correlation_n: too unstable
 OVERALL = "overall"
 REFERENCES = ("workplace", "all", "bands")
 # Fixed bands for the heatmap (points, lower edges): a coarse reading of the 0-100 scale.
@@ -386,9 +388,12 @@ def correlations(
     """Person-level Pearson correlations of the dimension (or item) scores of a filter.
 
     A pair is shown when the filter's group is shown for both measures and at least the
-    threshold of persons have both; otherwise r is null, with the reason. When the group is
-    hidden for every measure, nothing is computed at all.
+    threshold of persons have both; otherwise r is null, with the reason. Above the threshold
+    but below the setting ``min_correlation_n`` r is null too (reason ``FEW``): a correlation
+    over a handful of persons swings too much to read. When the group is hidden for every
+    measure, nothing is computed at all.
     """
+    min_n = store.settings.min_correlation_n
     ins = store.instrument
     order = ins.dimension_keys if kind == "dimension" else ins.item_keys
     group = group_figures(figs, workplaces, department, ins.item_keys)
@@ -414,6 +419,8 @@ def correlations(
             reason = hidden.get(a) or hidden.get(b)
             if reason is None and n < figs.threshold:
                 reason = anonymity.PRIMARY
+            if reason is None and n < min_n:
+                reason = FEW
             if reason is None and (r is None or math.isnan(r)):
                 reason = UNDEFINED
             if reason is None:  # exactly 1 on the diagonal, and no 1.0000000000000002

@@ -64,6 +64,21 @@ SETTINGS = (
         1.0,
         50.0,
     ),
+    Setting(
+        "neutral_band",
+        5.0,
+        "The heatmap leaves a difference within ± this many points uncoloured: it rarely matters.",
+        0.0,
+        50.0,
+    ),
+    Setting(
+        "min_correlation_n",
+        30,
+        "A correlation is shown only when at least this many persons have both scores.",
+        3,
+        100000,
+        whole=True,
+    ),
 )
 
 
@@ -109,6 +124,8 @@ class Settings:
     min_answered_share: float = 0.5
     low_response_rate: float = 0.6
     uncertain_half_width: float = 10.0
+    neutral_band: float = 5.0
+    min_correlation_n: int = 30
 
     def __post_init__(self) -> None:
         for setting in SETTINGS:

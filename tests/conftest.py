@@ -43,8 +43,8 @@ def store(tmp_path: Path) -> Store:
 def make_store(tmp_path: Path):
     """A store with chosen settings (e.g. a lower anonymity threshold)."""
 
-    def make(threshold: int = 5, share: float = 0.5, name: str = "s.duckdb") -> Store:
-        return Store(tmp_path / name, settings=Settings(threshold, share))
+    def make(threshold: int = 5, share: float = 0.5, name: str = "s.duckdb", **more) -> Store:
+        return Store(tmp_path / name, settings=Settings(threshold, share, **more))
 
     return make
 

@@ -119,7 +119,7 @@ else:
     why = ui.hidden_text(sorted(reasons)[0] if reasons else None, threshold, lang)
     st.warning(t("correlations.none_shown", reason=why), icon=":material/visibility_off:")
 with st.expander(t("correlations.reading_heading"), icon=":material/help:", expanded=True):
-    st.markdown(t("correlations.reading", threshold=threshold))
+    st.markdown(t("correlations.reading", min_n=max(threshold, s.settings.min_correlation_n)))
 name = ui.file_name(t("correlations.file"), group_name)
 ui.downloads(name, "correlations", table, chart)
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
+from queries.store import Store
 from socialkapital import analysis
+from socialkapital.settings import Settings
 from tests.analysis.helpers import INS, load
 
 DIMS = INS.dimension_keys
@@ -95,8 +97,13 @@ def test_summary_json_has_correlation_and_benchmark(ab):
     assert extra["correlation"]["order"] == ["team", "between", "leader", "workplace"]
     # Everyone answers every item alike: scores vary between persons, and all four forms
     # move together exactly.
-    assert extra["correlation"]["matrix"][0][1] == pytest.approx(1.0)
+    # 26 persons are fewer than min_correlation_n (30): no r, but the n is given (issue 17).
+    assert extra["correlation"]["matrix"][0][1] is None
     assert extra["correlation"]["n"][0][1] == 26
+    lower = Store(store.path, settings=Settings(5, 0.5, min_correlation_n=26))
+    extra_lower = analysis.summary_extras(lower, "R", None)
+    assert extra_lower["correlation"]["matrix"][0][1] == pytest.approx(1.0)
+    assert extra_lower["correlation"]["n"][0][1] == 26
     assert extra["benchmark"]["team"]["mean"] == pytest.approx(1475 / 26)
     assert extra["benchmark"]["team"]["site_range"] == pytest.approx([425 / 12, 75])
     assert extra["benchmark"]["leader"]["team_range"] == pytest.approx([25, 100])

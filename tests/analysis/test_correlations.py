@@ -46,7 +46,7 @@ def reference(rows, keep=lambda row: True):
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_dimension_correlations_match_numpy(make_store, seed):
     rows = random_rows(seed, 90)
-    store = load(make_store(threshold=5), rows)
+    store = load(make_store(threshold=5, min_correlation_n=5), rows)
     figs = analysis.round_figures(store, "R")
     got = analysis.correlations(store, figs, ["W"])
     expected = reference(rows)
@@ -64,7 +64,7 @@ def test_dimension_correlations_match_numpy(make_store, seed):
 
 def test_item_correlations_match_numpy(make_store):
     rows = random_rows(7, 60)
-    store = load(make_store(threshold=5), rows)
+    store = load(make_store(threshold=5, min_correlation_n=5), rows)
     figs = analysis.round_figures(store, "R")
     got = analysis.correlations(store, figs, None, kind="item")
     codes = np.array([[np.nan if a is None else a for a in r[2]] for r in rows], dtype=float)
@@ -78,7 +78,7 @@ def test_item_correlations_match_numpy(make_store):
 
 def test_a_hidden_department_gets_no_correlations_at_all(make_store):
     rows = random_rows(4, 40) + random_rows(5, 3, departments=("Small",))
-    store = load(make_store(threshold=5), rows)
+    store = load(make_store(threshold=5, min_correlation_n=5), rows)
     figs = analysis.round_figures(store, "R")
     got = analysis.correlations(store, figs, ["W"], "Small")
     assert got.cells["r"].null_count() == 16
@@ -90,7 +90,7 @@ def test_a_pair_with_too_few_persons_is_hidden(make_store):
     """Persons answer the team items; only four of them also answer the leader items."""
     rows = [("W", "D", [(k % 5) + 1 if j < 6 else None for j in range(21)]) for k in range(12)]
     rows += [("W", "D", [(k % 4) + 2] * 21) for k in range(4)]
-    store = load(make_store(threshold=5), rows)
+    store = load(make_store(threshold=5, min_correlation_n=5), rows)
     figs = analysis.round_figures(store, "R")
     got = {
         (c["row"], c["col"]): c
@@ -107,10 +107,38 @@ def test_the_persons_of_a_hidden_workplace_are_left_out_of_a_correlation_over_si
     persons alone, as the pooled means do; else C's could be worked out next to A's."""
     rows = [("A", "A1", [(k % 5) + 1] * 6 + [((k + 2) % 5) + 1] * 15) for k in range(6)]
     rows += [("C", "C1", [5] * 6 + [1] * 15) for _ in range(3)]
-    store = load(make_store(threshold=5), rows)
+    store = load(make_store(threshold=5, min_correlation_n=5), rows)
     figs = analysis.round_figures(store, "R")
     cells = analysis.correlations(store, figs, None).cells.rows(named=True)
     every = {(c["row"], c["col"]): c for c in cells}
     r, n = reference(rows, keep=lambda row: row[0] == "A")[("team", "leader")]
     assert (every[("team", "leader")]["n"], n) == (6, 6)
     assert every[("team", "leader")]["r"] == pytest.approx(r)
+
+
+def test_a_correlation_below_the_minimum_n_is_not_shown(make_store):
+    """Issue 17: 12 persons pass the anonymity threshold but not min_correlation_n (30 by
+    default): no r anywhere, reason 'few'; with 30 persons the same pairs are shown."""
+    rows = random_rows(4, 12, departments=("D",))
+    store = load(make_store(threshold=5), rows)
+    assert store.settings.min_correlation_n == 30
+    figs = analysis.round_figures(store, "R")
+    cells = analysis.correlations(store, figs, ["W"]).cells
+    assert cells["r"].null_count() == len(cells) == 16
+    assert set(cells["reason"]) == {analysis.FEW}
+    assert set(cells["n"]) <= set(range(5, 13))  # n still says how many there were
+
+    rows = random_rows(5, 40, departments=("D",))
+    store = load(make_store(threshold=5, name="big.duckdb"), rows)
+    figs = analysis.round_figures(store, "R")
+    shown = {
+        (c["row"], c["col"]): c
+        for c in analysis.correlations(store, figs, ["W"]).cells.iter_rows(named=True)
+    }
+    expected = reference(rows)
+    for pair, cell in shown.items():
+        r, n = expected[pair]
+        if n >= 30:
+            assert cell["r"] == pytest.approx(r, abs=1e-9)
+        else:
+            assert cell["r"] is None and cell["reason"] == analysis.FEW

@@ -157,7 +157,19 @@ def test_items_in_english(db):
     assert row["Question"].startswith("In our group we help colleagues")
 
 
-def test_correlations_of_the_workplace_and_a_hidden_department(db):
+def test_correlations_below_the_minimum_n_are_not_shown(db):
+    """Issue 17: the workplace's 21 persons are fewer than min_correlation_n (30)."""
+    at = open_page("correlations")
+    data = chart_data(at)
+    assert data["hidden"].all() and data["value"].null_count() == 16
+    assert set(data["text"]) == {"under 30\npersoner"}
+    assert "for få personer" in at.warning[0].body
+    text = " ".join(m.value for m in at.markdown)
+    assert "mindst 30 personer" in text and "sandsynligvis" not in text
+
+
+def test_correlations_of_the_workplace_and_a_hidden_department(db, monkeypatch):
+    monkeypatch.setenv("SOCIALKAPITAL_MIN_CORRELATION_N", "5")  # this test is about r and privacy
     at = open_page("correlations")
     got = cells(chart_data(at))
     # Everyone answers alike within a person: the forms move together exactly.
