@@ -33,6 +33,7 @@ if viewer.may("can_import"):
     pages.insert(
         -1, st.Page("views/import_data.py", title=state.t("nav.import"), icon=":material/upload:")
     )
+    pages.insert(-1, st.Page("views/kit.py", title=state.t("kit.nav"), icon=":material/quiz:"))
 if viewer.may("manage_users"):
     pages.append(
         st.Page(

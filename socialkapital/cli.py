@@ -523,6 +523,7 @@ def template(
 
 
 from socialkapital import serve  # noqa: E402
+from socialkapital.kit.cli import kit  # noqa: E402
 from socialkapital.reports.cli import report  # noqa: E402  (registered last: no import cycle)
 from socialkapital.trends_cli import link, trends_command  # noqa: E402
 from socialkapital.users_cli import users  # noqa: E402
@@ -532,6 +533,7 @@ app.command("trends")(trends_command)
 app.command()(link)
 app.add_typer(users, name="users")
 app.command("serve")(serve.serve)
+app.command("kit")(kit)
 
 if __name__ == "__main__":
     app()

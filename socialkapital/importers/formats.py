@@ -156,6 +156,17 @@ def read_ms_forms(table: RawTable) -> Source:
 # -- LimeSurvey --------------------------------------------------------------------------
 
 
+# The survey kit's own questions (``socialkapital kit``): SK01 … SK21, answered with the
+# scale's codes 1-5 or "VI" for "Ved ikke" (a LimeSurvey answer code cannot hold a space).
+_KIT_ITEM = re.compile(r"^SK\d{2}$")
+KIT_DONT_KNOW = "VI"
+
+
+def kit_item_code(number: int) -> str:
+    """The kit's question code of item ``number``: SK01 … SK21."""
+    return f"SK{number:02d}"
+
+
 # Its system columns as codes, and as headings (the "full headings" export).
 _LIME_SYSTEM = {"id", "submitdate", "lastpage", "startlanguage", "seed"}
 _LIME_SYSTEM_HEADINGS = {"response id", "date submitted", "last page", "start language"}
@@ -183,6 +194,9 @@ def read_limesurvey(table: RawTable) -> Source:
         if name in by_key and any(v.strip() for v in source.values(by_key[name])):
             source.hints["respondent"] = by_key[name]
             break
+    for column in source.columns:  # the kit's "don't know" is a missing answer
+        if _KIT_ITEM.match(column.header.strip()):
+            source.labels[column.key] = {KIT_DONT_KNOW: "Ved ikke"}
     coded = [c.key for c in source.columns if _LIME_HEADER.match(c.header)]
     source.codes_need_labels = any(_mostly(source.values(k), _LIME_CODE) for k in coded)
     return source
