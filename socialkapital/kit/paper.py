@@ -17,7 +17,9 @@ BOX = "\u2610"  # ☐ (in the full DejaVu font, not in the reports' European sub
 INK = (34, 34, 34)
 MUTED = (105, 105, 105)
 HEAD = (232, 238, 244)
-ANSWER_MM = 16.5  # one answer column
+ANSWER_MM = 15  # an answer column at least; wider when a word of its heading needs it
+HEADING_PT = 7
+PADDING = 1.2
 
 
 class PaperPDF(FPDF):
@@ -45,7 +47,7 @@ class PaperPDF(FPDF):
 
     def para(self, words: str, size: float = 10, bold: bool = False, after: float = 2) -> None:
         self.set_font(FAMILY, "B" if bold else "", size)
-        self.multi_cell(0, size * 0.5, words, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(0, size * 0.5, words, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(after)
 
 
@@ -68,21 +70,26 @@ def build(kit: Kit) -> bytes:
         y = pdf.get_y()
         pdf.line(pdf.l_margin, y, pdf.l_margin + 110, y)
     pdf.ln(5)
-    widths = (pdf.epw - ANSWER_MM * len(kit.answers), *[ANSWER_MM] * len(kit.answers))
+    # Each answer column as wide as its heading's longest word needs (never broken inside).
+    pdf.set_font(FAMILY, "B", HEADING_PT)
+    widest = max(pdf.get_string_width(w) for _, label in kit.answers for w in label.split())
+    answer_mm = max(ANSWER_MM, widest + 2 * (PADDING + pdf.c_margin) + 1.5)
+    widths = (pdf.epw - answer_mm * len(kit.answers), *[answer_mm] * len(kit.answers))
     for part in kit.parts:
-        if pdf.will_page_break(60):
+        # A part starts on a new page when its table would not fit below (about 11 mm a row).
+        if pdf.will_page_break(28 + 11 * len(part.statements)):
             pdf.add_page()
         pdf.para(kit.t("part", number=part.number, name=part.name), 12.5, bold=True, after=1)
         pdf.para(part.intro, 10, after=3)
         pdf.set_font(FAMILY, "", 9)
-        heading = FontFace(emphasis="BOLD", size_pt=7.5, fill_color=HEAD)
+        heading = FontFace(emphasis="BOLD", size_pt=HEADING_PT, fill_color=HEAD)
         with pdf.table(
             col_widths=widths,
             text_align=("LEFT", *["CENTER"] * len(kit.answers)),
             v_align="MIDDLE",
             headings_style=heading,
             line_height=4.6,
-            padding=1.2,
+            padding=PADDING,
             repeat_headings=1,
         ) as table:
             table.row([kit.scale_question, *[label for _, label in kit.answers]])

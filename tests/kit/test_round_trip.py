@@ -246,3 +246,33 @@ def test_the_kit_codes_are_recognised_by_the_importer_alone(ins):
     parsed = read_responses(data, "results.csv", ins, workplace=WORKPLACE)
     first = parsed.responses.row(0, named=True)
     assert first["department"] == "Køkken" and first["q1"] is None and first["q21"] == 4
+
+
+def google_forms_export(script: bytes) -> bytes:
+    """The responses CSV Google Forms writes for the script's form: a timestamp, the
+    department (its title as header), a ``Title [row]`` column per grid row, labels as values."""
+    lines = script.decode("utf-8").splitlines()
+    literal = lambda line, call: json.loads(line.split(call, 1)[1].rsplit(")", 1)[0])  # noqa: E731
+    grids = [i for i, line in enumerate(lines) if ".addGridItem()" in line]
+    asked = next(i for i, line in enumerate(lines) if ".addMultipleChoiceItem()" in line)
+    header = ["Tidsstempel", literal(lines[asked + 1], ".setTitle(")]
+    for i in grids:
+        title, rows = literal(lines[i + 1], ".setTitle("), literal(lines[i + 2], ".setRows(")
+        header += [f"{title} [{row}]" for row in rows]
+    columns = json.loads(next(x for x in lines if "var columns" in x).split("= ", 1)[1][:-1])
+    label_of = {str(code): label for code, label in enumerate(columns[:5], start=1)}
+    label_of.update(VI=columns[5], **{"": ""})
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    for number, (name, person) in enumerate(people(), start=1):
+        stamp = f"02/03/2026 10.{number:02d}.00"
+        writer.writerow([stamp, name] + [label_of[v] for v in codes_of(person)])
+    return out.getvalue().encode("utf-8")
+
+
+def test_google_forms_export_of_the_kit_imports_without_mapping(store_with_roster):
+    script = kit_file(store_with_roster, "gforms")
+    export = store_with_roster / "Social kapital (svar).csv"
+    export.write_bytes(google_forms_export(script))
+    check(import_and_summarise(export))
