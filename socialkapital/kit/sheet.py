@@ -53,13 +53,13 @@ def build(kit: Kit) -> bytes:
         departments = [[name] for name in kit.departments] or [[kit.t("free_text")]]
         sheet(kit.t("sheet_departments"), [kit.t("col_department")], departments, [50])
         texts = [
-            [kit.t("col_department"), kit.department_question],
-            [kit.t("title"), kit.title],
-            ["", kit.welcome],
-            [kit.t("scale_question"), kit.scale_question],
+            [kit.t("text_title"), f"{kit.title}: {kit.subtitle}"],
+            [kit.t("text_welcome"), kit.welcome],
+            [kit.t("text_department"), kit.department_question],
+            [kit.t("text_scale"), kit.scale_question],
             *[[kit.t("part", number=p.number, name=p.name), p.intro] for p in kit.parts],
-            [kit.t("thanks"), kit.thanks],
-            [kit.invitation_subject, kit.invitation],
+            [kit.t("text_thanks"), kit.thanks],
+            [kit.t("text_invitation"), f"{kit.invitation_subject}\n\n{kit.invitation}"],
         ]
         sheet(kit.t("sheet_texts"), [kit.t("col_what"), kit.t("col_text")], texts, [34, 100])
     return buffer.getvalue()
