@@ -67,7 +67,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         store = Store(Path(folder) / "b.duckdb")
         write = timed(
-            lambda: store.replace_responses(parsed.responses, "R", None, "x", "g"), repeat=2
+            lambda: store.replace_responses(parsed.responses, "R", None, "x", "g", replace=True),
+            repeat=2,
         )
     lines = [
         *heading("Import", "bench_import"),

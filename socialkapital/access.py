@@ -48,26 +48,12 @@ ROLES = {
 }
 
 
-class OutOfScope(PermissionError):
+class OutOfScope(text.Worded, PermissionError):
     """The viewer asked for something outside their role's scope."""
 
-    def __init__(self, key: str, **params: object) -> None:
-        super().__init__(text.t(key, "en", **params))
-        self.key, self.params = key, params
 
-    def message(self, lang: str) -> str:
-        return text.t(self.key, lang, **self.params)
-
-
-class InvalidUser(ValueError):
+class InvalidUser(text.Worded, ValueError):
     """A user cannot be added as given (unknown role, scope that does not fit the role...)."""
-
-    def __init__(self, key: str, **params: object) -> None:
-        super().__init__(text.t(key, "en", **params))
-        self.key, self.params = key, params
-
-    def message(self, lang: str) -> str:
-        return text.t(self.key, lang, **self.params)
 
 
 @dataclass(frozen=True)

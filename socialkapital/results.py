@@ -16,15 +16,8 @@ from socialkapital import anonymity, stats, text
 GROUP_KEYS = ("level", "workplace", "department")
 
 
-class NoData(LookupError):
+class NoData(text.Worded, LookupError):
     """The store has no survey round (or not the one asked for)."""
-
-    def __init__(self, key: str, **params: object) -> None:
-        super().__init__(text.t(key, "en", **params))
-        self.key, self.params = key, params
-
-    def message(self, lang: str) -> str:
-        return text.t(self.key, lang, **self.params)
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,18 @@ def t(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+class Worded(Exception):
+    """An error told by a locale key: English in logs and tracebacks, ``message(lang)`` for
+    the user. Mixed into the errors the CLI and the pages show."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(t(key, "en", **params))
+        self.key, self.params = key, params
+
+    def message(self, lang: str) -> str:
+        return t(self.key, lang, **self.params)
+
+
 def _plural(lang: str, count: int) -> str:
     return Locale.parse(_LOCALES[lang]).plural_form(count)
 
