@@ -40,7 +40,7 @@ def render(data: ReportData, lang: str, today: date, instrument=None) -> bytes:
     pdf.add_page()
     sections.trend_table(pdf, data, instrument)  # whole, at the top of a page
     for dim in instrument.dimensions:
-        sections.form_section(pdf, data, dim, guidance)
+        sections.form_section(pdf, data, dim, guidance, instrument)
     sections.items_table(pdf, data, instrument)
     sections.about(pdf, guidance)
     sections.rules(pdf, data, guidance)

@@ -11,7 +11,8 @@ import io
 import polars as pl
 from fpdf.enums import XPos, YPos
 
-from socialkapital import text
+from socialkapital import advice as fitting
+from socialkapital import settings, text
 from socialkapital.reports import charts
 from socialkapital.reports.figures import (
     DEPARTMENT,
@@ -34,7 +35,9 @@ from socialkapital.reports.pdf import (
 
 GROUP_FILL = (232, 238, 244)
 NOTICE = (253, 246, 230)  # a pale orange: a note to read first
-DIGITS = 1  # decimals of scores in the report; the benchmark's ranges use whole numbers
+# Whole numbers: differences under 5-10 points rarely matter, so a decimal only suggests a
+# precision the figures do not have (the downloads and --json keep every decimal).
+DIGITS = 0
 
 
 def _t(pdf: ReportPDF, key: str, **values: object) -> str:
@@ -292,11 +295,43 @@ def about(pdf: ReportPDF, guidance: dict) -> None:
         pdf.paragraph(part)
 
 
-def form_section(pdf: ReportPDF, data: ReportData, dim, guidance: dict) -> None:
-    """One form: its scores, what it means, and ways to strengthen it (kept on one page)."""
+def fitted(data: ReportData, dim, advice: dict, instrument, lang: str) -> fitting.Fitted:
+    """The form's tips ordered (and picked) by the group's own weakest questions."""
+    subject = data.subject.figures
+    comparator = data.comparator.figures if data.comparator is not None else None
+    lowest = fitting.lowest_form(subject, [d.key for d in instrument.dimensions])
+    numbers = [item.number for item in instrument.items_of(dim.key)]
+    return fitting.fit(advice, lang, dim.key, numbers, subject, comparator, lowest)
+
+
+def _fit_lead(pdf: ReportPDF, data: ReportData, fit: fitting.Fitted) -> str:
+    """One or two sentences saying why these tips, in this order."""
+    parts = []
+    if fit.lowest_form:
+        parts.append(_t(pdf, "fit_lowest"))
+    if fit.gap is not None and data.comparator is not None:
+        band = settings.from_env().neutral_band
+        where = _t(pdf, "fit_all_sites" if data.kind == WORKPLACE else "fit_workplace")
+        if abs(fit.gap) < band:
+            parts.append(_t(pdf, "fit_alike", comparison=where))
+        else:
+            key = "fit_below" if fit.gap < 0 else "fit_above"
+            points = text.score(abs(fit.gap), pdf.lang)
+            parts.append(_t(pdf, key, points=points, comparison=where))
+    if fit.weakest:
+        weakest = ", ".join(str(n) for n in fit.weakest[:2])
+        parts.append(_t(pdf, "fit_order", items=weakest))
+    return " ".join(parts)
+
+
+def form_section(pdf: ReportPDF, data: ReportData, dim, guidance: dict, instrument) -> None:
+    """One form: its scores, what it means, signs of a high level, and the tips that fit the
+    group's own pattern (kept on one page)."""
     lang = pdf.lang
     advice = guidance["dimensions"][dim.key]
-    if pdf.will_page_break(_form_height(pdf, data, advice)):
+    fit = fitted(data, dim, advice, instrument, lang)
+    lead = _fit_lead(pdf, data, fit)
+    if pdf.will_page_break(_form_height(pdf, data, advice, fit.tips, lead)):
         pdf.add_page()
     pdf.heading(advice[f"name_{lang}"], level=1, space=4)
     for group, colour in _groups(data):
@@ -320,18 +355,27 @@ def form_section(pdf: ReportPDF, data: ReportData, dim, guidance: dict) -> None:
     pdf.cell(0, 5.5, _t(pdf, "meaning"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.paragraph(advice[f"meaning_{lang}"])
     pdf.body(10, bold=True)
+    pdf.cell(0, 5.5, _t(pdf, "signs"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.bullets(advice[f"signs_{lang}"])
+    pdf.body(10, bold=True)
     pdf.cell(0, 5.5, _t(pdf, "strengthen"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.bullets(advice[f"strengthen_{lang}"])
+    if lead:
+        pdf.paragraph(lead, size=9, colour=MUTED)
+    pdf.bullets(fit.tips)
 
 
-def _form_height(pdf: ReportPDF, data: ReportData, advice: dict) -> float:
+def _form_height(
+    pdf: ReportPDF, data: ReportData, advice: dict, tips: list[str], lead: str
+) -> float:
     """The height ``form_section`` will take, so that a form is never split over two pages."""
     lang = pdf.lang
     heading = 4 + 12.5 * 0.45 + 2
     scores = 6 * len(_groups(data)) + 2
     meaning = 5.5 + pdf.text_height(advice[f"meaning_{lang}"], pdf.epw) + 2
-    tips = [pdf.text_height(tip, pdf.epw - 5) + 1 for tip in advice[f"strengthen_{lang}"]]
-    return heading + scores + meaning + 5.5 + sum(tips) + 1
+    signs = [pdf.text_height(sign, pdf.epw - 5) + 1 for sign in advice[f"signs_{lang}"]]
+    shown = [pdf.text_height(tip, pdf.epw - 5) + 1 for tip in tips]
+    said = pdf.text_height(lead, pdf.epw) + 2 if lead else 0
+    return heading + scores + meaning + 5.5 + sum(signs) + 5.5 + said + sum(shown) + 1
 
 
 # -- the 21 items -------------------------------------------------------------------------

@@ -152,4 +152,4 @@ def test_a_plan_for_a_split_department_is_followed_into_its_parts(tmp_path, monk
         ]
         == "+8,0"
     )
-    assert table.loc["Inden for teamet", "Læsning"] == "inden for tilfældighed"
+    assert table.loc["Inden for teamet", "Vurdering"] == "kan skyldes tilfældigheder"

@@ -87,7 +87,7 @@ def test_a_reworded_question_breaks_the_trend_visibly(tmp_path, monkeypatch):
     at = open_page()
     table = trend_table(at)
     whole = table[table["Gruppe"] == "Hele arbejdspladsen"].set_index("Form")
-    assert whole.loc["Mellem teams", "Læsning"] == (
+    assert whole.loc["Mellem teams", "Vurdering"] == (
         "spørgsmål 7 var formuleret anderledes: kan ikke sammenlignes"
     )
     assert whole.loc["Mellem teams", "Ændring"] == ""

@@ -29,7 +29,7 @@ def test_a_split_department_is_followed_and_the_chart_draws(page):
     expect(table).to_contain_text(SPLIT)
     expect(table).to_contain_text("Hele arbejdspladsen")
     # Each row reads its change: better, worse, within chance, hidden, or not comparable.
-    expect(table).to_contain_text("inden for tilfældighed")
+    expect(table).to_contain_text("kan skyldes tilfældigheder")
     chart = main.locator(".vega-embed").first
     expect(chart.locator("svg, canvas").first).to_be_visible()
     ui.shoot(page, "trends-da")

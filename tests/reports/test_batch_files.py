@@ -54,7 +54,7 @@ def test_departments_whose_names_clash_get_a_file_each(make_store, tmp_path):
             assert texts[name].startswith(f"{FRONT} {SITE}"), name
         else:  # the department's own report, with its own figures
             assert texts[name].startswith(f"{FRONT} {department} {SITE}"), name
-    score = {"Lager/Nord": "75,0", "Lager:Nord": "25,0", "LAGER-NORD": "100,0"}
+    score = {"Lager/Nord": "75", "Lager:Nord": "25", "LAGER-NORD": "100"}
     for name, department in expected.items():
         if department in score:
             assert f"Social kapital samlet {department} {score[department]}" in texts[name]

@@ -29,7 +29,7 @@ def test_one_department(db, tmp_path):
     assert result.exit_code == 0, result.output
     assert f"The report was written to {out}." in result.output
     words = pdf_text(out.read_bytes())
-    assert "Overall social capital Køkken 72.6 Whole workplace 69.0" in words
+    assert "Overall social capital Køkken 73 Whole workplace 69" in words
 
 
 def test_the_whole_workplace_with_an_explicit_store(small, tmp_path, monkeypatch):
@@ -48,8 +48,8 @@ def test_all_as_a_zip_lists_the_skipped(db, tmp_path):
     assert result.exit_code == 0, result.output
     assert f"4 rapporter er skrevet til {out}." in result.output
     assert (
-        "Lager: ingen rapport – 3 besvarelser er færre end anonymitetsgrænsen på 5."
-        in result.output
+        "Lager: ingen rapport – der er kun 3 besvarelser, og der skal mindst 5 til, "
+        "for at ingen kan genkendes." in result.output
     )
     assert "Vask: ingen rapport" not in result.output
     with zipfile.ZipFile(out) as archive:
@@ -61,7 +61,7 @@ def test_a_department_below_the_threshold_gets_nothing(db, tmp_path):
     out = tmp_path / "lager.pdf"
     result = run("--department", "Lager", "--out", out)
     assert result.exit_code == 1
-    assert "færre end anonymitetsgrænsen" in result.output
+    assert "der skal mindst 5 til" in result.output
     assert not out.exists()
 
 

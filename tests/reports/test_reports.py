@@ -18,17 +18,20 @@ from socialkapital.reports import charts, figures, fonts
 from tests.reports.conftest import ROUND, SITE, TODAY, load, numbers, pdf_text
 
 # Worked out by hand from conftest.small_rows (threshold 5):
-KOKKEN_OVERALL = "72,6"  # (20 items at 75 + q19 at 25) / 21 = 72.619
-KOKKEN_WORKPLACE_FORM = "58,3"  # each person (25 + 2 s) / 3, with mean s = 75
-SITE_TEAM = "70,2"  # (6·75 + 7·100 + 3·16.67 + 5·55) / 21 = 1475 / 21
+# Whole numbers in the report (issue 17): the JSON summary keeps the decimals.
+KOKKEN_OVERALL = "73"  # (20 items at 75 + q19 at 25) / 21 = 72.619
+KOKKEN_WORKPLACE_FORM = "58"  # each person (25 + 2 s) / 3, with mean s = 75
+SITE_TEAM = "70"  # (6·75 + 7·100 + 3·16.67 + 5·55) / 21 = 1475 / 21
 # Marked ≈ (uncertain): its SD is 28.4 (sum of squares 16107 / 20), so the 95 % half-width
 # is 2.086 · 28.4 / √21 = 12.9 points, wider than 10.
 SITE_TEAM_SHOWN = "≈" + SITE_TEAM
 # The persons a reliable form mean needs (ICC(2) ≥ .70; statistics.md): fewer, and it is ≈.
 NEEDED = {"team": 19, "between": 10, "leader": 11, "workplace": 31}
-SITE_OVERALL = "69,0"  # (19·70.24 + q19 55.95 + q10 58.33) / 21 = 68.99
-SITE_Q10 = "58,3"  # (450 + 100 + 50 + 275) / 15: six in Pakkeri left q10 blank
-HIDDEN = {"16,7", "16.7", "55,0", "55.0"}  # Lager (below the threshold) and Vask (protecting it)
+SITE_OVERALL = "69"  # (19·70.24 + q19 55.95 + q10 58.33) / 21 = 68.99
+SITE_Q10 = "58"  # (450 + 100 + 50 + 275) / 15: six in Pakkeri left q10 blank
+# Lager (below the threshold) and Vask (protecting it), with and without decimals; 17 is left
+# out of the whole numbers (it is question 17's number), the charts' data check it instead.
+HIDDEN = {"16,7", "16.7", "55,0", "55.0", "55"}
 
 
 def group(summary: dict, workplace: str | None, department: str | None) -> dict:
@@ -50,7 +53,7 @@ def test_department_report_has_the_summary_numbers_in_danish(small, ins, summary
     mine, whole = group(summary, SITE, "Køkken"), group(summary, SITE, None)
 
     def fmt(value):
-        return text.score(value, "da", 1)
+        return text.score(value, "da", 0)
 
     # The front: survey, workplace, department, date, responses and response rate.
     assert words.startswith("Social kapital på arbejdspladsen · Feedbackrapport Køkken Mejeri Øst")
@@ -84,17 +87,18 @@ def test_department_report_has_the_summary_numbers_in_danish(small, ins, summary
     assert "mindst 50 % af formens spørgsmål" in words
 
 
-def test_english_report_uses_decimal_points(small, ins, summary):
+def test_english_report_is_english_with_whole_numbers(small, ins, summary):
     pdf = reports.department_report(small, ROUND, SITE, "Køkken", "en", TODAY)
     words = pdf_text(pdf)
     assert "Feedback report Køkken Mejeri Øst" in words
     assert "Report date 4 May 2026" in words
-    assert "Overall social capital Køkken 72.6 Whole workplace 69.0" in words
+    assert "Overall social capital Køkken 73 Whole workplace 69" in words
     assert "Response rate 75% 78%" in words
     assert "Anonymity threshold: 5 responses." in words
-    assert "72,6" not in words
+    assert "72,6" not in words and "72.6" not in words
+    assert not re.search(r"\d[.,]\d", words.replace("6-12", ""))  # no decimals anywhere
     q1 = ins.items[0]
-    assert f"1 {q1.texts['en']} 75.0 70.2" in words
+    assert f"1 {q1.texts['en']} 75 70" in words
 
 
 def test_a_hidden_item_and_the_overall_it_feeds_show_no_number(small, ins):
@@ -105,14 +109,14 @@ def test_a_hidden_item_and_the_overall_it_feeds_show_no_number(small, ins):
     assert f"10 {q10} – {SITE_Q10}" in words
     assert f"Social kapital samlet Pakkeri skjult Hele arbejdspladsen {SITE_OVERALL}" in words
     assert f"{text.t('report.total', 'da')} – {SITE_OVERALL}" in words
-    assert "Pakkeri ≈100,0 (n = 7)" in words  # the forms are shown (7 < the 10-31 needed)
+    assert "Pakkeri ≈100 (n = 7)" in words  # the forms are shown (7 < the 10-31 needed)
 
 
 def test_no_report_below_the_threshold(small):
     with pytest.raises(reports.NoReport) as refused:
         reports.department_report(small, ROUND, SITE, "Lager", "da", TODAY)
     assert refused.value.skipped.reason == figures.SKIP_BELOW
-    assert "3 besvarelser er færre end anonymitetsgrænsen på 5" in str(refused.value)
+    assert "der er kun 3 besvarelser, og der skal mindst 5 til" in str(refused.value)
 
 
 def test_a_department_hidden_to_protect_a_smaller_one_gets_a_report_without_its_numbers(small):
@@ -157,7 +161,8 @@ def test_issue6_batch_skips_small_departments_and_hidden_figures_appear_nowhere(
         assert sorted(archive.namelist()) == sorted([*made.files, "indhold.txt"])
         manifest = archive.read("indhold.txt").decode()
         texts = {name: pdf_text(archive.read(name)) for name in made.files}
-    assert "Lager: ingen rapport – 3 besvarelser er færre end anonymitetsgrænsen på 5." in manifest
+    skipped = "Lager: ingen rapport – der er kun 3 besvarelser, og der skal mindst 5 til, for at"
+    assert f"{skipped} ingen kan genkendes." in manifest
     assert "Vask" not in manifest.partition("Afdelinger uden rapport:")[2]
 
     for name, words in texts.items():
@@ -173,7 +178,7 @@ def test_issue6_batch_skips_small_departments_and_hidden_figures_appear_nowhere(
     overview = texts["00 Hele arbejdspladsen.pdf"]
     assert "Lager 3 75 % skjult: færre end 5 besvarelser" in overview
     assert "Vask 5 83 % skjult for at beskytte en mindre afdeling" in overview
-    forms = f"≈75,0 ≈75,0 ≈75,0 ≈{KOKKEN_WORKPLACE_FORM}"  # 6 persons: every form is ≈
+    forms = f"≈75 ≈75 ≈75 ≈{KOKKEN_WORKPLACE_FORM}"  # 6 persons: every form is ≈
     assert f"Køkken 6 75 % {KOKKEN_OVERALL} {forms}" in overview
 
 
@@ -245,7 +250,7 @@ def test_workplace_report_with_several_sites_has_the_benchmark(demo_store, ins):
             assert f"{g['department']} {g['respondents']} " in words
             assert "hidden: fewer than 5 responses" in words
         elif g["overall"] is not None:
-            assert f"{text.score(g['overall'], 'en', 1)}" in words
+            assert f"{text.score(g['overall'], 'en', 0)}" in words
 
 
 def test_the_all_sites_figures_never_give_a_small_site_away(make_store):
@@ -260,7 +265,7 @@ def test_the_all_sites_figures_never_give_a_small_site_away(make_store):
     assert "76,1" not in words and "76" not in numbers(words)
     assert "0,0" not in numbers(words)  # Lille's own figure
     pair = re.search(r"samlet Stor (\S+) Alle arbejdspladser i målingen (\S+)", words)
-    allowed = {("87,5", "skjult"), ("87,5", "87,5"), ("skjult", "skjult")}
+    allowed = {("88", "skjult"), ("88", "88"), ("skjult", "skjult")}
     assert pair and (pair[1], pair[2]) in allowed
 
 
@@ -273,7 +278,7 @@ def test_names_outside_the_fast_font_get_the_full_font(make_store):
     )
     assert "Արտադրություն Værksted" in words
     overview = pdf_text(reports.workplace_report(store, ROUND, "Værksted", "en", TODAY))
-    assert "Արտադրություն 5 – 75.0 ≈75.0 ≈75.0 ≈75.0 ≈75.0" in overview  # 5 persons: forms ≈
+    assert "Արտադրություն 5 – 75 ≈75 ≈75 ≈75 ≈75" in overview  # 5 persons: forms ≈
 
 
 def test_the_fast_font_is_a_subset_used_for_european_names():

@@ -1,0 +1,72 @@
+"""Advice fitted to a group's own pattern: which tips come first, and why.
+
+The tips per form are data (data/guidance.toml: ``strengthen_<lang>``, and ``strengthen_items``
+naming the questions each tip works on). Here they are ordered by the group's own figures:
+a tip aimed at the group's weakest questions in the form (lowest score, then furthest below
+the comparison) comes first. The form the group scores lowest on gets every tip; the other
+forms get the first few. Nothing is computed here but the order: the figures are the gated
+ones the caller shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+TIPS_OTHER_FORMS = 3  # tips shown for a form that is not the group's lowest
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """The tips to show for one form, in order, and the facts they were chosen by."""
+
+    tips: list[str]
+    lowest_form: bool  # the group's lowest form (of those shown)
+    weakest: list[int]  # the form's questions, weakest first (shown figures only)
+    gap: float | None  # the form's score minus the comparison's, when both are shown
+
+
+def _mean(figures: dict, key: str) -> float | None:
+    figure = figures.get(key)
+    return None if figure is None else figure.mean
+
+
+def lowest_form(subject: dict, forms: list[str]) -> str | None:
+    """The form with the group's lowest shown score (None when none is shown); on a tie the
+    first in the instrument's order."""
+    shown = [(subject[f].mean, f) for f in forms if f in subject and subject[f].mean is not None]
+    return min(shown, key=lambda pair: pair[0])[1] if shown else None
+
+
+def fit(
+    advice: dict,
+    lang: str,
+    form: str,
+    items: list[int],
+    subject: dict,
+    comparator: dict | None,
+    lowest: str | None,
+) -> Fitted:
+    """Order (and for a form that is not the lowest, cut) the form's tips by the group's
+    weakest questions. ``subject``/``comparator`` map measure keys (``q7``, ``team``) to
+    figures with a ``mean`` (None when hidden)."""
+    tips = list(advice[f"strengthen_{lang}"])
+    targets = advice.get("strengthen_items") or [[] for _ in tips]
+
+    def key(number: int) -> tuple[float, float]:
+        own = _mean(subject, f"q{number}")
+        other = _mean(comparator or {}, f"q{number}")
+        return (own, own - other if other is not None else 0.0)
+
+    shown = [n for n in items if _mean(subject, f"q{n}") is not None]
+    weakest = sorted(shown, key=key)
+    rank = {n: i for i, n in enumerate(weakest)}
+    # A tip ranks by the weakest question it works on; ties keep the order in the data.
+    order = sorted(
+        range(len(tips)),
+        key=lambda i: (min((rank[n] for n in targets[i] if n in rank), default=len(rank)), i),
+    )
+    is_lowest = lowest == form
+    chosen = [tips[i] for i in order][: None if is_lowest else TIPS_OTHER_FORMS]
+    own, other = _mean(subject, form), _mean(comparator or {}, form)
+    gap = own - other if own is not None and other is not None else None
+    return Fitted(chosen, is_lowest, weakest, gap)

@@ -1,0 +1,111 @@
+"""Issue 17, "Words for the meeting table": the report speaks plainly, shows whole numbers, the
+signs of a high level per form, and tips ordered by the group's own weakest questions."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from queries.store import Store
+from socialkapital import demo, reports, text
+from socialkapital.advice import TIPS_OTHER_FORMS
+from socialkapital.importers import read_responses
+from socialkapital.settings import Settings
+from tests.reports.conftest import ROUND, TODAY, load, pdf_text
+
+# Statistics words that belong on the rules page only (the method), not at the meeting table.
+JARGON = {
+    "da": ["Welch", "Holm", "holder:", "der holder", "inden for tilfældighed", "Læsning",
+           "tilfældighed kan forklare", "korrektion", "p-værdi"],
+    "en": ["Welch", "Holm", "holds up", "within chance", "Reading", "correction", "p-value"],
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def demo_rounds(tmp_path_factory) -> tuple[Store, str]:
+    """Both of the demo's rounds (so the reports have a trend), and the later one's name."""
+    store = Store(tmp_path_factory.mktemp("demo2") / "demo.duckdb", settings=Settings())
+    made = demo.generate(respondents=400)
+    for r in made:
+        parsed = read_responses(r.responses.write_csv().encode(), "d.csv", store.instrument)
+        store.replace_responses(parsed.responses, r.name, r.date, "d.csv", "demo")
+    return store, max(made, key=lambda r: r.date).name
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_the_report_has_no_statistics_jargon_and_whole_numbers(demo_rounds, lang):
+    """A department and a workplace report of the demo (two rounds: the trend is there)."""
+    demo_store, round_name = demo_rounds
+    site = demo_store.workplaces(round_name)[0]
+    department = demo_store.departments(round_name, site)[0]
+    made = [
+        reports.workplace_report(demo_store, round_name, site, lang, TODAY),
+        reports.department_report(demo_store, round_name, site, department, lang, TODAY),
+    ]
+    for pdf in made:
+        words = pdf_text(pdf)
+        assert text.t("report.trend_reading", lang) in words  # the trend table is there
+        for word in JARGON[lang]:
+            assert word not in words, word
+        # Whole numbers: no decimal anywhere (the only range, "6-12" months, has no decimal).
+        assert not re.search(r"\d[.,]\d", words), re.search(r".{40}\d[.,]\d.{20}", words)
+        overall = text.t("report.overall", lang)
+        assert re.search(rf"{overall} \S.* (≈?\d+|{text.t('report.hidden', lang)}) ", words)
+
+
+def _tailored_store(make_store):
+    """A (6 persons): 4 everywhere but q6 = 1 and q10 = 2, so its lowest form is the team
+    (62.5) with question 6 weakest, and question 10 is its weakest between teams. B: 5s."""
+    a = [4] * 21
+    a[5], a[9] = 1, 2
+    rows = [("W", "A", a)] * 6 + [("W", "B", [5] * 21)] * 6
+    return load(make_store(), rows)
+
+
+def _section(words: str, start: str, end: str) -> str:
+    return words[words.index(start) : words.index(end, words.index(start))]
+
+
+def test_signs_and_tips_fitted_to_the_department(make_store):
+    store = _tailored_store(make_store)
+    words = pdf_text(reports.department_report(store, ROUND, "W", "A", "da", TODAY))
+    guide = text.guidance()["dimensions"]
+    signs = text.t("report.signs", "da")
+    # Every form shows its signs of a high level.
+    for key in ("team", "between", "leader", "workplace"):
+        for sign in guide[key]["signs_da"]:
+            assert sign in words, sign
+    assert words.count(signs) == 4
+    team = _section(words, guide["team"]["name_da"], guide["between"]["name_da"])
+    # The team is A's lowest form: every tip, the one on sharing ideas (question 6) first.
+    assert text.t("report.fit_lowest", "da") in team
+    tips = guide["team"]["strengthen_da"]
+    assert all(tip in team for tip in tips)
+    assert team.index(tips[4]) < min(team.index(tip) for tip in tips[:4])
+    assert "(nr. 6, " in team
+    assert "I ligger 19 point under hele arbejdspladsen." in team  # 62.5 against 81.25
+    # Between teams is not the lowest: three tips, those on question 10 (information) first.
+    between = _section(words, guide["between"]["name_da"], guide["leader"]["name_da"])
+    tips = guide["between"]["strengthen_da"]
+    shown = [tip for tip in tips if tip in between]
+    assert len(shown) == TIPS_OTHER_FORMS
+    assert shown == [tips[0], tips[2], tips[3]]  # each works on question 10
+    assert text.t("report.fit_lowest", "da") not in between
+    # B's report orders the same form differently: all its answers are top marks, and it is
+    # furthest above the workplace on question 6, so the tip on sharing ideas comes last.
+    other = pdf_text(reports.department_report(store, ROUND, "W", "B", "da", TODAY))
+    team_b = _section(other, guide["team"]["name_da"], guide["between"]["name_da"])
+    tips = guide["team"]["strengthen_da"]
+    assert team_b.index(tips[4]) > max(team_b.index(tip) for tip in tips[:4])
+    assert "I ligger 19 point over hele arbejdspladsen." in team_b
+
+
+def test_tips_in_english_follow_the_same_pattern(make_store):
+    store = _tailored_store(make_store)
+    words = pdf_text(reports.department_report(store, ROUND, "W", "A", "en", TODAY))
+    guide = text.guidance()["dimensions"]["team"]
+    assert text.t("report.signs", "en") in words
+    tips = guide["strengthen_en"]
+    assert words.index(tips[4]) < words.index(tips[0])
+    assert "You are 19 points below the whole workplace." in words
