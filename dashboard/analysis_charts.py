@@ -44,6 +44,7 @@ def heatmap(
     legend_title: str,
     *,
     limit: float = 10.0,
+    neutral: float = 0.0,
     band_labels: list[str] | None = None,
     group_order: list[str] | None = None,
     bold_rows: list[str] | None = None,
@@ -58,7 +59,9 @@ def heatmap(
     ``band_labels``), text (may hold line breaks), hidden, dark (white text) and tooltip.
     Optional: tooltip_2, tooltip_3, ... (more lines of the tooltip; null = no line) and
     holds (a thick dark frame around the cell). Differences are coloured on a diverging
-    scale clamped at ±``limit``. ``cell`` is the (width, height) of a cell in pixels; width
+    scale clamped at ±``limit``; a difference within ±``neutral`` stays white (the setting
+    neutral_band: so small a difference rarely matters, and a colour would say it does).
+    ``cell`` is the (width, height) of a cell in pixels; width
     None fills the container.
     """
     width, height = cell
@@ -70,12 +73,12 @@ def heatmap(
             legend=_legend(),
         )
     else:
+        # Outside the band the colour starts pale and is strongest at ±limit.
+        edge = neutral if 0 < neutral < limit else limit / 2
         colour = alt.Color(
-            "value:Q",
+            "shade:Q",
             title=legend_title,
-            scale=alt.Scale(
-                domain=[-limit, -limit / 2, 0, limit / 2, limit], range=DIVERGING, clamp=True
-            ),
+            scale=alt.Scale(domain=[-limit, -edge, 0, edge, limit], range=DIVERGING, clamp=True),
             legend=_legend(gradient=True),
         )
     bold = bold_rows or []
@@ -119,7 +122,11 @@ def heatmap(
     else:
         tip = {}
         base = alt.Chart().encode(x=x, y=y, tooltip=[alt.Tooltip("tooltip:N", title=" ")])
-    shown = base.transform_filter("!datum.hidden").mark_rect(stroke="white", strokeWidth=2, **tip)
+    shown = (
+        base.transform_filter("!datum.hidden")
+        .transform_calculate(shade=f"abs(datum.value) < {float(neutral)} ? 0 : datum.value")
+        .mark_rect(stroke="white", strokeWidth=2, **tip)
+    )
     shown = shown.encode(color=colour)
     hidden = base.transform_filter("datum.hidden").mark_rect(
         color=HIDDEN, stroke="white", strokeWidth=2, **tip

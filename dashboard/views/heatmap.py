@@ -240,7 +240,12 @@ reference_hidden = (
     reference != "bands" and dim_frame.filter(pl.col("level") == reference)["suppressed"].any()
 )
 
-explain = t(f"heatmap.explain_{reference}", limit=text.score(LIMIT, lang))
+NEUTRAL = s.settings.neutral_band
+explain = t(
+    f"heatmap.explain_{reference}",
+    limit=text.score(LIMIT, lang),
+    band=text.number(NEUTRAL, lang, 0 if float(NEUTRAL).is_integer() else 1),
+)
 explain += " " + t("heatmap.explain_hidden", threshold=threshold)
 tab_dims, tab_items = st.tabs([t("heatmap.tab_dimensions"), t("heatmap.tab_items")])
 with tab_dims:
@@ -252,6 +257,7 @@ with tab_dims:
         [labels[m] for m in dims],
         legend_title(),
         limit=LIMIT,
+        neutral=NEUTRAL,
         band_labels=bands if reference == "bands" else None,
         bold_rows=list(row_names.values()),
         cell=(None, 50),
@@ -297,6 +303,7 @@ with tab_items:
         [labels[m] for m in item_keys],
         legend_title(),
         limit=LIMIT,
+        neutral=NEUTRAL,
         band_labels=bands if reference == "bands" else None,
         bold_rows=list(row_names.values()),
         cell=(None, 50),

@@ -18,6 +18,7 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard import analysis_charts as charts
 from queries.store import Store
 from tests.analysis.helpers import load
 
@@ -94,6 +95,45 @@ def test_heatmap_shows_scores_and_n_and_hides_small_departments(db):
     kitchen = data.filter((pl.col("row") == "Køkken") & (pl.col("col") == "Inden for teamet"))
     assert kitchen["value"][0] == pytest.approx(75 - 1400 / 21)
     assert "Forskel fra hele arbejdspladsen" in at.get("vega_lite_chart")[0].proto.spec
+
+
+def test_heatmap_leaves_a_neutral_band_uncoloured(db):
+    """Issue 17: a difference within ± neutral_band (5 points) is white, and the page says so;
+    the band follows the setting."""
+    at = open_page("heatmap")
+    spec = at.get("vega_lite_chart")[0].proto.spec
+    assert "abs(datum.value) < 5.0 ? 0 : datum.value" in spec
+    assert "Forskelle på under 5 point er ikke farvet" in " ".join(c.value for c in at.caption)
+
+
+def test_the_neutral_band_follows_its_setting(db, monkeypatch):
+    monkeypatch.setenv("SOCIALKAPITAL_NEUTRAL_BAND", "3")
+    at = open_page("heatmap")
+    assert "abs(datum.value) < 3.0 ? 0 : datum.value" in at.get("vega_lite_chart")[0].proto.spec
+    assert "Forskelle på under 3 point er ikke farvet" in " ".join(c.value for c in at.caption)
+
+
+def test_the_heatmap_chart_colours_by_the_shade_outside_the_band():
+    """The chart builder: the colour reads 'shade' (0 inside the band), the scale's pale
+    ends sit at the band's edge."""
+    frame = pl.DataFrame(
+        {
+            "row": ["A", "B"],
+            "department": ["A", "B"],
+            "col": ["x", "x"],
+            "group": [None, None],
+            "value": [4.0, -6.0],
+            "text": ["", ""],
+            "hidden": [False, False],
+            "dark": [False, False],
+            "tooltip": ["", ""],
+        }
+    )
+    spec = charts.heatmap(frame, ["A", "B"], ["x"], "Forskel", limit=10, neutral=5).to_dict()
+    layers = spec["layer"] if "layer" in spec else spec["spec"]["layer"]
+    text_spec = str(layers)
+    assert "'shade'" in text_spec or '"shade"' in text_spec
+    assert "[-10, -5, 0, 5, 10]" in text_spec.replace(".0", "")
 
 
 def test_heatmap_comparison_sort_and_items(db):
