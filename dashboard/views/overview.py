@@ -64,7 +64,7 @@ for i, (label, group) in enumerate(shown):
         c = st.columns(3)
         c[0].metric(
             t("overview.overall"),
-            text.score(value(group, "overall"), lang, 1),
+            text.score(value(group, "overall"), lang),
             help=t("overview.overall_help", threshold=threshold),
         )
         c[1].metric(
@@ -88,7 +88,7 @@ def form_cell(score: float | None, n: int, sure: compare.Uncertainty) -> str:
     """'62,4 (55–69) · n = 7 · usikker'; a hidden score only says so."""
     if score is None:
         return f"{t('overview.hidden')} (n = {n})"
-    found = text.score(score, lang, 1)
+    found = text.score(score, lang)
     if sure.interval is not None:
         low, high = (text.score(v, lang) for v in (sure.interval.low, sure.interval.high))
         found += f" ({low}–{high})"
@@ -108,7 +108,7 @@ for dim in ins.dimensions:
         if score is None:
             bar_label = f"{t('overview.hidden')} (n = {n})"
         else:
-            bar_label = f"{text.score(score, lang, 1)} (n = {text.integer(n, lang)})"
+            bar_label = f"{text.score(score, lang)} (n = {text.integer(n, lang)})"
             if sure.uncertain:  # marked as on the heatmap; a word would run off the chart
                 bar_label = f"≈{bar_label}"
         rows.append(
@@ -168,12 +168,23 @@ for g in dept_rows.iter_rows(named=True):
             t("app.department"): g["department"],
             t("overview.respondents"): text.integer(g["respondents"], lang),
             t("overview.response_rate"): rate_text(g),
-            t("analysis.overall"): text.score(value(group, "overall"), lang, 1),
-            **{d.short[lang]: text.score(value(group, d.key), lang, 1) for d in ins.dimensions},
+            t("analysis.overall"): text.score(value(group, "overall"), lang),
+            **{d.short[lang]: text.score(value(group, d.key), lang) for d in ins.dimensions},
         }
     )
 # Every department in view at once (no inner scrolling on a projector).
 st.dataframe(pl.DataFrame(records), hide_index=True, width="stretch", height="content")
+
+with st.expander(t("overview.why_expander"), icon=":material/diversity_3:"):
+    # Why it matters and what a high level looks like in each form: the talk before the figures.
+    guide = text.guidance()
+    st.markdown(guide["why"][lang])
+    for dim in ins.dimensions:
+        st.markdown(f"**{t('overview.signs', form=dim.short[lang])}**")
+        signs = guide["dimensions"][dim.key][f"signs_{lang}"]
+        st.markdown("\n".join(f"- {sign}" for sign in signs))
+with st.expander(t("overview.change_expander"), icon=":material/change_circle:"):
+    st.markdown(text.guidance()["change"][lang])
 
 with st.expander(t("overview.rules_expander"), icon=":material/info:"):
     st.markdown(text.rules_text(lang, threshold, s.settings.min_answered_share))

@@ -288,11 +288,31 @@ def _lines(block: str) -> tuple[list[str], list[str]]:
 
 
 def about(pdf: ReportPDF, guidance: dict) -> None:
-    """What social capital is and how to read the scale (a new page)."""
+    """What social capital is, why it matters and how to read the scale (a new page)."""
     pdf.add_page()
     pdf.heading(_t(pdf, "about"))
     for part in guidance["intro"][pdf.lang].strip().split("\n\n"):
         pdf.paragraph(part)
+    pdf.heading(_t(pdf, "why"), level=1, space=3)
+    _block(pdf, guidance["why"][pdf.lang])
+
+
+def _block(pdf: ReportPDF, block: str, numbered: bool = False) -> None:
+    """A guidance text: its lead lines as paragraphs, each run of entries as a list."""
+    run: list[str] = []
+    for line in block.strip().splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if line.startswith("- ") or (line[:1].isdigit() and ". " in line[:4]):
+            run.append(line[2:] if line.startswith("- ") else line)
+            continue
+        if run:
+            pdf.bullets(run, size=9.5, numbered=numbered)
+            run = []
+        pdf.paragraph(line, after=1)
+    if run:
+        pdf.bullets(run, size=9.5, numbered=numbered)
 
 
 def fitted(data: ReportData, dim, advice: dict, instrument, lang: str) -> fitting.Fitted:
@@ -542,6 +562,8 @@ def rules(pdf: ReportPDF, data: ReportData, guidance: dict) -> None:
         for line in lead:
             pdf.paragraph(line, after=1)
         pdf.bullets(entries, size=9.5, numbered=key == "workshop")
+    pdf.heading(_t(pdf, "change"), level=1, space=3)
+    _block(pdf, guidance["change"][lang])
 
 
 def plans_appendix(pdf: ReportPDF, data: ReportData, instrument) -> None:

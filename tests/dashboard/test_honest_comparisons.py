@@ -120,14 +120,14 @@ def test_overview_gives_shown_scores_their_interval(db):
     at = open_page("overview", "W", "B")
     table = at.dataframe[0].value.set_index("Form")
     low, high = interval(scores_of(("W", "B")))
-    assert table.loc["Mellem teams", "Afdelingen"] == f"62,5 ({low:.0f}–{high:.0f}) · n = 12"
+    assert table.loc["Mellem teams", "Afdelingen"] == f"63 ({low:.0f}–{high:.0f}) · n = 12"
     assert table.loc["Inden for teamet", "Afdelingen"].endswith("· n = 12 · usikker")
     # The whole workplace, 32 persons: 62.5, narrow enough and enough persons in every form.
     everyone = scores_of(*(g for g in CODES if g[0] == "W"))
     low, high = interval(everyone)
     for form in ("Inden for teamet", "Arbejdspladsen"):
         cell = table.loc[form, "Hele arbejdspladsen"]
-        assert cell == f"62,5 ({low:.0f}–{high:.0f}) · n = 32", form
+        assert cell == f"63 ({low:.0f}–{high:.0f}) · n = 32", form
     bars = chart_data(at, column="ci_low")
     mine = bars.filter((pl.col("group") == "Afdelingen") & (pl.col("dimension") == "Mellem teams"))
     assert mine["ci_low"][0] == pytest.approx(interval(scores_of(("W", "B")))[0])
@@ -140,7 +140,7 @@ def test_overview_of_a_hidden_department_shows_only_that_it_is_hidden(db):
     assert list(table["Afdelingen"]) == ["skjult (n = 3)"] * 4
     # The whole of V (3 × 50 and 6 × 75, 66.7) is shown, with its interval.
     low, high = interval(scores_of(("V", "H"), ("V", "K")))
-    whole = f"66,7 ({low:.0f}–{high:.0f}) · n = 9 · usikker"  # 9 < the 10-31 a mean needs
+    whole = f"67 ({low:.0f}–{high:.0f}) · n = 9 · usikker"  # 9 < the 10-31 a mean needs
     assert set(table["Hele arbejdspladsen"]) == {whole}  # every form: all answered one code
     bars = chart_data(at, column="ci_low")
     assert "Afdelingen" not in set(bars["group"])  # no bar, no interval, no label

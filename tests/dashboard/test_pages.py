@@ -63,8 +63,8 @@ def test_overview_of_the_whole_workplace(small_db):
     assert not at.exception
     assert at.title[0].value == "Mejeri Øst"
     m = metrics(at)
-    # (6*75 + 7*100 + 3*0 + 5*50) / 21 = 66.666...: Danish decimal comma.
-    assert m["Social kapital samlet · Hele arbejdspladsen"] == "66,7"
+    # (6*75 + 7*100 + 3*0 + 5*50) / 21 = 66.666...: a whole number on the page.
+    assert m["Social kapital samlet · Hele arbejdspladsen"] == "67"  # whole numbers (issue 17)
     assert m["Besvarelser · Hele arbejdspladsen"] == "21"
     assert any("Anonymitetsgrænse" in c.value for c in at.sidebar.caption)
 
@@ -78,7 +78,7 @@ def test_department_next_to_the_workplace_and_english(small_db):
     assert not at.exception
     m = metrics(at)
     assert m["Response rate · Department"] == "75%"
-    assert m["Overall social capital · Whole workplace"] == "66.7"
+    assert m["Overall social capital · Whole workplace"] == "67"
 
 
 def test_a_suppressed_department_shows_no_numbers(small_db):
@@ -93,7 +93,7 @@ def test_a_suppressed_department_shows_no_numbers(small_db):
     departments = at.dataframe[1].value.set_index("Afdeling")
     assert departments.loc["Lager", "Inden for teamet"] == "–"
     assert departments.loc["Vask", "Inden for teamet"] == "–"
-    assert departments.loc["Pakkeri", "Inden for teamet"] == "100,0"
+    assert departments.loc["Pakkeri", "Inden for teamet"] == "100"
 
 
 def test_an_empty_store_points_to_the_import_page(empty_db):

@@ -109,3 +109,16 @@ def test_tips_in_english_follow_the_same_pattern(make_store):
     tips = guide["strengthen_en"]
     assert words.index(tips[4]) < words.index(tips[0])
     assert "You are 19 points below the whole workplace." in words
+
+
+def test_the_report_says_why_and_guides_the_workshop_and_change(make_store):
+    words = pdf_text(
+        reports.department_report(_tailored_store(make_store), ROUND, "W", "A", "da", TODAY)
+    )
+    assert text.t("report.why", "da") in words
+    for area in ("Trivsel:", "Kerneopgaven:", "Forandringer:"):
+        assert area in words
+    for side in ("Det, I gør:", "Hvordan relationerne føles:", "Det, I tænker om dem:"):
+        assert side in words
+    assert "for at vi kan løse vores kerneopgave bedre" in words  # the workshop's question
+    assert text.t("report.change", "da") in words and "Pas på broerne" in words
