@@ -11,9 +11,10 @@ from typing import Annotated
 import polars as pl
 import typer
 
+from queries import facts_store
 from queries.store import StoreBusy, StoreError, StoreRefused
 from queries.store_errors import RoundHasResponses, refusal_message
-from socialkapital import access, analysis, audit, results, text
+from socialkapital import access, analysis, audit, facts, results, text
 from socialkapital import instrument as instrument_mod
 from socialkapital.cli_options import (
     DbOption,
@@ -257,6 +258,7 @@ def summary(
         seen = access.restrict_figures(gated, viewer, lang)
         data = results.to_summary(seen, store.instrument)
         data |= analysis.summary_extras(store, gated.round, workplace or None, viewer, lang)
+        facts.add_to_summary(data, facts_store.all_facts(store), viewer, lang)
     except access.OutOfScope as exc:
         fail(exc.message(lang), 2)
     except results.NoData as exc:
@@ -527,11 +529,13 @@ from socialkapital.kit.cli import kit  # noqa: E402
 from socialkapital.reports.cli import report  # noqa: E402  (registered last: no import cycle)
 from socialkapital.trends_cli import link, trends_command  # noqa: E402
 from socialkapital.users_cli import users  # noqa: E402
+from socialkapital.workplace_cli import workplace as workplace_app  # noqa: E402
 
 app.command()(report)
 app.command("trends")(trends_command)
 app.command()(link)
 app.add_typer(users, name="users")
+app.add_typer(workplace_app, name="workplace")
 app.command("serve")(serve.serve)
 app.command("kit")(kit)
 

@@ -9,9 +9,10 @@ import polars as pl
 import streamlit as st
 
 from dashboard import mapping_step, state
+from queries import facts_store
 from queries.store import StoreRefused
 from queries.store_errors import refusal_message
-from socialkapital import access, audit, spreadsheet, text
+from socialkapital import access, audit, facts, spreadsheet, text
 from socialkapital.importers import (
     ImportFailed,
     Parsed,
@@ -29,8 +30,13 @@ s = state.store()
 ins = s.instrument
 
 st.title(t("import.heading"))
-tab_answers, tab_roster, tab_template = st.tabs(
-    [t("import.tab_responses"), t("import.tab_roster"), t("import.tab_template")]
+tab_answers, tab_roster, tab_template, tab_facts = st.tabs(
+    [
+        t("import.tab_responses"),
+        t("import.tab_roster"),
+        t("import.tab_template"),
+        t("facts.tab"),
+    ]
 )
 
 
@@ -337,3 +343,52 @@ with tab_template:
             ).rename({c: t(f"import.history_{c}") for c in imports.columns}),
             hide_index=True,
         )
+
+with tab_facts:
+    st.markdown(t("facts.intro"))
+    every = facts_store.all_facts(s)
+    mine = access.own_workplaces(state.viewer(), list(every))
+    if not mine:
+        st.info(t("facts.no_workplaces"))
+    else:
+        chosen = st.selectbox(t("facts.workplace"), mine, key="facts_workplace")
+        now = every[chosen]
+        sections = facts.industries()
+        # Keys per workplace: picking another workplace shows its own facts, not the last typed.
+        key = hashlib.sha256(chosen.encode()).hexdigest()[:12]
+        cvr_typed = st.text_input(
+            t("facts.cvr"), value=now.cvr or "", help=t("facts.cvr_help"), key=f"facts_cvr_{key}"
+        )
+        codes = [None, *sections]
+        industry = st.selectbox(
+            t("facts.industry"),
+            codes,
+            index=codes.index(now.industry) if now.industry in sections else 0,
+            format_func=lambda c: (
+                t("facts.industry_none") if c is None else f"{c} {sections[c].name(lang)}"
+            ),
+            key=f"facts_industry_{key}",
+        )
+        employees = st.number_input(
+            t("facts.employees"),
+            min_value=1,
+            value=now.employees,
+            step=1,
+            help=t("facts.employees_help"),
+            key=f"facts_employees_{key}",
+        )
+        if st.button(t("facts.save"), type="primary", key="facts_save"):
+            try:
+                access.require_import(state.viewer(), [chosen])
+                wanted = facts.checked(
+                    cvr_typed, industry, None if employees is None else int(employees)
+                )
+                name = facts_store.set_facts(s, chosen, wanted)
+            except access.OutOfScope as exc:
+                st.error(state.md(exc.key, **exc.params))
+            except facts.BadFact as exc:
+                st.error(state.md(exc.key, **exc.params))
+            except StoreRefused as exc:
+                st.error(text.md_escape(refusal_message(exc, lang)))
+            else:
+                finish(state.md("facts.saved", workplace=name))

@@ -594,7 +594,10 @@ def test_an_older_store_is_migrated_to_person_keys_and_loses_nothing_else(tmp_pa
     after_tables = tables_without_people(path)
     assert before_tables.pop("schema_version")["version"].to_list() == [6]
     for name, frame in before_tables.items():
-        assert_frame_equal(after_tables[name], frame)
+        # Columns a later migration adds (workplaces.employees, version 9) start empty.
+        added = [c for c in after_tables[name].columns if c not in frame.columns]
+        assert all(after_tables[name][c].is_null().all() for c in added)
+        assert_frame_equal(after_tables[name].select(frame.columns), frame)
     after = figures(migrated)
     assert_frame_equal(after.groups, before.groups)
     assert_frame_equal(after.measures, before.measures)

@@ -21,7 +21,7 @@ def parsed_rows(ins, n=6, workplace="Mejeri Øst", answer=4):
 
 
 def test_a_new_store_has_the_latest_schema(store):
-    assert store.schema_version() == LATEST_VERSION == 8
+    assert store.schema_version() == LATEST_VERSION == 9
     assert store.counts() == dict.fromkeys(
         ["rounds", "workplaces", "departments", "respondents", "answers", "roster"], 0
     )
@@ -38,11 +38,11 @@ def test_opening_an_older_file_migrates_it_and_keeps_the_data(tmp_path, ins):
     con.close()
 
     migrated = Store(path)
-    assert migrated.schema_version() == 8
+    assert migrated.schema_version() == 9
     assert migrated.rounds()["name"].to_list() == ["Forår 2024"]
     with migrated.reading() as con:
         columns = {r[0] for r in con.execute("DESCRIBE workplaces").fetchall()}
-    assert {"cvr", "industry"} <= columns
+    assert {"cvr", "industry", "employees"} <= columns
 
 
 def test_a_file_from_a_newer_version_is_refused(tmp_path):
@@ -102,12 +102,12 @@ def test_a_store_held_by_another_writer_is_busy_not_a_traceback(store, ins, monk
 
 
 def test_every_named_block_is_documented():
-    for name in ["scores.sql", "store.sql"]:
+    for name in ["scores.sql", "store.sql", "facts.sql"]:
         for block_name, sql in blocks(name).items():
             assert sql.startswith("--"), (
                 f"{name}:{block_name} needs a comment saying what it returns"
             )
-    assert [v for v, _, _ in migrations()] == [1, 2, 3, 4, 5, 6, 7, 8]
+    assert [v for v, _, _ in migrations()] == [1, 2, 3, 4, 5, 6, 7, 8, 9]
 
 
 @pytest.mark.parametrize("name", ["q1", 'evil"; DROP TABLE answers; --', "æøå"])
