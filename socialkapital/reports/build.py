@@ -175,6 +175,8 @@ def with_plans(store: Store, data: ReportData, viewer: access.Viewer = access.LO
             p.status,
             p.follow_up,
             p.goal,
+            p.continuation,
+            tuple(p.items),
         )
         for p in mine
     ]

@@ -134,6 +134,8 @@ class PlanLine:
     status: str
     follow_up: str
     goal: str
+    continuation: str = ""  # how the work on social capital goes on afterwards
+    items: tuple[int, ...] = ()  # the questions the plan aims at
 
 
 @dataclass(frozen=True)

@@ -575,17 +575,24 @@ def plans_appendix(pdf: ReportPDF, data: ReportData, instrument) -> None:
     for plan in data.plans:
         where = plan.department or text.t("plans.whole_workplace", lang)
         status = text.t(f"plans.status_{plan.status}", lang)
+        # Overdue as on the plans page: not done by its deadline (on the report's date).
+        if plan.status in ("planned", "in_progress") and plan.deadline < pdf.today:
+            status = f"{text.t('plans.overdue', lang).upper()} · {status}"
         pdf.heading(plan.focus_area, level=1, space=2)
-        pdf.paragraph(
-            f"{where} · {instrument.dimension(plan.dimension).short[lang]} · {status} · "
-            f"{text.day(plan.start_date, lang)} – {text.day(plan.deadline, lang)} · "
-            f"{text.t('plans.responsible', lang)}: {plan.responsible}",
-            size=9,
-            colour=MUTED,
-            after=1,
-        )
+        form = instrument.dimension(plan.dimension).short[lang]
+        if plan.items:
+            numbers = ", ".join(str(n) for n in plan.items)
+            form += f" ({_t(pdf, 'plans_items', items=numbers)})"
+        pdf.paragraph(f"{where} · {form} · {status}", size=9, colour=MUTED, after=1)
         pdf.paragraph(plan.description, size=10, after=1)
-        for key, value in (("follow_up", plan.follow_up), ("goal", plan.goal)):
+        dates = f"{text.day(plan.start_date, lang)} – {text.day(plan.deadline, lang)}"
+        for label, value in (
+            (text.t("plans.responsible", lang) + ":", plan.responsible),
+            (_t(pdf, "plans_dates"), dates),
+            (text.t("plans.follow_up", lang), plan.follow_up),
+            (text.t("plans.goal", lang), plan.goal),
+            (text.t("plans.continuation", lang), plan.continuation),
+        ):
             if value:
-                pdf.paragraph(f"{text.t('plans.' + key, lang)} {value}", size=9.5, after=1)
+                pdf.paragraph(f"{label} {value}", size=9.5, after=1)
         pdf.ln(2)

@@ -344,7 +344,7 @@ def test_a_department_report_has_its_action_plans_as_an_appendix(make_store):
             round=ROUND,
             dimension="between",
             focus_area=focus,
-            description="Fælles overlevering ved skifteskift",
+            description="Fælles overlevering ved vagtskifte",
             responsible="Holdleder",
             start_date=day(2026, 5, 1),
             deadline=day(2026, 8, 1),
@@ -369,3 +369,58 @@ def test_a_department_report_has_its_action_plans_as_an_appendix(make_store):
     assert "Hvornår er vi i mål? Når alle bruger den" in words
     workplace = pdf_text(reports.workplace_report(store, ROUND, "Stor", "en", TODAY))
     assert "Appendix: action plans" in workplace and "Noget i B" in workplace
+
+
+def test_the_plan_appendix_has_every_field_and_marks_overdue_plans(make_store):
+    """Issue 17: all the plan's fields, including how the work goes on, and OVERSKREDET on a
+    plan not done by its deadline (as of the report's date)."""
+    from datetime import date as day
+
+    from queries import plan_store
+    from socialkapital import plans
+
+    store = load(make_store(), [("Stor", "A", [4] * 21)] * 10)
+
+    def plan(focus, deadline, status):
+        return plans.Plan(
+            workplace="Stor",
+            department="A",
+            round=ROUND,
+            dimension="between",
+            items=[7, 10],
+            focus_area=focus,
+            description="Fælles overlevering mellem skift",
+            responsible="Holdleder",
+            start_date=day(2026, 3, 1),
+            deadline=deadline,
+            status=status,
+            follow_up="Punkt på tavlemødet hver fredag",
+            goal="Når alle bruger tjeklisten",
+            continuation="Vi tager spillereglerne op igen til efteråret",
+        )
+
+    plan_store.save_many(
+        store,
+        [
+            plan("Bagud", day(2026, 4, 1), "in_progress"),  # TODAY is 4 May 2026
+            plan("Færdig", day(2026, 4, 1), "done"),
+            plan("I tide", day(2026, 8, 1), "planned"),
+        ],
+    )
+    words = pdf_text(reports.department_report(store, ROUND, "Stor", "A", "da", TODAY))
+    appendix = words[words.index("Bilag: handleplaner") :]
+    for field in (
+        "Mellem teams (spørgsmål 7, 10)",
+        "Fælles overlevering mellem skift",
+        "Ansvarlig: Holdleder",
+        "Tidsplan: 1. marts 2026 – 1. april 2026",
+        "Hvordan følger vi op på planen? Punkt på tavlemødet hver fredag",
+        "Hvornår er vi i mål? Når alle bruger tjeklisten",
+        "Hvordan arbejder vi videre med den sociale kapital? Vi tager spillereglerne op",
+    ):
+        assert field in appendix, field
+    late = appendix[appendix.index("Bagud") : appendix.index("Ansvarlig")]
+    assert "OVERSKREDET · I gang" in late
+    for fine in ("Færdig", "I tide"):
+        block = appendix[appendix.index(fine) :]
+        assert "OVERSKREDET" not in block[: block.index("Ansvarlig")], fine
