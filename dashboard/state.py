@@ -127,7 +127,18 @@ def t(key: str, **values: object) -> str:
 def md(key: str, **values: object) -> str:
     """A UI string for a place that renders Markdown (markdown, titles, captions, alerts,
     labels): the locale's own Markdown stays, the names filled in are escaped (``esc``)."""
-    return text.t(key, lang(), **{k: esc(v) for k, v in values.items()})
+    shown = text.t(key, lang(), **{k: esc(v) for k, v in values.items()})
+    return _without_doubled_round(shown, values.get("round"))
+
+
+def _without_doubled_round(shown: str, round_name: object) -> str:
+    """'Måling forår 2026', not 'Måling: Måling forår 2026': a caption that leads with the
+    round's label drops it when the round's own name already starts with that word."""
+    label = text.t("overview.round_caption", lang(), round="")  # "Måling: "
+    word = label.rstrip(": ").casefold()
+    if round_name and shown.startswith(label) and str(round_name).casefold().startswith(word):
+        return shown[len(label) :]
+    return shown
 
 
 def esc(value: object) -> str:

@@ -28,3 +28,23 @@ def test_the_overview_has_whole_numbers_the_signs_and_why(small_db):  # noqa: F8
     assert "ikke af de fire former" in " ".join(
         e.proto.help for e in at.get("metric") if e.proto.help
     )
+
+
+def test_a_round_named_with_its_label_is_not_doubled(empty_db, ins):  # noqa: F811
+    """Issue 17: 'Måling: Måling forår 2026' reads as a stutter; a name without the word keeps
+    the label ('Måling: Forår 2026', as in the other tests)."""
+    from queries.store import Store
+    from socialkapital.importers import read_responses
+    from tests.conftest import template_rows, to_csv
+
+    rows = [("Mejeri Øst", "Køkken", [4] * 21)] * 6
+    parsed = read_responses(to_csv(template_rows(rows)), "svar.csv", ins)
+    Store(empty_db).replace_responses(
+        parsed.responses, "Måling forår 2026", None, "svar.csv", "template"
+    )
+    at = app().run()
+    captions = [c.value for c in at.caption]
+    assert "Måling forår 2026" in captions
+    assert not any("Måling: Måling" in c for c in captions)
+    at.switch_page("views/items.py").run()
+    assert any(c.value.startswith("Måling forår 2026 · Mejeri Øst") for c in at.caption)
