@@ -21,7 +21,16 @@ pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
 # Pages without a chart of their own, covered by the other e2e modules (or below).
-NOT_ANALYSIS = {"overview", "import_data", "rules", "reports", "plans", "reliability"}
+NOT_ANALYSIS = {
+    "overview",
+    "import_data",
+    "kit",
+    "rules",
+    "reports",
+    "plans",
+    "reliability",
+    "admin",
+}
 ROUND_FILE = "maaling-foraar-2026.csv"  # the demo file behind ui.DEMO_ROUND
 
 
