@@ -353,7 +353,7 @@ def form_section(pdf: ReportPDF, data: ReportData, dim, guidance: dict, instrume
     lead = _fit_lead(pdf, data, fit)
     if pdf.will_page_break(_form_height(pdf, data, advice, fit.tips, lead)):
         pdf.add_page()
-    pdf.heading(advice[f"name_{lang}"], level=1, space=4)
+    pdf.heading(dim.names[lang], level=1, space=4)
     for group, colour in _groups(data):
         figure = group.figure(dim.key)
         y = pdf.get_y()

@@ -64,7 +64,7 @@ def test_a_form_mean_of_exactly_68_5_prints_as_69(tmp_path):
     table = runner.invoke(app, ["summary"], env=env)
     assert table.exit_code == 0, table.output
     head, *lines = table.output.splitlines()[1:]
-    forms = "Inden for teamet Mellem teams Nærmeste leder Arbejdspladsen"
+    forms = "Inden for teamet Mellem teams Nærmeste leder Ledelse og arbejdsplads"
     assert " ".join(head.split()).endswith(forms)
     # All workplaces, the workplace and the department (the same persons): the four forms
     # last, by hand 75 (everyone 'I høj grad'), 68.5 -> 69, 75 and 75.

@@ -83,7 +83,7 @@ def test_heatmap_shows_scores_and_n_and_hides_small_departments(db):
     assert got[("Hele arbejdspladsen", "Mellem teams")] == "≈67\nn = 21"
     assert got[("Alle arbejdspladser", "Nærmeste leder")] == "≈59\nn = 35"
     assert got[("Lager", "Inden for teamet")] == "færre end\n5 svar"
-    assert got[("Vask", "Arbejdspladsen")] == "skjult*"
+    assert got[("Vask", "Ledelse og arbejdsplads")] == "skjult*"
     hidden = data.filter(pl.col("hidden"))
     assert set(hidden["row"]) == {"Lager", "Vask"}
     # No number of a hidden cell anywhere: not in the text, the colour or the tooltip.

@@ -73,7 +73,7 @@ def test_heatmap_marks_the_difference_that_holds_and_not_the_one_that_does_not(d
     got = cells(data)
     rows = {(r["row"], r["col"]): r for r in data.iter_rows(named=True)}
     # A: far above the rest in every form, and it holds up after Holm over 4 departments.
-    for form in ("Inden for teamet", "Mellem teams", "Nærmeste leder", "Arbejdspladsen"):
+    for form in ("Inden for teamet", "Mellem teams", "Nærmeste leder", "Ledelse og arbejdsplads"):
         assert "◆" in got[("A", form)], form
         assert rows[("A", form)]["holds"], form
         assert "◆" not in got[("B", form)], form
@@ -125,7 +125,7 @@ def test_overview_gives_shown_scores_their_interval(db):
     # The whole workplace, 32 persons: 62.5, narrow enough and enough persons in every form.
     everyone = scores_of(*(g for g in CODES if g[0] == "W"))
     low, high = interval(everyone)
-    for form in ("Inden for teamet", "Arbejdspladsen"):
+    for form in ("Inden for teamet", "Ledelse og arbejdsplads"):
         cell = table.loc[form, "Hele arbejdspladsen"]
         assert cell == f"63 ({low:.0f}–{high:.0f}) · n = 32", form
     bars = chart_data(at, column="ci_low")

@@ -8,12 +8,13 @@ import re
 import pytest
 
 from queries.store import Store
-from socialkapital import demo, reports, text
+from socialkapital import demo, instrument, reports, text
 from socialkapital.advice import TIPS_OTHER_FORMS
 from socialkapital.importers import read_responses
 from socialkapital.settings import Settings
 from tests.reports.conftest import ROUND, TODAY, load, pdf_text
 
+NAMES = {d.key: d.names["da"] for d in instrument.load().dimensions}
 # Statistics words that belong on the rules page only (the method), not at the meeting table.
 JARGON = {
     "da": ["Welch", "Holm", "holder:", "der holder", "inden for tilfældighed", "Læsning",
@@ -77,7 +78,7 @@ def test_signs_and_tips_fitted_to_the_department(make_store):
         for sign in guide[key]["signs_da"]:
             assert sign in words, sign
     assert words.count(signs) == 4
-    team = _section(words, guide["team"]["name_da"], guide["between"]["name_da"])
+    team = _section(words, NAMES["team"], NAMES["between"])
     # The team is A's lowest form: every tip, the one on sharing ideas (question 6) first.
     assert text.t("report.fit_lowest", "da") in team
     tips = guide["team"]["strengthen_da"]
@@ -86,7 +87,7 @@ def test_signs_and_tips_fitted_to_the_department(make_store):
     assert "(nr. 6, " in team
     assert "I ligger 19 point under hele arbejdspladsen." in team  # 62.5 against 81.25
     # Between teams is not the lowest: three tips, those on question 10 (information) first.
-    between = _section(words, guide["between"]["name_da"], guide["leader"]["name_da"])
+    between = _section(words, NAMES["between"], NAMES["leader"])
     tips = guide["between"]["strengthen_da"]
     shown = [tip for tip in tips if tip in between]
     assert len(shown) == TIPS_OTHER_FORMS
@@ -95,7 +96,7 @@ def test_signs_and_tips_fitted_to_the_department(make_store):
     # B's report orders the same form differently: all its answers are top marks, and it is
     # furthest above the workplace on question 6, so the tip on sharing ideas comes last.
     other = pdf_text(reports.department_report(store, ROUND, "W", "B", "da", TODAY))
-    team_b = _section(other, guide["team"]["name_da"], guide["between"]["name_da"])
+    team_b = _section(other, NAMES["team"], NAMES["between"])
     tips = guide["team"]["strengthen_da"]
     assert team_b.index(tips[4]) > max(team_b.index(tip) for tip in tips[:4])
     assert "I ligger 19 point over hele arbejdspladsen." in team_b
