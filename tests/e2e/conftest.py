@@ -127,15 +127,25 @@ def server(tmp_path_factory) -> Iterator[Server]:
 
 
 @pytest.fixture(scope="session")
-def browser(server):
+def chromium():
+    """One Chromium for the whole run, shared by every module: Playwright's sync API allows
+    one running instance per thread (a second one finds the first one's event loop)."""
     from playwright.sync_api import expect, sync_playwright
 
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing (make system-deps installs it)")
     # Streamlit's first run of a page imports polars, DuckDB and Altair: allow for it.
     expect.set_options(timeout=30_000)
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="session")
+def browser(server, chromium):
+    """The browser for the demo server's tests."""
+    return chromium
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

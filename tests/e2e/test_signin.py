@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 
 from socialkapital import audit
 from tests.e2e import oidc, ui
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.conftest import CHROMIUM
 from tests.e2e.oidc import OTHER_DEPARTMENT, OTHER_WORKPLACE, OWN_DEPARTMENT, USERS, WORKPLACE
 
 pytestmark = pytest.mark.e2e
@@ -65,19 +65,8 @@ def signin(tmp_path_factory):
         yield server
 
 
-@pytest.fixture(scope="module")
-def chromium(signin):
-    from playwright.sync_api import sync_playwright
-
-    expect.set_options(timeout=30_000)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
-def page(chromium: Browser, request):
+def page(chromium: Browser, signin, request):
     """A fresh browser (no cookies: nobody signed in) at projector size."""
     context = chromium.new_context(
         viewport={"width": 1280, "height": 720}, locale="da-DK", accept_downloads=True
