@@ -40,7 +40,7 @@ def test_an_alias_is_recorded_as_written_and_counts_as_the_same_question():
     assert parsed.wordings["q15"] == ALIAS_15
     assert ins.wording_key(15, ALIAS_15) == "standard"
     # A translation is the same question too; case and punctuation do not matter.
-    english = "The nearest manager helps solve concrete everyday problems."
+    english = "The immediate manager helps solve concrete everyday problems."
     assert ins.wording_key(15, english) == "standard"
     assert ins.wording_key(15, ITEM_15.upper() + "!") == "standard"
 
