@@ -16,6 +16,9 @@ ins = s.instrument
 st.title(t("rules.heading"))
 st.markdown(text.rules_text(lang, s.settings.anonymity_threshold, s.settings.min_answered_share))
 
+st.subheader(t("rules.method"))
+st.markdown(text.guidance()["method"][lang])
+
 st.subheader(t("rules.settings"))
 # A static table: the meanings are sentences, and a grid would cut them off.
 st.table(

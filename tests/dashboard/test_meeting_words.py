@@ -48,3 +48,14 @@ def test_a_round_named_with_its_label_is_not_doubled(empty_db, ins):  # noqa: F8
     assert not any("Måling: Måling" in c for c in captions)
     at.switch_page("views/items.py").run()
     assert any(c.value.startswith("Måling forår 2026 · Mejeri Øst") for c in at.caption)
+
+
+def test_the_method_names_are_on_the_rules_page(small_db):  # noqa: F811
+    """Issue 17: the report says 'tydelig' and points here; here the method is named."""
+    at = app().run()
+    at.switch_page("views/rules.py").run()
+    assert not at.exception
+    words = " ".join(m.value for m in at.markdown)
+    assert "Hvornår er en forskel tydelig?" in " ".join(h.value for h in at.subheader)
+    for name in ("Welchs t-test", "Holms korrektion", "min_correlation_n"):
+        assert name in words, name
