@@ -31,17 +31,18 @@ def settle(page: Page) -> None:
     expect(app).to_have_attribute("data-test-script-state", "notRunning")
     expect(page.locator("[data-stale='true']")).to_have_count(0)
     expect(page.get_by_test_id("stSkeleton")).to_have_count(0)
-    # Asked afresh on every poll: a chart of the page just left may still be in the DOM for
-    # a moment and then go; waiting on that element itself would wait for nothing (issue 16).
-    page.wait_for_function(
-        """() => {
-        const shown = el => el.offsetParent !== null;
-        const charts = [...document.querySelectorAll('.vega-embed')].filter(shown);
-        const tables = [...document.querySelectorAll('[data-testid=stDataFrame]')].filter(shown);
-        return charts.every(c => c.querySelector('svg, canvas'))
-            && tables.every(t => t.querySelector('canvas'));
-    }"""
-    )
+    # Looked up afresh when a look fails: a chart of the page just left may still be listed
+    # and then go, and waiting on that one element would wait for nothing (issue 16).
+    for attempt in range(3):
+        try:
+            for chart in page.locator(".vega-embed").filter(visible=True).all():
+                expect(chart.locator("svg, canvas").first).to_be_visible(timeout=10_000)
+            for table in page.get_by_test_id("stDataFrame").filter(visible=True).all():
+                expect(table.locator("canvas").first).to_be_visible(timeout=10_000)
+            break
+        except AssertionError:
+            if attempt == 2:
+                raise
     # Charts and tables resize on the next frames after a layout change.
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
