@@ -65,6 +65,11 @@ def close(shown: str, expected: float) -> bool:
     return abs(number(shown) - expected) <= 0.05 + 1e-9
 
 
+def close_whole(shown: str, expected: float) -> bool:
+    """The shown whole number (headline figures, issue 17) is the expected one, rounded."""
+    return abs(number(shown) - expected) <= 0.5 + 1e-9
+
+
 def departments(demo: Path, round_file: str, workplace: str) -> dict[str, int]:
     """Respondents per department of a workplace."""
     with (demo / round_file).open(encoding="utf-8") as f:

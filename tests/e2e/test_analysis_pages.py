@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e import reference as ref
 from tests.e2e import ui
-from tests.e2e.reference import close
+from tests.e2e.reference import close, close_whole
 
 pytestmark = pytest.mark.e2e
 
@@ -165,7 +165,10 @@ def test_the_reports_page_gives_a_pdf_with_the_right_numbers(page, server):
     assert name.endswith(".pdf")
     text = pdf_text(data)
     assert "Kommunens Borgerservice" in text
-    assert any(close(x, expected) for x in ui.SCORE_DA.findall(text)), expected
+    # The two numbers on the front, whole (issue 17): the workplace's own overall score.
+    front = re.search(r"Social kapital samlet\s+Kommunens Borgerservice\s+(\d+)\s", text)
+    assert front and close_whole(front[1], expected), (front, expected)
+    assert not ui.SCORE_DA.search(text)  # no decimals in the report
 
     # Every report of the workplace as one ZIP file: one PDF per department with enough
     # answers, and one for the whole workplace.
@@ -191,7 +194,7 @@ def test_the_reports_page_gives_a_pdf_with_the_right_numbers(page, server):
     expect(main.get_by_test_id("stAlert").first).to_be_visible()
     ui.shoot(page, "reports-hidden-department")
 
-    # In English the report is English, with a decimal point.
+    # In English the report is English (whole numbers there too).
     ui.choose(page, "Afdeling", "Hele arbejdspladsen")
     ui.sidebar(page).get_by_role("radio", name="English").click()
     button = main.get_by_role("button", name="Download PDF")
@@ -199,8 +202,9 @@ def test_the_reports_page_gives_a_pdf_with_the_right_numbers(page, server):
     data, _ = downloaded(page, button)
     text = pdf_text(data)
     assert data.startswith(b"%PDF")
-    assert any(close(x, expected) for x in ui.SCORE_EN.findall(text)), expected
-    assert not ui.SCORE_DA.search(text)
+    front = re.search(r"Overall social capital\s+Kommunens Borgerservice\s+(\d+)\s", text)
+    assert front and close_whole(front[1], expected), (front, expected)
+    assert not ui.SCORE_DA.search(text) and not ui.SCORE_EN.search(text)
 
 
 @pytest.mark.skipif("heatmap" not in PAGES, reason="no heatmap page in dashboard/app.py yet")

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from tests.e2e import reference as ref
 from tests.e2e import ui
-from tests.e2e.reference import close
+from tests.e2e.reference import close_whole
 
 pytestmark = pytest.mark.e2e
 
@@ -38,8 +38,8 @@ def test_the_dashboard_opens_in_danish_with_demo_data(page, server):
     people = ref.answers(server.demo, ROUND_FILE, "Kommunens Borgerservice")
     m = ui.metrics(page)
     overall = m["Social kapital samlet · Hele arbejdspladsen"]
-    assert re.fullmatch(r"\d{2},\d", overall), overall  # a decimal comma
-    assert close(overall, ref.overall(people))
+    assert re.fullmatch(r"\d{2}", overall), overall  # a whole number (issue 17)
+    assert close_whole(overall, ref.overall(people))
     assert m["Besvarelser · Hele arbejdspladsen"] == str(len(people))
     assert re.fullmatch(r"\d{1,3} %", m["Svarprocent · Hele arbejdspladsen"])
     # Wait for this workplace's n: the grid is redrawn a moment after the run, and a page
@@ -50,8 +50,8 @@ def test_the_dashboard_opens_in_danish_with_demo_data(page, server):
     for (_, cell), key in zip(forms[1:], ref.FORMS, strict=True):
         score, n = ref.form(people, key)
         # The score, its 95 % interval, the n, and maybe the 'uncertain' marker.
-        shown = re.fullmatch(r"(\d+,\d) \(\d+–\d+\) · n = (\d+)( · usikker)?", cell)
-        assert shown and close(shown[1], score) and int(shown[2]) == n, cell
+        shown = re.fullmatch(r"(\d+) \(\d+–\d+\) · n = (\d+)( · usikker)?", cell)
+        assert shown and close_whole(shown[1], score) and int(shown[2]) == n, cell
     expect(ui.sidebar(page)).to_contain_text("Anonymitetsgrænse")
     ui.chart(page, 0, "Inden for teamet")
     ui.table(page, 1, "Tolkebistand")
@@ -65,9 +65,9 @@ def test_english_changes_the_labels_and_the_decimal_mark(page, server):
     ui.settle(page)
     m = ui.metrics(page)
     overall = m["Overall social capital · Whole workplace"]
-    assert re.fullmatch(r"\d{2}\.\d", overall), overall  # a decimal point
+    assert re.fullmatch(r"\d{2}", overall), overall  # a whole number in either language
     people = ref.answers(server.demo, ROUND_FILE, "Kommunens Borgerservice")
-    assert close(overall, ref.overall(people))
+    assert close_whole(overall, ref.overall(people))
     expect(ui.picker(page, "Workplace")).to_have_value("Kommunens Borgerservice")
     ui.chart(page, 0, "Within the team")
     ui.table(page, 0, "Whole workplace")
@@ -97,7 +97,8 @@ def test_workplace_and_department_filters_change_the_numbers(page, server):
     m = ui.metrics(page)
     workplace = m["Social kapital samlet · Hele arbejdspladsen"]
     assert workplace != first
-    assert close(workplace, ref.overall(ref.answers(server.demo, ROUND_FILE, "Vestjysk Mejeri")))
+    truth = ref.overall(ref.answers(server.demo, ROUND_FILE, "Vestjysk Mejeri"))
+    assert close_whole(workplace, truth)
     ui.table(page, 1, "Ostemejeri")
     ui.chart(page, 0, "Inden for teamet")
     ui.shoot(page, "overview-workplace")
@@ -106,14 +107,14 @@ def test_workplace_and_department_filters_change_the_numbers(page, server):
     expect(page.get_by_role("heading", level=1)).to_have_text("Vestjysk Mejeri: Ostemejeri")
     people = ref.answers(server.demo, ROUND_FILE, "Vestjysk Mejeri", "Ostemejeri")
     m = ui.metrics(page)
-    assert close(m["Social kapital samlet · Afdelingen"], ref.overall(people))
+    assert close_whole(m["Social kapital samlet · Afdelingen"], ref.overall(people))
     assert m["Besvarelser · Afdelingen"] == str(len(people))
     assert m["Social kapital samlet · Hele arbejdspladsen"] == workplace  # unchanged beside it
     forms = ui.table_rows(ui.table(page, 0, "Afdelingen"))
     assert forms[0] == ["Form", "Afdelingen", "Hele arbejdspladsen"]
     for row, key in zip(forms[1:], ref.FORMS, strict=True):
         score, n = ref.form(people, key)
-        assert close(row[1].split(" ")[0], score) and re.search(rf"· n = {n}\b", row[1]), row
+        assert close_whole(row[1].split(" ")[0], score) and re.search(rf"· n = {n}\b", row[1]), row
     ui.chart(page, 0, "Afdelingen")
     ui.shoot(page, "overview-department")
     page.set_viewport_size({"width": 1280, "height": 720})
@@ -146,12 +147,14 @@ def test_a_department_below_the_threshold_shows_no_scores(page, server, workplac
     # Nowhere on the page is a score set beside the department's n, and none of its true
     # scores (worked out here from the file) stands in a place that belongs to it.
     text = ui.main_text(page)
-    assert not re.search(rf"\d+,\d \(n = {n}\)", text)  # the chart's labels
-    assert not re.search(rf"\d+,\d (\(\d+–\d+\) )?· n = {n}\b", text)  # the table's cells
+    assert not re.search(rf"\b\d+(,\d)? \(n = {n}\)", text)  # the chart's labels
+    assert not re.search(rf"\b\d+(,\d)? (\(\d+–\d+\) )?· n = {n}\b", text)  # table cells
     truths = {ref.overall(people)} | {ref.form(people, k)[0] for k in ref.FORMS}
-    department_places = [m["Social kapital samlet · Afdelingen"], *(r[1] for r in forms), *row]
+    # Whole numbers (issue 17): any number in a place of the department's scores (its n aside).
+    cells = (re.sub(r"\(n = \d+\)", "", r[1]) for r in forms)
+    department_places = [m["Social kapital samlet · Afdelingen"], *cells, *scores]
     for place in department_places:
-        for found in ui.SCORE_DA.findall(place):
-            assert not any(close(found, truth) for truth in truths), place
+        for found in re.findall(r"\b\d{1,3}(?:,\d)?\b", place):
+            assert not any(close_whole(found, truth) for truth in truths), place
     ui.chart(page, 0, "Afdelingen")
     ui.shoot(page, f"overview-hidden-{department.lower()}")
