@@ -127,7 +127,10 @@ def t(key: str, **values: object) -> str:
 def md(key: str, **values: object) -> str:
     """A UI string for a place that renders Markdown (markdown, titles, captions, alerts,
     labels): the locale's own Markdown stays, the names filled in are escaped (``esc``)."""
-    shown = text.t(key, lang(), **{k: esc(v) for k, v in values.items()})
+    # Numbers stay numbers: they hold no Markdown, and "1 person" (not "1 personer") needs
+    # the count itself for the language's plural rule.
+    plain = {k: v if isinstance(v, int | float) else esc(v) for k, v in values.items()}
+    shown = text.t(key, lang(), **plain)
     return _without_doubled_round(shown, values.get("round"))
 
 
