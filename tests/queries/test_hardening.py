@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import multiprocessing
 import os
 import random
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -62,12 +64,13 @@ def stored_codes(path: Path) -> dict[int, int]:
 
 
 def _import_at_once(path: str, n: int, code: int, ready, outcomes) -> None:
-    """What `socialkapital import` does: look for responses to replace (none), then write."""
-    store = Store(path)
-    frame = responses(store.instrument, n, code)
-    assert store.existing_respondents("R", [SITE]) == {}
-    ready.wait(60)  # both have looked before either writes
+    """What `socialkapital import` does: look for responses to replace (none), then write.
+    Every outcome is reported, a failure before the write too (a thread's error is lost)."""
     try:
+        store = Store(path)
+        frame = responses(store.instrument, n, code)
+        assert store.existing_respondents("R", [SITE]) == {}
+        ready.wait(60)  # both have looked before either writes
         store.replace_responses(frame, "R", None, f"{n}.csv", "template")
     except RoundHasResponses as exc:
         outcomes.put(("refused", n, exc.round_name, exc.existing))
@@ -108,24 +111,50 @@ def test_two_imports_into_one_round_at_once_one_is_refused_issue_16(tmp_path):
     _settle(outcomes, path)
 
 
-def test_two_imports_at_once_in_one_process_one_is_refused_issue_16(tmp_path, ins):
-    # The dashboard's sessions are threads of one process, sharing one DuckDB database.
-    path = tmp_path / "s.duckdb"
-    Store(path)
+def _threads_at_once(path: str) -> list[tuple]:
+    """Two imports from two threads of one process, as the dashboard's sessions are."""
     ready, found = threading.Barrier(2), []
 
     class Collect:
         put = found.append
 
     threads = [
-        threading.Thread(target=_import_at_once, args=(str(path), n, code, ready, Collect))
+        threading.Thread(target=_import_at_once, args=(path, n, code, ready, Collect))
         for n, code in ((3000, 4), (2000, 2))
     ]
     for t in threads:
         t.start()
     for t in threads:
         t.join(120)
-    _settle(found, path)
+    return found
+
+
+def test_two_imports_at_once_in_one_process_one_is_refused_issue_16(tmp_path):
+    # The dashboard's sessions are threads of one process, sharing one DuckDB database. The
+    # process is a fresh one: a test worker that has run hundreds of other tests (Streamlit
+    # runs, thread pools) is not the dashboard's process.
+    path = tmp_path / "s.duckdb"
+    Store(path)
+    script = (
+        "import json, sys\n"
+        "from tests.queries.test_hardening import _threads_at_once\n"
+        "print(json.dumps(_threads_at_once(sys.argv[1])))\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    run = subprocess.run(
+        [sys.executable, "-c", script, str(path)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    outcomes = [tuple(o) for o in json.loads(run.stdout.strip().splitlines()[-1])]
+    outcomes = [
+        (kind, n, r, e if e is None or isinstance(e, str) else dict(e))
+        for kind, n, r, e in outcomes
+    ]
+    _settle(outcomes, path)
 
 
 def test_a_reader_in_the_same_process_waits_for_a_write_issue_16(store, ins):
