@@ -40,16 +40,6 @@ SELECT
     (SELECT count(*) FROM answers) AS answers,
     (SELECT count(*) FROM roster) AS roster;
 
--- name: existing_respondents
--- Respondents already stored for a round in each of the given workplaces (what an import replaces).
-SELECT w.name AS workplace, count(*) AS respondents
-FROM respondents r
-JOIN departments d ON d.department_id = r.department_id
-JOIN workplaces w ON w.workplace_id = d.workplace_id
-JOIN rounds o ON o.round_id = r.round_id
-WHERE o.name = $round AND list_contains($workplaces, w.name)
-GROUP BY w.name;
-
 -- name: imports
 -- The import log, newest first.
 SELECT i.imported_at, o.name AS round, w.name AS workplace, i.kind, i.source,
