@@ -374,6 +374,7 @@ class Store:
             secret = self._secret(con) if identified else None
             _define_pseudonym(con)
             round_id = _upsert_round(con, round_name, round_date)
+            incoming = _in_reporting_groups(con, round_name, incoming)
             con.register("incoming", incoming.with_row_index("row"))
             con.register("incoming_answers", answers)
             _upsert_names(con)
@@ -428,7 +429,7 @@ class Store:
             secret = self._secret(con)
             _define_pseudonym(con)
             round_id = _upsert_round(con, round_name, round_date)
-            con.register("incoming", incoming)
+            con.register("incoming", _in_reporting_groups(con, round_name, incoming))
             _upsert_names(con)
             _run(
                 con,
@@ -452,6 +453,26 @@ class Store:
             )
             _log_import(con, round_id, "roster", source, "roster", incoming)
         return incoming.height
+
+
+def _in_reporting_groups(
+    con: duckdb.DuckDBPyConnection, round_name: str, incoming: pl.DataFrame
+) -> pl.DataFrame:
+    """``incoming`` with each department of the round's layout renamed to its reporting
+    group (issue 18), in the write's transaction: its answers are stored under the group."""
+    layout = con.sql(query("round_layout"), params={"round": round_name}).pl()
+    if not layout.height:
+        return incoming
+    keys = ["_w", "_d"]
+    return (
+        incoming.with_columns(
+            pl.col("workplace").str.to_lowercase().alias("_w"),
+            pl.col("department").str.to_lowercase().alias("_d"),
+        )
+        .join(layout, on=keys, how="left", maintain_order="left")
+        .with_columns(pl.coalesce("reporting_group", "department").alias("department"))
+        .drop(*keys, "reporting_group")
+    )
 
 
 # -- refusals ------------------------------------------------------------------------------

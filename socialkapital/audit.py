@@ -21,6 +21,7 @@ ACTIONS = (
     "refused",
     "import",
     "roster",
+    "groups",
     "export",
     "report",
     "user_add",

@@ -234,6 +234,9 @@ def roster(
         fail(str(exc), 3)
     audit.record(store.path, None, "roster", f"{round_name}: {workplace} ({file.name}), {count}")
     typer.echo(text.t("cli.roster_saved", lang, count=count, workplace=workplace, round=round_name))
+    from socialkapital import groups_cli  # the reporting groups this roster calls for (issue 18)
+
+    groups_cli.advise_after_roster(store, workplace, round_name, lang)
 
 
 @app.command()
@@ -525,6 +528,7 @@ def template(
 
 
 from socialkapital import serve  # noqa: E402
+from socialkapital.groups_cli import groups  # noqa: E402
 from socialkapital.kit.cli import kit  # noqa: E402
 from socialkapital.reports.cli import report  # noqa: E402  (registered last: no import cycle)
 from socialkapital.trends_cli import link, trends_command  # noqa: E402
@@ -535,6 +539,7 @@ app.command()(report)
 app.command("trends")(trends_command)
 app.command()(link)
 app.add_typer(users, name="users")
+app.add_typer(groups, name="groups")
 app.add_typer(workplace_app, name="workplace")
 app.command("serve")(serve.serve)
 app.command("kit")(kit)

@@ -79,6 +79,14 @@ SETTINGS = (
         100000,
         whole=True,
     ),
+    Setting(
+        "planning_response_rate",
+        0.8,
+        "Share of the invited expected to answer, when planning reporting groups from a "
+        "roster and the workplace has no earlier response rate.",
+        0.05,
+        1.0,
+    ),
 )
 
 
@@ -126,6 +134,7 @@ class Settings:
     uncertain_half_width: float = 10.0
     neutral_band: float = 5.0
     min_correlation_n: int = 30
+    planning_response_rate: float = 0.8
 
     def __post_init__(self) -> None:
         for setting in SETTINGS:
