@@ -10,6 +10,7 @@ transaction as the layout, and links each department to its group so the trends 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import polars as pl
 
@@ -23,6 +24,7 @@ from queries.store import (
     _upsert_names,
     _upsert_round,
 )
+from socialkapital import grouping
 from socialkapital.grouping import Merge, check_layout
 
 
@@ -53,6 +55,11 @@ def counts(store: Store, workplace: str, round_name: str) -> pl.DataFrame:
     return store.frame("planning_counts", workplace=workplace, round=round_name)
 
 
+def rounds_with_answers(store: Store, workplace: str) -> list[str]:
+    """The rounds in which the workplace has answers, newest first."""
+    return store.frame("workplace_rounds", workplace=workplace)["round"].to_list()
+
+
 def previous_rate(store: Store, workplace: str, round_name: str | None = None) -> float | None:
     """The workplace's response rate in its newest round with a roster and answers (other
     than ``round_name``); None when there is none."""
@@ -64,11 +71,49 @@ def previous_rate(store: Store, workplace: str, round_name: str | None = None) -
     return min(1.0, row["respondents"] / row["invited"]) if row["invited"] else None
 
 
+def plan_for(
+    store: Store,
+    workplace: str,
+    round_name: str,
+    source: str | None = None,
+    typed: dict[str, int] | None = None,
+    roster: bool = False,
+) -> tuple[grouping.Plan, str, dict[str, str]]:
+    """The advice for a workplace's round: the plan, what it rests on ('answers', 'roster'
+    at the setting's response rate, 'roster_previous' at the last round's) and the stored
+    layout it builds on (the round's departments that are groups already).
+
+    Head counts typed by hand come first; then the answers of ``source`` (default: the
+    round itself; an earlier round's answers advise the next round), unless ``roster``
+    (right after a roster import: its invited); then the invited of the roster.
+    """
+    settings = store.settings
+    threshold = settings.anonymity_threshold
+    if typed:
+        rate = settings.planning_response_rate
+        return grouping.plan(typed, threshold, rate), "roster", {}
+    basis = source or round_name
+    found = counts(store, workplace, basis)
+    previous = layout(store, workplace, basis)
+    if found["respondents"].sum() and not (roster and found["invited"].sum()):
+        answered = dict(found.select("department", "respondents").iter_rows())
+        return grouping.plan(answered, threshold), "answers", previous
+    if not found["invited"].sum():
+        raise grouping.BadMerge("groups.no_counts", workplace=workplace, round=basis)
+    # Departments that only answered (no one of them on the roster) are not planned for.
+    invited = dict(found.filter(pl.col("invited") > 0).select("department", "invited").iter_rows())
+    rate = previous_rate(store, workplace, basis)
+    kind = "roster" if rate is None else "roster_previous"
+    rate = settings.planning_response_rate if rate is None else rate
+    return grouping.plan(invited, threshold, rate), kind, previous
+
+
 def save_layout(
     store: Store,
     workplace: str,
     round_name: str,
     chosen: list[Merge],
+    round_date: date | None = None,
     *,
     create: bool = False,
 ) -> Saved:
@@ -89,7 +134,7 @@ def save_layout(
     with store.writing() as con:
         if not create:
             _require_known(con, round_name, workplace)
-        round_id = _upsert_round(con, round_name, None)
+        round_id = _upsert_round(con, round_name, round_date)
         # The groups become departments of the workplace (made if new), as an import would.
         con.register(
             "incoming",
@@ -131,6 +176,21 @@ def save_layout(
         _run(con, query("remap_respondents"), ids)
         _run(con, query("remap_roster"), ids)
         _run(con, f"INSERT INTO department_links {query('group_links').rstrip(';')}", ids)
+        # A department whose answers all went to its group has no history of its own left:
+        # its links would only repeat the group's lineage on the trends page.
+        _run(
+            con,
+            """
+            DELETE FROM department_links WHERE workplace_id = $w AND old_department_id IN (
+                SELECT d.department_id FROM departments d
+                WHERE d.workplace_id = $w
+                  AND lower(d.name) IN (SELECT lower(department) FROM reporting_groups
+                                        WHERE workplace_id = $w)
+                  AND NOT EXISTS (SELECT 1 FROM respondents r
+                                  WHERE r.department_id = d.department_id))
+            """,
+            {"w": workplace_id},
+        )
     return before
 
 

@@ -101,3 +101,13 @@ JOIN departments gd ON gd.workplace_id = $w AND lower(gd.name) = lower(l.reporti
 WHERE d.department_id <> gd.department_id
   AND EXISTS (SELECT 1 FROM respondents r
               WHERE r.department_id = d.department_id AND r.round_id <> $r);
+
+-- name: workplace_rounds
+-- The rounds in which one workplace has respondents, newest first.
+SELECT o.name AS round
+FROM rounds o
+WHERE EXISTS (SELECT 1 FROM respondents r
+              JOIN departments d ON d.department_id = r.department_id
+              JOIN workplaces w ON w.workplace_id = d.workplace_id
+              WHERE r.round_id = o.round_id AND lower(w.name) = lower($workplace))
+ORDER BY o.date DESC NULLS LAST, o.round_id DESC;

@@ -127,7 +127,8 @@ def propose(counts: Mapping[str, int], threshold: int) -> list[Merge]:
         others = sorted((g for g in groups if g != small), key=lambda n: (sizes[n], n))
         reach = [g for g in others if sizes[small] + sizes[g] >= threshold]
         partner = next(iter([g for g in reach if g in below] or reach or others))
-        members = groups.pop(small) + groups.pop(partner)
+        # Named smallest first ("Direktion + Administration"): the small one is the reason.
+        members = sorted(groups.pop(small) + groups.pop(partner), key=lambda n: (counts[n], n))
         name = JOIN.join(members)
         groups[name] = members
         sizes[name] = sizes.pop(small) + sizes.pop(partner)
@@ -164,6 +165,21 @@ class BadMerge(ValueError):
     def __init__(self, key: str, **params: object) -> None:
         self.key, self.params = key, params
         super().__init__(f"{key}: {params}")
+
+
+def parse_counts(typed: str) -> dict[str, int]:
+    """Departments with head counts typed one a line, "Direktion; 4" (or with a TAB, a
+    comma or "=" between: as pasted from a spreadsheet or given on the command line)."""
+    counts: dict[str, int] = {}
+    for number, line in enumerate(typed.splitlines(), start=1):
+        if not line.strip():
+            continue
+        cut = max(line.rfind(sep) for sep in (";", "\t", ",", "="))
+        name, count = line[:cut].strip(), line[cut + 1 :].strip()
+        if cut < 0 or not name or not count.isdigit():
+            raise BadMerge("groups.bad_count", spec=line.strip(), line=number)
+        counts[name] = counts.get(name, 0) + int(count)
+    return counts
 
 
 def parse_merge(spec: str, known: list[str]) -> Merge:

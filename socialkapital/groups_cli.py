@@ -15,7 +15,7 @@ import typer
 from queries import group_store
 from queries.store import Store, StoreBusy, StoreError, StoreRefused
 from queries.store_errors import refusal_message
-from socialkapital import access, audit, grouping, text
+from socialkapital import access, audit, grouping, settings, text
 from socialkapital.cli_options import DbOption, LangOption, fail, open_existing_store, open_store
 from socialkapital.users_cli import UserOption, viewer_of
 
@@ -48,47 +48,9 @@ CountOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 
 
-def planned(
-    store: Store,
-    workplace: str,
-    round_name: str,
-    source: str | None = None,
-    typed: list[str] | None = None,
-    roster: bool = False,
-) -> tuple[grouping.Plan, str, dict[str, str]]:
-    """The plan, what it rests on ('typed', 'answers', 'roster', 'roster_previous') and the
-    stored layout it builds on (departments already in groups).
-
-    Counts typed by hand come first; then the round's answers (unless ``roster``: right
-    after a roster import, its invited), then its roster at the expected response rate.
-    """
-    settings = store.settings
-    if typed:
-        rate = settings.planning_response_rate
-        return grouping.plan(_typed(typed), settings.anonymity_threshold, rate), "roster", {}
-    basis = source or round_name
-    found = group_store.counts(store, workplace, basis)
-    previous = group_store.layout(store, workplace, basis)
-    if found["respondents"].sum() and not (roster and found["invited"].sum()):
-        counts = dict(found.select("department", "respondents").iter_rows())
-        return grouping.plan(counts, settings.anonymity_threshold), "answers", previous
-    if found.height:
-        counts = dict(found.select("department", "invited").iter_rows())
-        rate = group_store.previous_rate(store, workplace, basis)
-        kind = "roster" if rate is None else "roster_previous"
-        rate = settings.planning_response_rate if rate is None else rate
-        return grouping.plan(counts, settings.anonymity_threshold, rate), kind, previous
-    raise grouping.BadMerge("groups.no_counts", workplace=workplace, round=basis)
-
-
-def _typed(typed: list[str]) -> dict[str, int]:
-    counts = {}
-    for spec in typed:
-        name, _, count = spec.rpartition("=")
-        if not name.strip() or not count.strip().isdigit():
-            raise grouping.BadMerge("groups.bad_count", spec=spec)
-        counts[name.strip()] = int(count)
-    return counts
+def _typed(typed: list[str] | None) -> dict[str, int] | None:
+    """``--department "Name=12"`` options as counts (None when none are given)."""
+    return grouping.parse_counts("\n".join(typed)) if typed else None
 
 
 def report(plan: grouping.Plan, kind: str, threshold: int, lang: str) -> list[str]:
@@ -126,19 +88,30 @@ def propose(
     lang: LangOption = "da",
 ) -> None:
     """Which departments will be hidden, and merges that keep them all shown."""
-    store = open_existing_store(db, lang)
-    _allowed(store, user, workplace, lang)
     try:
-        plan, kind, _ = planned(store, workplace, round_name, from_round, department)
+        typed = _typed(department)
+        if typed and not settings.db_path(db).is_file():
+            # Planned before anything is stored: no store to open (nor to make).
+            chosen = settings.from_env()
+            rate = chosen.planning_response_rate
+            plan, kind = grouping.plan(typed, chosen.anonymity_threshold, rate), "roster"
+            threshold = chosen.anonymity_threshold
+        else:
+            store = open_existing_store(db, lang)
+            _allowed(store, user, workplace, lang)
+            plan, kind, _ = group_store.plan_for(store, workplace, round_name, from_round, typed)
+            threshold = store.settings.anonymity_threshold
     except grouping.BadMerge as exc:
         fail(text.t(exc.key, lang, **exc.params), 2)
+    except settings.SettingsError as exc:
+        fail(exc.message(lang), 3)
     except (StoreBusy, StoreError) as exc:
         fail(str(exc), 3)
     if json_out:
         typer.echo(json.dumps(as_json(plan, kind, workplace, round_name), ensure_ascii=False))
         return
     typer.echo(text.t("groups.heading", lang, workplace=workplace, round=round_name))
-    for line in report(plan, kind, store.settings.anonymity_threshold, lang):
+    for line in report(plan, kind, threshold, lang):
         typer.echo(f"  {line}")
     if plan.merges:
         typer.echo(text.t("groups.accept_hint", lang, workplace=workplace, round=round_name))
@@ -169,7 +142,9 @@ def accept(
     store = open_store(db, lang)
     _allowed(store, user, workplace, lang)
     try:
-        plan, _, previous = planned(store, workplace, round_name, from_round, department)
+        plan, _, previous = group_store.plan_for(
+            store, workplace, round_name, from_round, _typed(department)
+        )
         units = [u.name for u in plan.units]
         chosen = [grouping.parse_merge(m, units) for m in merge] if merge else list(plan.merges)
         grouping.check_layout(chosen, units)
@@ -251,7 +226,7 @@ def _allowed(store: Store, user: str | None, workplace: str, lang: str) -> None:
 
 def advise_after_roster(store: Store, workplace: str, round_name: str, lang: str) -> None:
     """After a roster import: the departments at risk and the proposals, if any."""
-    plan, kind, _ = planned(store, workplace, round_name, roster=True)
+    plan, kind, _ = group_store.plan_for(store, workplace, round_name, roster=True)
     if not plan.below:
         return
     typer.echo(text.t("groups.heading", lang, workplace=workplace, round=round_name))

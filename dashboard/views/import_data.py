@@ -8,11 +8,11 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
-from dashboard import mapping_step, state
-from queries import facts_store
+from dashboard import groups_step, mapping_step, state
+from queries import facts_store, group_store
 from queries.store import StoreRefused
 from queries.store_errors import refusal_message
-from socialkapital import access, audit, facts, spreadsheet, text
+from socialkapital import access, audit, facts, grouping, spreadsheet, text
 from socialkapital.importers import (
     ImportFailed,
     Parsed,
@@ -30,10 +30,11 @@ s = state.store()
 ins = s.instrument
 
 st.title(t("import.heading"))
-tab_answers, tab_roster, tab_template, tab_facts = st.tabs(
+tab_answers, tab_roster, tab_groups, tab_template, tab_facts = st.tabs(
     [
         t("import.tab_responses"),
         t("import.tab_roster"),
+        t("groups.tab"),
         t("import.tab_template"),
         t("facts.tab"),
     ]
@@ -252,6 +253,16 @@ with tab_answers:
                     )
 
 with tab_roster:
+    # Right after a roster import: the departments it leaves at risk, and the proposals.
+    if after := st.session_state.get("groups_after_roster"):
+        st.subheader(t("groups.tab"))
+        try:
+            found = group_store.plan_for(s, *after, roster=True)
+        except grouping.BadMerge:
+            found = None
+        if found is not None:
+            groups_step.planner(*after, found, key="roster_groups")
+        st.divider()
     upload = st.file_uploader(
         t("import.roster_upload"),
         type=["csv", "txt", "tsv"],
@@ -306,11 +317,56 @@ with tab_roster:
                     st.error(text.md_escape(refusal_message(exc, lang)))
                     st.stop()
                 state.record("roster", f"{round_name}: {workplace} ({roster.file}), {count}")
+                st.session_state["groups_after_roster"] = (workplace, round_name)
                 finish(
                     state.md(
                         "import.roster_done", count=count, workplace=workplace, round=round_name
                     )
                 )
+
+with tab_groups:
+    st.markdown(state.md("groups.intro", threshold=s.settings.anonymity_threshold))
+    known = access.own_workplaces(state.viewer(), s.frame("workplace_names")["name"].to_list())
+    new_workplace = t("groups.new_workplace")
+    picked = st.selectbox(t("groups.workplace"), [*known, new_workplace], key="groups_workplace")
+    if picked == new_workplace:
+        picked = st.text_input(t("import.roster_workplace"), key="groups_new_workplace").strip()
+    plan_round, plan_date = round_picker("groups")
+    if picked and plan_round:
+        answered = [r for r in group_store.rounds_with_answers(s, picked) if r != plan_round]
+        bases = {}
+        if group_store.counts(s, picked, plan_round).height:
+            bases["round"] = t("groups.basis_round")
+        if answered:
+            bases["earlier"] = t("groups.basis_earlier")
+        bases["typed"] = t("groups.basis_typed")
+        basis = st.radio(t("groups.basis"), list(bases), format_func=bases.get, key="groups_basis")
+        found = None
+        try:
+            if basis == "round":
+                found = group_store.plan_for(s, picked, plan_round)
+            elif basis == "earlier":
+                st.subheader(t("groups.next_heading"))
+                earlier = st.selectbox(t("groups.earlier_round"), answered, key="groups_earlier")
+                st.caption(state.md("groups.next_intro", round=earlier))
+                found = group_store.plan_for(s, picked, plan_round, source=earlier)
+            else:
+                st.caption(t("groups.typed_intro"))
+                typed = st.text_area(
+                    t("groups.typed_label"),
+                    placeholder=t("groups.typed_placeholder"),
+                    key="groups_typed",
+                )
+                if typed.strip():
+                    counts = grouping.parse_counts(typed)
+                    found = group_store.plan_for(s, picked, plan_round, typed=counts)
+        except grouping.BadMerge as exc:
+            st.error(state.md(exc.key, **exc.params))
+        if found is not None:
+            create = picked not in known or plan_date is not None
+            groups_step.planner(
+                picked, plan_round, found, "groups", round_date=plan_date, create=create
+            )
 
 with tab_template:
     st.markdown(t("import.template_intro"))

@@ -21,7 +21,7 @@ def parsed_rows(ins, n=6, workplace="Mejeri Øst", answer=4):
 
 
 def test_a_new_store_has_the_latest_schema(store):
-    assert store.schema_version() == LATEST_VERSION == 9
+    assert store.schema_version() == LATEST_VERSION == 10
     assert store.counts() == dict.fromkeys(
         ["rounds", "workplaces", "departments", "respondents", "answers", "roster"], 0
     )
@@ -38,7 +38,7 @@ def test_opening_an_older_file_migrates_it_and_keeps_the_data(tmp_path, ins):
     con.close()
 
     migrated = Store(path)
-    assert migrated.schema_version() == 9
+    assert migrated.schema_version() == 10
     assert migrated.rounds()["name"].to_list() == ["Forår 2024"]
     with migrated.reading() as con:
         columns = {r[0] for r in con.execute("DESCRIBE workplaces").fetchall()}
