@@ -20,8 +20,8 @@ def advice(plan: grouping.Plan, kind: str, threshold: int) -> None:
     lines = grouping.advice(plan, threshold, state.lang(), esc=state.esc)
     if plan.below:
         st.warning("\n\n".join(lines), icon=":material/visibility_off:")
-    else:
-        st.success("\n\n".join(lines), icon=":material/check_circle:")
+    else:  # no success box: that is what a finished import or save says
+        st.info("\n\n".join(lines), icon=":material/check_circle:")
     if plan.rate < 1:
         st.caption(state.md(f"groups.rate_{kind}", rate=text.percent(plan.rate, state.lang())))
 
@@ -30,19 +30,17 @@ def chooser(plan: grouping.Plan, key: str) -> list[grouping.Merge]:
     """Each proposal to accept (its departments and name can be changed), and a group of
     one's own; returns the merges chosen."""
     t = state.t
-    units = [u.name for u in plan.units]
-    label = {u.name: _unit(plan, u) for u in plan.units}
+    units = [u.name for u in plan.units]  # counts are in the advice above: names fit here
     chosen = []
     for i, proposal in enumerate(plan.merges):
         on = st.checkbox(
             state.md("groups.accept", group=proposal.name), value=True, key=f"{key}_on_{i}"
         )
-        c1, c2 = st.columns(2)
+        c1, c2 = st.columns([3, 2])
         members = c1.multiselect(
             t("groups.members"),
             units,
             default=list(proposal.members),
-            format_func=label.get,
             key=f"{key}_members_{i}",
             disabled=not on,
         )
@@ -52,10 +50,8 @@ def chooser(plan: grouping.Plan, key: str) -> list[grouping.Merge]:
         if on and members:
             chosen.append(_merge(members, name))
     with st.expander(t("groups.own"), expanded=not plan.merges and bool(plan.below)):
-        c1, c2 = st.columns(2)
-        members = c1.multiselect(
-            t("groups.members"), units, format_func=label.get, key=f"{key}_own_members"
-        )
+        c1, c2 = st.columns([3, 2])
+        members = c1.multiselect(t("groups.members"), units, key=f"{key}_own_members")
         name = c2.text_input(t("groups.name"), key=f"{key}_own_name")
         if members:
             chosen.append(_merge(members, name))
@@ -87,11 +83,6 @@ def outcome(plan: grouping.Plan, chosen: list[grouping.Merge], threshold: int) -
 
 def _merge(members: list[str], name: str) -> grouping.Merge:
     return grouping.Merge(name.strip() or grouping.JOIN.join(members), tuple(members))
-
-
-def _unit(plan: grouping.Plan, unit: grouping.Unit) -> str:
-    key = "groups.unit_invited" if plan.rate < 1 else "groups.unit_answered"
-    return state.t(key, name=unit.name, count=unit.count, expected=unit.expected)
 
 
 def planner(

@@ -340,7 +340,14 @@ with tab_groups:
         if answered:
             bases["earlier"] = t("groups.basis_earlier")
         bases["typed"] = t("groups.basis_typed")
-        basis = st.radio(t("groups.basis"), list(bases), format_func=bases.get, key="groups_basis")
+        # Keyed by workplace and round: another choice starts again from the first basis.
+        chosen_key = hashlib.sha256(f"{picked}|{plan_round}".encode()).hexdigest()[:12]
+        basis = st.radio(
+            t("groups.basis"),
+            list(bases),
+            format_func=bases.get,
+            key=f"groups_basis_{chosen_key}",
+        )
         found = None
         try:
             if basis == "round":

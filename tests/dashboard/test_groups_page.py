@@ -37,6 +37,11 @@ def import_page() -> AppTest:
     return at
 
 
+def basis(at):
+    """The 'Planlæg ud fra' choice (keyed by workplace and round)."""
+    return next(r for r in at.radio if r.key.startswith("groups_basis_"))
+
+
 def shown(at) -> str:
     return " ".join(e.value for e in [*at.warning, *at.success, *at.info, *at.markdown])
 
@@ -80,7 +85,7 @@ def test_departments_typed_before_any_roster(db):
     at.text_input(key="groups_new_workplace").input("Plejehjem Å").run()
     at.selectbox(key="groups_round").select("Ny måling …").run()
     at.text_input(key="groups_round_name").input("Efterår 2026").run()
-    assert at.radio(key="groups_basis").options == ["Afdelinger, jeg skriver selv"]
+    assert basis(at).options == ["Afdelinger, jeg skriver selv"]
     at.text_area(key="groups_typed").input("Ledelse; 3\nNattevagt; 12\nDagvagt; 40").run()
     assert not at.exception
     text = shown(at)
@@ -104,7 +109,8 @@ def test_the_advice_for_the_next_round(db):
     at.selectbox(key="groups_workplace").select(W).run()
     at.selectbox(key="groups_round").select("Ny måling …").run()
     at.text_input(key="groups_round_name").input("Forår 2027").run()
-    at.radio(key="groups_basis").set_value("earlier").run()
+    assert basis(at).value == "earlier"  # the new round has no roster or answers yet
+    basis(at).set_value("earlier").run()
     assert not at.exception
     assert any(h.value == "Til næste måling" for h in at.subheader)
     text = shown(at)

@@ -102,12 +102,12 @@ def test_a_store_held_by_another_writer_is_busy_not_a_traceback(store, ins, monk
 
 
 def test_every_named_block_is_documented():
-    for name in ["scores.sql", "store.sql", "facts.sql"]:
+    for name in ["scores.sql", "store.sql", "facts.sql", "groups.sql"]:
         for block_name, sql in blocks(name).items():
             assert sql.startswith("--"), (
                 f"{name}:{block_name} needs a comment saying what it returns"
             )
-    assert [v for v, _, _ in migrations()] == [1, 2, 3, 4, 5, 6, 7, 8, 9]
+    assert [v for v, _, _ in migrations()] == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
 
 
 @pytest.mark.parametrize("name", ["q1", 'evil"; DROP TABLE answers; --', "æøå"])
