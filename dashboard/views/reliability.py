@@ -32,12 +32,6 @@ def interval(low: float | None, high: float | None, digits: int = 0) -> str:
     )
 
 
-def p_value(p: float) -> str:
-    if p < 0.001:
-        return f"< {text.number(0.001, lang, 3)}"
-    return text.number(p, lang, 3)
-
-
 def dim_name(key: str) -> str:
     return ins.dimension(key).short[lang]
 
@@ -117,10 +111,11 @@ else:
                     t("reliability.rest"): text.score(r["rest_mean"], lang, 1),
                     t("reliability.difference"): text.signed(r["difference"], lang, 1),
                     t("reliability.difference_ci"): interval(r["ci_low"], r["ci_high"], 1),
-                    t("reliability.p_adjusted"): p_value(r["p_adjusted"]),
                     t("reliability.reading"): reading,
                 }
             )
+            # The p-values are for the file only: the page says it in words (the method is
+            # on the rules page).
             download.append(
                 {
                     t("reliability.dimension"): dim_name(dim),

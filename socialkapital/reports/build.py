@@ -25,7 +25,7 @@ from typing import BinaryIO
 import polars as pl
 
 from queries.store import Store
-from socialkapital import access, files, results, text, trends
+from socialkapital import access, analysis, files, results, text, trends
 from socialkapital.reports import figures
 from socialkapital.reports.figures import ReportData, Skipped
 from socialkapital.reports.render import render, render_task
@@ -147,7 +147,21 @@ def workplace_report(
     if isinstance(data, Skipped):
         raise NoReport(data, skip_reason(data, lang, res.threshold))
     data = with_trend(store, with_plans(store, data, viewer), viewer=viewer)
+    data = with_correlation(store, data)
     return render(data, lang, today, store.instrument)
+
+
+def with_correlation(store: Store, data: ReportData) -> ReportData:
+    """A workplace report's data with the person-level correlations of its four forms (the
+    correlations page's, for the whole workplace: the caller has checked that the viewer may
+    see the workplace). Nothing when no pair is shown."""
+    figs = analysis.round_figures(store, data.round)
+    found = analysis.correlations(store, figs, [data.workplace], None, "dimension")
+    cells = {(r["row"], r["col"]): (r["r"], r["n"] or 0) for r in found.cells.iter_rows(named=True)}
+    if all(r is None for (a, b), (r, _) in cells.items() if a != b):
+        return data
+    made = figures.Correlation(found.order, cells, store.settings.min_correlation_n)
+    return dataclasses.replace(data, correlation=made)
 
 
 def with_plans(store: Store, data: ReportData, viewer: access.Viewer = access.LOCAL) -> ReportData:
@@ -336,7 +350,7 @@ def batch(
     if isinstance(whole, Skipped):
         skipped.append(whole)
     else:
-        made.append((None, complete(whole)))
+        made.append((None, with_correlation(store, complete(whole))))
     for department in figures.department_names(res, workplace):
         data = _department_data(store, res, workplace, department, when)
         if isinstance(data, Skipped):

@@ -78,6 +78,20 @@ class Benchmark:
 
 
 @dataclass(frozen=True)
+class Correlation:
+    """How the forms go together person by person (a workplace report): r and the number
+    of persons for each pair of forms, r None where it is not shown (too few persons, or a
+    hidden figure)."""
+
+    order: list[str]  # the forms, in the instrument's order
+    cells: dict[tuple[str, str], tuple[float | None, int]]
+    min_n: int  # the fewest persons a shown r may rest on (the setting min_correlation_n)
+
+    def r(self, a: str, b: str) -> float | None:
+        return self.cells.get((a, b), (None, 0))[0]
+
+
+@dataclass(frozen=True)
 class ReportData:
     """Everything one report shows. ``comparator`` is the parent (workplace, or all sites)."""
 
@@ -94,6 +108,7 @@ class ReportData:
     benchmark: Benchmark | None = None
     plans: list[PlanLine] = field(default_factory=list)  # the appendix of action plans
     trend: Trend | None = None  # the change since the previous round, where there was one
+    correlation: Correlation | None = None  # a workplace report's 4×4 table of the forms
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ def render(data: ReportData, lang: str, today: date, instrument=None) -> bytes:
     if data.kind == figures.WORKPLACE:
         sections.departments_table(pdf, data, instrument)
         sections.benchmark_table(pdf, data, instrument)
+        sections.correlation_table(pdf, data, instrument)
     pdf.add_page()
     sections.trend_table(pdf, data, instrument)  # whole, at the top of a page
     for dim in instrument.dimensions:

@@ -24,6 +24,7 @@ from socialkapital.reports.figures import (
 )
 from socialkapital.reports.pdf import (
     COMPARATOR,
+    INK,
     MUTED,
     PANEL,
     SUBJECT,
@@ -80,16 +81,17 @@ def front(pdf: ReportPDF, data: ReportData, survey_name: str) -> None:
     if data.department:
         pdf.body(14)
         pdf.multi_cell(0, 7, data.workplace, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.body(12, colour=MUTED)
+    pdf.multi_cell(0, 7, round_title(data.round, lang), align="L", new_x=XPos.LMARGIN)
     pdf.ln(3)
     pdf.set_draw_color(*SUBJECT)
     pdf.set_line_width(0.8)
     pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + 30, pdf.get_y())
     pdf.ln(6)
 
-    round_text = data.round
+    facts = [(_t(pdf, "report_date"), text.day(pdf.today, lang))]
     if data.round_date:
-        round_text += f" ({text.day(data.round_date, lang)})"
-    facts = [(_t(pdf, "round"), round_text), (_t(pdf, "report_date"), text.day(pdf.today, lang))]
+        facts.insert(0, (_t(pdf, "round_date"), text.day(data.round_date, lang)))
     for label, value in facts:
         pdf.body(9.5, colour=MUTED)
         pdf.cell(34, 5.5, label)
@@ -107,6 +109,15 @@ def front(pdf: ReportPDF, data: ReportData, survey_name: str) -> None:
         rows.append(Row([Cell(_t(pdf, key), colour=MUTED), *(show(g) for g, _ in groups)]))
     grid(pdf, [36, *([56] * len(groups))], "L" + "R" * len(groups), rows, size=9.5, line=4.6)
     pdf.ln(8)
+
+
+def round_title(round_name: str, lang: str) -> str:
+    """The round as a title: 'Måling forår 2026' as it is, 'Forår 2026' as 'Måling: Forår
+    2026' (a name that starts with the label's word would otherwise say it twice)."""
+    label = text.t("report.round", lang)
+    if round_name.casefold().startswith(label.casefold()):
+        return round_name
+    return f"{label}: {round_name}"
 
 
 def _rate(group: Group, lang: str) -> str:
@@ -214,7 +225,7 @@ def trend_table(pdf: ReportPDF, data: ReportData, instrument) -> None:
     if trend is None:
         return
     lang = pdf.lang
-    pdf.heading(_t(pdf, "trend", previous=trend.previous), space=6)
+    pdf.heading(_t(pdf, "trend"), space=6)  # the table's columns name the two rounds
     if data.department is not None and trend.group != data.department:
         pdf.paragraph(_t(pdf, "trend_group", group=trend.group), size=9)
     names = {d.key: d.short[lang] for d in instrument.dimensions}
@@ -527,6 +538,46 @@ def benchmark_table(pdf: ReportPDF, data: ReportData, instrument) -> None:
         departments=bench.departments,
         threshold=data.threshold,
     )
+    pdf.paragraph(note, size=8.5, colour=MUTED)
+
+
+def correlation_table(pdf: ReportPDF, data: ReportData, instrument) -> None:
+    """The four forms against each other, person by person: the lower triangle of the 4×4
+    table, as NFA's own slides show it, with what a correlation does and does not say."""
+    corr = data.correlation
+    if corr is None:
+        return
+    lang = pdf.lang
+    names = {d.key: d.short[lang] for d in instrument.dimensions}
+    order = corr.order
+    # Two decimals, as correlations are always written (0,62): whole numbers would say 1 or 0.
+    rows = [Row(["", *(names[k] for k in order)], bold=True, heading=True, fill=PANEL)]
+    for i, a in enumerate(order):
+        cells: list[Cell | str] = [Cell(names[a], colour=INK)]
+        for j, b in enumerate(order):
+            r = corr.r(a, b)
+            if j > i:
+                cells.append("")
+            elif j == i:
+                cells.append(Cell(text.number(1, lang, 2), colour=MUTED))
+            else:
+                cells.append(text.number(r, lang, 2) if r is not None else "–")
+        rows.append(Row(cells))
+    pairs = [(corr.r(a, b), a, b) for i, a in enumerate(order) for b in order[:i]]
+    shown = [p for p in pairs if p[0] is not None]
+    fewest = min(corr.cells[(a, b)][1] for _, a, b in shown)
+    lead = _t(pdf, "correlation_lead")
+    note = _t(pdf, "correlation_note", n=text.integer(fewest, lang), min_n=corr.min_n)
+    height = 12 + 6 * len(rows) + pdf.text_height(lead, pdf.epw) + pdf.text_height(note, pdf.epw)
+    if pdf.will_page_break(height + 20):
+        pdf.add_page()
+    pdf.heading(_t(pdf, "correlation"), space=6)
+    pdf.paragraph(lead, size=9.5)
+    grid(pdf, [42, 33, 33, 33, 33], "LRRRR", rows, size=9, line=4.3, pad=(1.3, 1.5))
+    pdf.ln(2)
+    r, a, b = max(shown)
+    strongest = _t(pdf, "correlation_strongest", a=names[b], b=names[a], r=text.number(r, lang, 2))
+    pdf.paragraph(strongest, size=9.5)
     pdf.paragraph(note, size=8.5, colour=MUTED)
 
 

@@ -91,10 +91,10 @@ def test_heatmap_marks_the_difference_that_holds_and_not_the_one_that_does_not(d
     a_rest = rows[("A", "Inden for teamet")]["tooltip_4"]
     diff = f"{100 - 1400 / 26:.1f}".replace(".", ",")  # 46,2: decimal comma
     assert a_rest.startswith(f"Forskel fra resten af arbejdspladsen: +{diff} point (95 %-interval")
-    assert "Holder efter justering" in a_rest and "(4)" in a_rest
+    assert "En tydelig forskel" in a_rest and "4 afdelinger" in a_rest
     b_rest = rows[("B", "Inden for teamet")]["tooltip_4"]
     assert b_rest.startswith("Forskel fra resten af arbejdspladsen: 0,0 point")
-    assert "Holder ikke efter justering" in b_rest
+    assert "Kan skyldes tilfældigheder" in b_rest
     # No test for the reading-aid rows.
     assert rows[("Hele arbejdspladsen", "Mellem teams")]["tooltip_4"] is None
     captions = " ".join(c.value for c in at.caption)

@@ -61,26 +61,27 @@ def test_department_against_the_rest(db):
     assert kitchen["Afdelingens tal"] == "93,8"
     assert kitchen["Resten af arbejdspladsen"] == "45,3"
     assert kitchen["Forskel"] == "+48,4"
-    assert kitchen["Læsning"] == "holder: højere end resten"
+    assert kitchen["Vurdering"] == "tydeligt højere end resten"
     assert packing["Forskel"] == "-40,6"
-    assert packing["Læsning"] == "holder: lavere end resten"
+    assert packing["Vurdering"] == "tydeligt lavere end resten"
     # The hidden departments appear only as hidden in the figures table, never with a number
     by_dept = scores.set_index("Afdeling")
     assert by_dept.loc["Lager", "Inden for teamet"] == "færre end 5 svar"
     assert "skjult" in by_dept.loc["Vask", "Inden for teamet"]
     assert by_dept.loc["Køkken", "Inden for teamet"].endswith("n 8 · usikker")
-    # ICC(2) = 1 - 1/F of the one-way ANOVA over the shown departments
+    # 'Afdelingstal til at stole på' is ICC(2) = 1 - 1/F of the one-way ANOVA over the
+    # shown departments
     f = sps.f_oneway([100] * 6 + [75] * 2, [25] * 5 + [50] * 3).statistic
     row = panel[panel["Form"] == "Inden for teamet"].iloc[0]
-    assert row["ICC(2)"] == f"{1 - 1 / f:.2f}".replace(".", ",")
-    assert "Vask" not in row["rwg(j) pr. afdeling"]
-    assert "Lager" not in row["rwg(j) pr. afdeling"]
+    assert row["Afdelingstal til at stole på"] == f"{1 - 1 / f:.2f}".replace(".", ",")
+    assert "Vask" not in row["Enighed i afdelingen"]
+    assert "Lager" not in row["Enighed i afdelingen"]
     assert row["Svar en afdeling skal have"] == "19"
 
 
 def test_equal_departments_are_within_chance_in_english(db):
     at = open_page("Mejeri Vest", lang="en")
     versus = at.table[1].value
-    assert set(versus["Reading"]) == {"within chance"}
+    assert set(versus["Assessment"]) == {"may be chance"}
     assert set(versus["Difference"]) == {"0.0"}  # a difference of nothing has no sign
     assert np.isclose(len(versus), 2 * 4)  # two departments, four forms

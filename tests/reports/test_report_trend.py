@@ -65,9 +65,9 @@ def test_a_department_without_a_history_has_no_trend_and_the_first_round_neither
 
 def test_the_pdf_shows_the_section_in_both_languages(two_rounds):
     danish = pdf_text(build.department_report(two_rounds, R2, "W", "Kontor", "da", TODAY))
-    assert f"Siden forrige måling ({R1})" in danish
+    assert f"Udvikling siden forrige måling Form {R1} {R2}" in danish
     # Kontor: 2025 4,4,5,4,4 -> (75·4+100)/5 = 80; 2026 4,4,5,5,4 -> 85 (whole numbers).
     assert "80 (n = 5)" in danish and "85 (n = 5)" in danish
     english = pdf_text(build.workplace_report(two_rounds, R2, "W", "en", TODAY))
-    assert f"Since the previous survey round ({R1})" in english
+    assert f"Change since the previous survey round Form {R1} {R2}" in english
     assert "Departments with a clear change since then" in english

@@ -57,7 +57,8 @@ def test_department_report_has_the_summary_numbers_in_danish(small, ins, summary
 
     # The front: survey, workplace, department, date, responses and response rate.
     assert words.startswith("Social kapital på arbejdspladsen · Feedbackrapport Køkken Mejeri Øst")
-    assert f"Måling {ROUND} (31. marts 2026) Rapportdato 4. maj 2026" in words
+    front = f"Mejeri Øst Måling: {ROUND} Målingens dato 31. marts 2026 Rapportdato 4. maj 2026"
+    assert front in words
     assert "Besvarelser 6 21 Inviterede 8 27 Svarprocent 75 % 78 %" in words
     # The two numbers, by hand and as the summary has them.
     assert (
