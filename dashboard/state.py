@@ -234,12 +234,11 @@ def make_plan_popover(workplace: str, department: str | None, round_name: str, k
     if not access.may_edit_plan(viewer(), workplace, department):
         return
     ins = store().instrument
+    # The names fixed now: a format function is also called outside the run (by AppTest).
+    names = {d.key: d.short[lang()] for d in ins.dimensions}
     with st.popover(t("plans.make"), icon=":material/task_alt:", help=t("plans.make_help")):
         target = st.selectbox(
-            t("plans.dimension"),
-            ins.dimension_keys,
-            key=f"{key}_target",
-            format_func=lambda k: ins.dimension(k).short[lang()],
+            t("plans.dimension"), ins.dimension_keys, key=f"{key}_target", format_func=names.get
         )
         if st.button(t("plans.make"), type="primary", key=f"{key}_make"):
             st.session_state["plan_prefill"] = {

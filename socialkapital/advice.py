@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from socialkapital import text
+
 TIPS_OTHER_FORMS = 3  # tips shown for a form that is not the group's lowest
 
 
@@ -25,15 +27,14 @@ class Fitted:
     gap: float | None  # the form's score minus the comparison's, when both are shown
 
 
-def _mean(figures: dict, key: str) -> float | None:
-    figure = figures.get(key)
-    return None if figure is None else figure.mean
+def _mean(means: dict, key: str) -> float | None:
+    return means.get(key)
 
 
 def lowest_form(subject: dict, forms: list[str]) -> str | None:
     """The form with the group's lowest shown score (None when none is shown); on a tie the
     first in the instrument's order."""
-    shown = [(subject[f].mean, f) for f in forms if f in subject and subject[f].mean is not None]
+    shown = [(subject[f], f) for f in forms if subject.get(f) is not None]
     return min(shown, key=lambda pair: pair[0])[1] if shown else None
 
 
@@ -48,7 +49,7 @@ def fit(
 ) -> Fitted:
     """Order (and for a form that is not the lowest, cut) the form's tips by the group's
     weakest questions. ``subject``/``comparator`` map measure keys (``q7``, ``team``) to
-    figures with a ``mean`` (None when hidden)."""
+    their shown means (None, or absent, when hidden)."""
     tips = list(advice[f"strengthen_{lang}"])
     targets = advice.get("strengthen_items") or [[] for _ in tips]
 
@@ -70,3 +71,24 @@ def fit(
     own, other = _mean(subject, form), _mean(comparator or {}, form)
     gap = own - other if own is not None and other is not None else None
     return Fitted(chosen, is_lowest, weakest, gap)
+
+
+def lead(fit: Fitted, lang: str, comparison: str | None, band: float) -> str:
+    """One or two sentences saying why these tips, in this order: the lowest form, the
+    distance to ``comparison`` (its name, e.g. 'hele arbejdspladsen'; None for no
+    comparison), which is 'about the same' within the neutral ``band``, and the weakest
+    questions."""
+    parts = []
+    if fit.lowest_form:
+        parts.append(text.t("report.fit_lowest", lang))
+    if fit.gap is not None and comparison is not None:
+        if abs(fit.gap) < band:
+            parts.append(text.t("report.fit_alike", lang, comparison=comparison))
+        else:
+            key = "report.fit_below" if fit.gap < 0 else "report.fit_above"
+            points = text.score(abs(fit.gap), lang)
+            parts.append(text.t(key, lang, points=points, comparison=comparison))
+    if fit.weakest:
+        weakest = ", ".join(str(n) for n in fit.weakest[:2])
+        parts.append(text.t("report.fit_order", lang, items=weakest))
+    return " ".join(parts)

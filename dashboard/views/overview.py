@@ -7,7 +7,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import analysis_charts, state
-from socialkapital import compare, text
+from socialkapital import advice, compare, text
 
 lang = state.lang()
 t = state.t
@@ -175,14 +175,39 @@ for g in dept_rows.iter_rows(named=True):
 # Every department in view at once (no inner scrolling on a projector).
 st.dataframe(pl.DataFrame(records), hide_index=True, width="stretch", height="content")
 
+
+def means(group: dict | None) -> dict[str, float | None]:
+    """A group's shown means by measure (none when the group is hidden)."""
+    if group is None or group["suppressed"]:
+        return {}
+    return {k: r["mean"] for k, r in group["measures"].items()}
+
+
+# Per form, what a high level looks like and the tips, ordered by the group's own weakest
+# questions as in its report: the department's against the workplace, or the workplace's.
+guide = text.guidance()
+own = means(department)
+tips_for, compared = (filters.department, means(workplace)) if own else (filters.workplace, None)
+own = own or means(workplace)
+st.subheader(state.md("overview.tips_heading", group=tips_for))
+if department and not means(department):
+    st.caption(t("overview.tips_workplace_instead"))
+lowest = advice.lowest_form(own, ins.dimension_keys)
+where = t("report.fit_workplace") if compared is not None else None
+for tab, dim in zip(st.tabs([d.short[lang] for d in ins.dimensions]), ins.dimensions, strict=True):
+    with tab:
+        about = guide["dimensions"][dim.key]
+        st.markdown(f"**{t('overview.signs')}**")
+        st.markdown("\n".join(f"- {sign}" for sign in about[f"signs_{lang}"]))
+        numbers = [item.number for item in ins.items_of(dim.key)]
+        fit = advice.fit(about, lang, dim.key, numbers, own, compared, lowest)
+        st.markdown(f"**{t('overview.tips')}**")
+        if said := advice.lead(fit, lang, where, s.settings.neutral_band):
+            st.caption(said)
+        st.markdown("\n".join(f"- {tip}" for tip in fit.tips))
+
 with st.expander(t("overview.why_expander"), icon=":material/diversity_3:"):
-    # Why it matters and what a high level looks like in each form: the talk before the figures.
-    guide = text.guidance()
     st.markdown(guide["why"][lang])
-    for dim in ins.dimensions:
-        st.markdown(f"**{t('overview.signs', form=dim.short[lang])}**")
-        signs = guide["dimensions"][dim.key][f"signs_{lang}"]
-        st.markdown("\n".join(f"- {sign}" for sign in signs))
 with st.expander(t("overview.change_expander"), icon=":material/change_circle:"):
     st.markdown(text.guidance()["change"][lang])
 

@@ -328,8 +328,10 @@ def _block(pdf: ReportPDF, block: str, numbered: bool = False) -> None:
 
 def fitted(data: ReportData, dim, advice: dict, instrument, lang: str) -> fitting.Fitted:
     """The form's tips ordered (and picked) by the group's own weakest questions."""
-    subject = data.subject.figures
-    comparator = data.comparator.figures if data.comparator is not None else None
+    subject = {k: f.mean for k, f in data.subject.figures.items()}
+    comparator = None
+    if data.comparator is not None:
+        comparator = {k: f.mean for k, f in data.comparator.figures.items()}
     lowest = fitting.lowest_form(subject, [d.key for d in instrument.dimensions])
     numbers = [item.number for item in instrument.items_of(dim.key)]
     return fitting.fit(advice, lang, dim.key, numbers, subject, comparator, lowest)
@@ -337,22 +339,10 @@ def fitted(data: ReportData, dim, advice: dict, instrument, lang: str) -> fittin
 
 def _fit_lead(pdf: ReportPDF, data: ReportData, fit: fitting.Fitted) -> str:
     """One or two sentences saying why these tips, in this order."""
-    parts = []
-    if fit.lowest_form:
-        parts.append(_t(pdf, "fit_lowest"))
-    if fit.gap is not None and data.comparator is not None:
-        band = settings.from_env().neutral_band
+    where = None
+    if data.comparator is not None:
         where = _t(pdf, "fit_all_sites" if data.kind == WORKPLACE else "fit_workplace")
-        if abs(fit.gap) < band:
-            parts.append(_t(pdf, "fit_alike", comparison=where))
-        else:
-            key = "fit_below" if fit.gap < 0 else "fit_above"
-            points = text.score(abs(fit.gap), pdf.lang)
-            parts.append(_t(pdf, key, points=points, comparison=where))
-    if fit.weakest:
-        weakest = ", ".join(str(n) for n in fit.weakest[:2])
-        parts.append(_t(pdf, "fit_order", items=weakest))
-    return " ".join(parts)
+    return fitting.lead(fit, pdf.lang, where, settings.from_env().neutral_band)
 
 
 def form_section(pdf: ReportPDF, data: ReportData, dim, guidance: dict, instrument) -> None:
