@@ -89,6 +89,6 @@ def lead(fit: Fitted, lang: str, comparison: str | None, band: float) -> str:
             points = text.score(abs(fit.gap), lang)
             parts.append(text.t(key, lang, points=points, comparison=comparison))
     if fit.weakest:
-        weakest = ", ".join(str(n) for n in fit.weakest[:2])
+        weakest = f" {text.t('report.fit_and', lang)} ".join(str(n) for n in fit.weakest[:2])
         parts.append(text.t("report.fit_order", lang, items=weakest))
     return " ".join(parts)

@@ -299,9 +299,11 @@ def _lines(block: str) -> tuple[list[str], list[str]]:
 
 
 def about(pdf: ReportPDF, guidance: dict) -> None:
-    """What social capital is, why it matters and how to read the scale (a new page)."""
-    pdf.add_page()
-    pdf.heading(_t(pdf, "about"))
+    """What social capital is, why it matters and how to read the scale (on a new page,
+    unless the page is still mostly empty: the end of a long table's note may run over)."""
+    if pdf.get_y() > pdf.h / 3:
+        pdf.add_page()
+    pdf.heading(_t(pdf, "about"), space=6)
     for part in guidance["intro"][pdf.lang].strip().split("\n\n"):
         pdf.paragraph(part)
     pdf.heading(_t(pdf, "why"), level=1, space=3)

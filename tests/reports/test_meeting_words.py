@@ -100,7 +100,7 @@ def test_signs_and_tips_fitted_to_the_department(make_store):
     tips = guide["team"]["strengthen_da"]
     assert all(tip in team for tip in tips)
     assert team.index(tips[4]) < min(team.index(tip) for tip in tips[:4])
-    assert "(nr. 6, " in team
+    assert "(nr. 6 og " in team
     assert "I ligger 19 point under hele arbejdspladsen." in team  # 62.5 against 81.25
     # Between teams is not the lowest: three tips, those on question 10 (information) first.
     between = _section(words, NAMES["between"], NAMES["leader"])
