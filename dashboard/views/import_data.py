@@ -180,6 +180,16 @@ def read_one(export: dict[str, bytes], fixed: str | None) -> Parsed | None:
 
 
 with tab_answers:
+    # Right after answers are stored: the same advice, for the next round (issue 18).
+    for workplace, answered_round in st.session_state.get("groups_after_answers", []):
+        try:
+            plan, kind, _ = group_store.plan_for(s, workplace, answered_round)
+        except grouping.BadMerge:
+            continue
+        if plan.below:
+            st.subheader(t("groups.next_heading"))
+            st.caption(state.md("groups.after_answers", workplace=workplace, round=answered_round))
+            groups_step.advice(plan, kind, s.settings.anonymity_threshold)
     uploads = st.file_uploader(
         t("import.upload"),
         type=["csv", "tsv", "txt", "xlsx", "xls", "zip"],
@@ -242,6 +252,9 @@ with tab_answers:
                         st.error(text.md_escape(refusal_message(exc, lang)))
                         st.stop()
                     st.session_state["pending_round"] = round_name
+                    st.session_state["groups_after_answers"] = [
+                        (w, round_name) for w in outcome.workplaces
+                    ]
                     state.record("import", audit.import_detail(outcome, outcome_sources))
                     finish(
                         state.md(
@@ -256,6 +269,7 @@ with tab_roster:
     # Right after a roster import: the departments it leaves at risk, and the proposals.
     if after := st.session_state.get("groups_after_roster"):
         st.subheader(t("groups.tab"))
+        st.caption(state.md("groups.after_roster", workplace=after[0], round=after[1]))
         try:
             found = group_store.plan_for(s, *after, roster=True)
         except grouping.BadMerge:

@@ -123,3 +123,20 @@ def test_the_advice_for_the_next_round(db):
         "Rengøring": "Direktion + Rengøring",
     }
     assert group_store.layout(store, W, R) == {}  # the round that was is left as it was
+
+
+def test_advice_for_the_next_round_right_after_answers_are_stored(db):
+    at = import_page()
+    rows = [(W, "Ledelse", [4] * 21)] * 2 + [(W, "Lager", [4] * 21)] * 9
+    rows += [(W, "Kantine", [4] * 21)] * 7
+    data = to_csv(template_rows(rows))
+    at.file_uploader(key="answers_file").set_value([("svar.csv", data, "text/csv")]).run()
+    at.selectbox(key="answers_round").select("Ny måling …").run()
+    at.text_input(key="answers_round_name").input("Efterår 2026").run()
+    at.button(key="answers_confirm").click().run()
+    assert not at.exception
+    assert any(h.value == "Til næste måling" for h in at.subheader)
+    text = shown(at)
+    # 2 answered in Ledelse; the smallest sibling, Kantine (7), is hidden to protect it.
+    assert "Ledelse (2 svar) får for få svar til at blive vist." in text
+    assert "For at beskytte den skjules også Kantine (7 svar)." in text
