@@ -7,7 +7,10 @@ the user) and then checked cell by cell.
 
 from __future__ import annotations
 
-from socialkapital.importers import formats, roster, template
+import tempfile
+from pathlib import Path
+
+from socialkapital.importers import bulk, formats, roster, template
 from socialkapital.importers.canonical import Parsed, wording_frame
 from socialkapital.importers.errors import ImportFailed, Problem
 from socialkapital.importers.mapping import Mapping
@@ -30,7 +33,7 @@ __all__ = [
 
 
 def read_responses(
-    data: bytes,
+    data: bytes | Path,
     name: str,
     instrument: Instrument,
     workplace: str | None = None,
@@ -50,21 +53,43 @@ def read_responses(
 
 
 def load_export(
-    files: dict[str, bytes],
+    files: dict[str, bytes | Path],
     instrument: Instrument,
     sheet: str | None = None,
     workplace: str | None = None,
 ) -> Parsed | Source:
-    """Our template, read and checked; or a survey tool's export, read but not yet mapped."""
+    """Our template, read and checked; or a survey tool's export, read but not yet mapped.
+
+    A file may be given as its bytes or, so that a large one is never held in memory whole,
+    as its path: a template CSV is then read by DuckDB from the disk (``bulk``).
+    """
     names = list(files)
     main = next(
         (n for n in names if n.rpartition("/")[2].casefold().startswith("dataset")), names[0]
     )
+    if sheet is None:
+        parsed = _bulk(files[main], main.rpartition("/")[2], instrument, workplace)
+        if parsed is not None:
+            return parsed
+    files = {n: d.read_bytes() if isinstance(d, Path) else d for n, d in files.items()}
     tables = read_table(files[main], main.rpartition("/")[2], sheet)
     for table in tables:
         if formats.tool_of(table) is None and template.looks_like_template(table, instrument):
             return template.parse(table, instrument, workplace)
     return formats.read_source(tables, {n: d for n, d in files.items() if n != main})
+
+
+def _bulk(
+    data: bytes | Path, name: str, instrument: Instrument, workplace: str | None
+) -> Parsed | None:
+    """A template CSV read by DuckDB (bytes are put in a temporary file first); None when
+    the file is something else, or a CSV that only the exact reader can judge."""
+    if isinstance(data, Path):
+        return bulk.read(data, name, instrument, workplace)
+    with tempfile.TemporaryDirectory(prefix="socialkapital-") as folder:
+        path = Path(folder) / "upload.csv"
+        path.write_bytes(data)
+        return bulk.read(path, name, instrument, workplace)
 
 
 def read_export(

@@ -1,0 +1,410 @@
+"""Our template as CSV, read and checked by DuckDB: a million rows without a copy in Python.
+
+The file is read from disk by DuckDB's CSV reader (all text, the delimiter and encoding
+found by ``sniff`` in its first bytes). Every answer cell is turned into its code in the
+same pass through an ENUM of the answers' exact spellings; the few distinct cells spelt
+otherwise are looked up in Python with the same normalisation as everywhere else, so the
+result is the one ``template.parse`` gives. Workplace and department names are cleaned once
+per distinct name. Problems found in SQL name their row, column and value as before.
+
+Anything unusual about the file as CSV (a short or long row, a stray quote, a byte that
+is not UTF-8, a blank line or a title above the header) makes ``read`` return None: the
+exact reader (``sniff`` + ``template``) then reads the file and says what is wrong.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from socialkapital.importers import formats, template
+from socialkapital.importers.canonical import ANONYMOUS_IDS, Parsed, clean_name
+from socialkapital.importers.errors import ImportFailed, Problem
+from socialkapital.importers.sniff import (
+    RawTable,
+    _refuse_binary,
+    _without_title,
+    decode,
+    sniff_delimiter,
+)
+from socialkapital.instrument import Instrument, normalise_text
+
+HEAD_BYTES = 256 * 1024  # enough for the header and the delimiter's vote
+_SCAN_BYTES = 16 * 1024 * 1024
+_TEXT_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"\x89PNG", b"%PDF", b"GIF8", b"\xff\xd8\xff")
+_OTHER_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
+# What polars' ``strip_chars()`` strips (Unicode White_Space), for the respondent column.
+WHITESPACE = (
+    "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+    "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+# What Python's ``str.strip()`` strips: the reader skips a record whose cells strip to "".
+PY_WHITESPACE = WHITESPACE + "\x1c\x1d\x1e\x1f"
+# DuckDB may use this much memory for an import, and spills what does not fit to disk.
+MEMORY_LIMIT = "500MB"
+
+
+def read(
+    path: Path, name: str, instrument: Instrument, workplace: str | None = None
+) -> Parsed | None:
+    """The template CSV at ``path`` read and checked (or refused), or None when the file is
+    not a plain template CSV this reader takes: then the exact reader must read it."""
+    with open(path, "rb") as handle:
+        head = handle.read(HEAD_BYTES)
+    if not head.strip() or head.startswith(_TEXT_MAGIC) or head.startswith(_OTHER_BOMS):
+        return None
+    try:  # the head may end inside a character: judge only up to its last line break
+        text = head[: head.rfind(b"\n") + 1 or len(head)].decode("utf-8")
+    except UnicodeDecodeError:
+        return _transcoded(path, name, instrument, workplace)
+    _refuse_binary(text, name)
+    text = text.lstrip("\ufeff")
+    bom = len(head) - len(head.lstrip(b"\xef\xbb\xbf"))
+    if bom > 3:  # two byte order marks: DuckDB would keep the second in the first header
+        return None
+    delimiter = sniff_delimiter(text)
+    records = _records(text, delimiter)
+    if len(records) < 2 or not "".join(records[0]).strip():
+        return None
+    table = RawTable(name, records, list(range(1, len(records) + 1)), "csv", "utf-8", delimiter)
+    if _without_title(table) is not table:
+        return None
+    if formats.tool_of(table) is not None or not template.looks_like_template(table, instrument):
+        return None
+    header = records[0]
+    found = template.header_map(header, instrument)
+    problems = template._header_problems(table, header, found, instrument, workplace)
+    if problems:
+        raise ImportFailed(problems)
+    return _checked(path, name, instrument, workplace, delimiter, header, found)
+
+
+def _records(text: str, delimiter: str) -> list[list[str]]:
+    """The complete records of the file's head (the last may be cut off: left out)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records = []
+    try:
+        records.extend(reader)
+    except csv.Error:
+        return []
+    return records[:-1] if len(records) > 2 else records
+
+
+def _shifted(path: Path, records: int) -> bool:
+    """Whether a blank line stands between the file's records. DuckDB skips blank lines,
+    which would shift the row numbers of the rows after one (blank lines at the end shift
+    nothing). Counting line breaks settles it for most files: one per record (the header
+    too), the last perhaps without; only a file with more (quoted line breaks, blank lines,
+    old Mac line ends) is searched."""
+    breaks = 0
+    last = b""
+    with open(path, "rb") as handle:
+        while chunk := handle.read(_SCAN_BYTES):
+            breaks += chunk.count(b"\n")
+            last = chunk[-1:]
+    if breaks in (records, records - 1) and (breaks == records) == (last == b"\n"):
+        return False
+    seen = False
+    tail = b""
+    with open(path, "rb") as handle:
+        while chunk := handle.read(_SCAN_BYTES):
+            window = tail + chunk
+            if not seen:
+                marks = [at for m in (b"\n\n", b"\n\r\n", b"\r\r") if (at := window.find(m)) >= 0]
+                if marks:
+                    seen, window = True, window[min(marks) :]
+            if seen and window.strip(b"\r\n"):
+                return True
+            tail = chunk[-2:]
+    return False
+
+
+def _transcoded(
+    path: Path, name: str, instrument: Instrument, workplace: str | None
+) -> Parsed | None:
+    """A file in another encoding: decoded as the exact reader does, then read as UTF-8."""
+    data = path.read_bytes()
+    text, _encoding = decode(data, name)
+    del data
+    with tempfile.TemporaryDirectory(prefix="socialkapital-") as folder:
+        utf8 = Path(folder) / "decoded.csv"
+        with open(utf8, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        del text
+        if not _plain_utf8(utf8):
+            return None
+        return read(utf8, name, instrument, workplace)
+
+
+def _plain_utf8(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        head = handle.read(HEAD_BYTES)
+    try:
+        head[: head.rfind(b"\n") + 1 or len(head)].decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _checked(
+    path: Path,
+    name: str,
+    instrument: Instrument,
+    workplace: str | None,
+    delimiter: str,
+    header: list[str],
+    found: dict[str, list[int]],
+) -> Parsed | None:
+    with tempfile.TemporaryDirectory(prefix="socialkapital-") as spill:
+        con = duckdb.connect(
+            config={
+                "memory_limit": MEMORY_LIMIT,
+                "temp_directory": spill,
+            }
+        )
+        try:
+            _run(con, "SET enable_progress_bar = false")
+            _define_strip(con)
+            try:
+                _stage(con, path, delimiter, len(header), found, instrument)
+            except duckdb.Error:
+                return None  # not plain CSV after all: the exact reader says where
+            records = con.execute("SELECT count(*) FROM staged").fetchall()[0][0] + 1
+            if _shifted(path, records):
+                return None
+            names = {key: header[pos[0]] for key, pos in found.items()}
+            names.setdefault("workplace", "workplace")
+            _clean_names(con, workplace)
+            problems = _blank_name_problems(con, name, names)
+            problems += _answer_problems(con, instrument, name, names)
+            if problems:
+                raise ImportFailed(problems)
+            return _canonical(con, name, instrument)
+        finally:
+            con.close()
+
+
+def _run(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) -> None:
+    """Execute a statement and consume its result (DuckDB wants it fetched before the next)."""
+    con.execute(sql, params or {}).fetchall()
+
+
+def _define_strip(con: duckdb.DuckDBPyConnection) -> None:
+    """``strip(text, chars)``: ``trim`` with a set of characters is slow in DuckDB, so it is
+    asked only of a text that starts or ends with a blank or a character beyond ASCII (every
+    kind of white space is one of these)."""
+    edge = "unicode({0}) <= 32 OR unicode({0}) >= 133"
+    _run(
+        con,
+        f"""
+        CREATE TEMP MACRO strip(text, chars) AS CASE
+            WHEN {edge.format("text")} OR {edge.format("right(text, 1)")} THEN trim(text, chars)
+            ELSE text END
+        """,
+    )
+
+
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _exact_answers(instrument: Instrument) -> dict[str, int]:
+    """Answer spellings taken as they stand -> code (0: missing): every key of the lookup
+    and every label as the instrument writes it. Other spellings go through Python."""
+    lookup = instrument.answer_lookup()
+    spellings = list(lookup)
+    spellings += [label for point in instrument.scale for label in point.labels.values()]
+    spellings += list(instrument.missing_labels)
+    exact = {}
+    for spelling in spellings:
+        code = lookup.get(normalise_text(spelling), -1)
+        if code != -1:
+            exact[spelling] = code or 0
+    return exact
+
+
+def _stage(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    delimiter: str,
+    width: int,
+    found: dict[str, list[int]],
+    instrument: Instrument,
+) -> None:
+    """One pass over the file into ``staged``: the names as written, each answer as its code
+    (0 missing, -1 not spelt exactly) and, only where -1, the cell's text (``raw_qN``)."""
+    exact = _exact_answers(instrument)
+    _run(con, f"CREATE TYPE answer AS ENUM ({', '.join(map(_literal, exact))})")
+    codes = "[" + ", ".join(str(c) for c in exact.values()) + "]"
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
+
+    def cell(key: str) -> str:
+        return f"c{found[key][0]}" if key in found else "NULL::VARCHAR"
+
+    inner = [
+        f"{cell('workplace')} AS workplace",
+        f"{cell('department')} AS department",
+        f"{cell('respondent')} AS respondent",
+        *(f"{cell(k)} AS text_{k}" for k in instrument.item_keys),
+        *(f"TRY_CAST({cell(k)} AS answer) AS answer_{k}" for k in instrument.item_keys),
+    ]
+    outer = ["workplace", "department", "respondent"]
+    for key in instrument.item_keys:
+        outer.append(f"coalesce({codes}[enum_code(answer_{key}) + 1], -1)::TINYINT AS {key}")
+        outer.append(f"CASE WHEN answer_{key} IS NULL THEN text_{key} END AS raw_{key}")
+    # A record of blank cells is no record (as in ``sniff``); looked at only where the
+    # department is blank.
+    every = ", ".join(f"c{i}" for i in range(width))
+    spaces = _literal(PY_WHITESPACE)
+    inner.append(
+        f"CASE WHEN strip({cell('department')}, {spaces}) = '' "
+        f"THEN strip(concat({every}), {spaces}) = '' ELSE false END AS blank_record"
+    )
+    outer.append("blank_record")
+    _run(
+        con,
+        f"""
+        CREATE TEMP TABLE staged AS
+        SELECT {", ".join(outer)}
+        FROM (SELECT {", ".join(inner)}
+              FROM read_csv({_literal(str(path))}, columns={columns}, header=true,
+                            delim={_literal(delimiter)}, quote='"', escape='"',
+                            nullstr='\x01', strict_mode=true, auto_detect=false,
+                            null_padding=false))
+        """,
+    )
+
+
+def _row(rowid: int) -> int:
+    """The spreadsheet row of a data record: the header is row 1, blank lines are refused."""
+    return int(rowid) + 2
+
+
+def _answer_problems(
+    con: duckdb.DuckDBPyConnection, instrument: Instrument, file: str, names: dict[str, str]
+) -> list[Problem]:
+    """Codes for answers spelt otherwise ("i HØJ grad "); every cell that is no answer."""
+    keys = instrument.item_keys
+    union = " UNION ".join(
+        f"SELECT DISTINCT raw_{k} AS raw FROM staged WHERE raw_{k} IS NOT NULL AND NOT blank_record"
+        for k in keys
+    )
+    odd = [r[0] for r in con.execute(union).fetchall()]
+    if not odd:
+        return []
+    lookup = instrument.answer_lookup()
+    known = {v: lookup[normalise_text(v)] for v in odd if normalise_text(v) in lookup}
+    unknown = [v for v in odd if v not in known]
+    if unknown:
+        con.register("unknown", pl.DataFrame({"raw": unknown}, schema={"raw": pl.String}))
+        cells = " UNION ALL ".join(
+            f"SELECT rowid AS id, {n} AS item, raw_{k} AS value FROM staged "
+            f"WHERE raw_{k} IN (SELECT raw FROM unknown) AND NOT blank_record"
+            for n, k in enumerate(keys, 1)
+        )
+        found = con.execute(f"SELECT id, item, value FROM ({cells}) ORDER BY id, item").fetchall()
+        return [
+            Problem(file, _row(id_), names[f"q{item}"], value, "not_on_scale")
+            for id_, item, value in found
+        ]
+    frame = pl.DataFrame(
+        {"raw": list(known), "code": [c or 0 for c in known.values()]},
+        schema={"raw": pl.String, "code": pl.Int8},
+    )
+    con.register("spelt", frame)
+    for k in keys:
+        _run(con, f"UPDATE staged SET {k} = s.code FROM spelt s WHERE staged.raw_{k} = s.raw")
+    return []
+
+
+def _clean_names(con: duckdb.DuckDBPyConnection, workplace: str | None) -> None:
+    """Tables ``clean_workplace`` and ``clean_department`` (raw, clean): each distinct name
+    as written, and as ``clean_name`` makes it."""
+    for key in ("workplace", "department"):
+        raw = [r[0] for r in con.execute(f"SELECT DISTINCT {key} FROM staged").fetchall()]
+        if key == "workplace" and workplace is not None:
+            clean = [clean_name(workplace)] * len(raw)
+        else:
+            clean = [None if v is None else clean_name(v) for v in raw]
+        con.register(
+            f"clean_{key}",
+            pl.DataFrame(
+                {"raw": raw, "clean": clean, "blank": [not c for c in clean]},
+                schema={"raw": pl.String, "clean": pl.String, "blank": pl.Boolean},
+            ),
+        )
+
+
+def _blank_name_problems(
+    con: duckdb.DuckDBPyConnection, file: str, names: dict[str, str]
+) -> list[Problem]:
+    """A row whose workplace or department is blank once cleaned (asked only if one is)."""
+    problems = []
+    for key in ("workplace", "department"):
+        if not con.execute(f"SELECT bool_or(blank) FROM clean_{key}").fetchall()[0][0]:
+            continue
+        rows = con.execute(
+            f"""
+            SELECT s.rowid FROM staged s
+            JOIN clean_{key} c ON c.raw IS NOT DISTINCT FROM s.{key}
+            WHERE c.blank AND NOT s.blank_record ORDER BY s.rowid
+            """
+        ).fetchall()
+        problems += [Problem(file, _row(r[0]), names[key], "", f"blank_{key}") for r in rows]
+    return problems
+
+
+def _canonical(con: duckdb.DuckDBPyConnection, file: str, instrument: Instrument) -> Parsed:
+    """The canonical frame: placeholders and blank ids are no person, rows without an
+    answer are left out, and of one person's rows in a workplace only the last is kept."""
+    keys = instrument.item_keys
+    anonymous = "[" + ", ".join(map(_literal, ANONYMOUS_IDS)) + "]"
+    said = con.execute(
+        f"""
+        SELECT strip(respondent, $ws) FROM staged
+        WHERE respondent ILIKE '%anonym%'
+          AND list_contains({anonymous}, lower(strip(respondent, $ws))) AND NOT blank_record
+        ORDER BY rowid LIMIT 1
+        """,
+        {"ws": WHITESPACE},
+    ).fetchall()
+    frame = con.sql(
+        f"""
+        SELECT s.rowid + 2 AS row, w.clean AS workplace, d.clean AS department,
+               CASE WHEN s.respondent ILIKE '%anonym%'
+                         AND list_contains({anonymous}, lower(strip(s.respondent, $ws))) THEN NULL
+                    ELSE nullif(strip(s.respondent, $ws), '') END AS respondent,
+               {", ".join(f"nullif(s.{k}, 0) AS {k}" for k in keys)}
+        FROM staged s
+        JOIN clean_workplace w ON w.raw IS NOT DISTINCT FROM s.workplace
+        JOIN clean_department d ON d.raw IS NOT DISTINCT FROM s.department
+        WHERE NOT s.blank_record
+        ORDER BY s.rowid
+        """,
+        params={"ws": WHITESPACE},
+    ).pl()
+    frame = frame.with_columns(pl.col("row").cast(pl.Int64), pl.col(keys).cast(pl.Int8))
+    answered = pl.sum_horizontal(pl.col(keys).is_not_null())
+    kept = frame.filter(answered > 0)
+    empty = frame.height - kept.height
+    with_id = kept.filter(pl.col("respondent").is_not_null())
+    # The same person twice (same id within a workplace): keep the last submission.
+    last = with_id.unique(subset=["workplace", "respondent"], keep="last")
+    duplicates = with_id.height - last.height
+    if duplicates:
+        kept = kept.filter(pl.col("respondent").is_null()).vstack(last).sort("row")
+    parsed = Parsed(
+        file, template.FORMAT, kept, frame.height, skipped_empty=empty, duplicates=duplicates
+    )
+    if empty:
+        parsed.notes.append(("note.skipped_empty", {"count": empty}))
+    if duplicates:
+        parsed.notes.append(("note.duplicates", {"count": duplicates}))
+    if said:
+        parsed.notes.append(("note.anonymous_ids", {"value": said[0][0]}))
+    return parsed
