@@ -379,22 +379,27 @@ class Store:
                 SELECT $base + i.row + 1, $round_id, d.department_id,
                        pseudonym({_secret_literal(secret)}, i.respondent)
                 FROM incoming i
-                JOIN workplaces w ON lower(w.name) = lower(i.workplace)
-                JOIN departments d ON d.workplace_id = w.workplace_id
-                                  AND lower(d.name) = lower(i.department)
+                -- Names are matched in any case once per distinct pair, not once per row.
+                JOIN (SELECT p.workplace, p.department, d.department_id
+                      FROM (SELECT DISTINCT workplace, department FROM incoming) p
+                      JOIN workplaces w ON lower(w.name) = lower(p.workplace)
+                      JOIN departments d ON d.workplace_id = w.workplace_id
+                                        AND lower(d.name) = lower(p.department)) d
+                  ON d.workplace = i.workplace AND d.department = i.department
                 """,
                 {"base": base, "round_id": round_id},
             )
-            # One row per answered item, unpivoted in SQL (UNPIVOT leaves out the nulls):
-            # no long copy of the answers in Python.
+            # One row per answered item, made in SQL: no long copy of the answers in Python.
+            numbers = ", ".join(k.removeprefix("q") for k in item_keys)
             items = ", ".join(quote_identifier(k) for k in item_keys)
             _run(
                 con,
                 f"""
                 INSERT INTO answers
-                SELECT $base + row + 1, CAST(substr(item_key, 2) AS SMALLINT), code
-                FROM (UNPIVOT (SELECT row, {items} FROM incoming)
-                      ON {items} INTO NAME item_key VALUE code)
+                SELECT $base + row + 1, item, code
+                FROM (SELECT row, unnest([{numbers}])::SMALLINT AS item,
+                             unnest([{items}])::TINYINT AS code FROM incoming)
+                WHERE code IS NOT NULL
                 """,
                 {"base": base},
             )

@@ -14,7 +14,7 @@ import typer
 from queries import facts_store
 from queries.store import StoreBusy, StoreError, StoreRefused
 from queries.store_errors import RoundHasResponses, refusal_message
-from socialkapital import access, analysis, audit, facts, results, text
+from socialkapital import access, audit, facts, text
 from socialkapital import instrument as instrument_mod
 from socialkapital.cli_options import (
     DbOption,
@@ -141,11 +141,28 @@ def import_(
         fail(str(exc), 3)
 
 
-def _exports(paths: list[Path], lang: str) -> list[dict[str, bytes]]:
+def _text_file(path: Path, lang: str) -> Path | None:
+    """A CSV or text file as its path, so that a large one is read from the disk and never
+    held in memory whole (None for other files: they are read as bytes)."""
+    name = path.name.casefold()
+    if path.suffix.casefold() not in (".csv", ".tsv", ".txt") or name.startswith(
+        ("dataset", "labels", "structure")
+    ):
+        return None
+    try:
+        with path.open("rb"):
+            return path
+    except FileNotFoundError:
+        fail(text.t("cli.no_such_file", lang, path=path), 2)
+    except OSError as exc:
+        fail(text.t("cli.unreadable_file", lang, path=path, reason=exc.strerror or exc), 2)
+
+
+def _exports(paths: list[Path], lang: str) -> list[dict[str, bytes | Path]]:
     """The exports among the files, each with its SurveyXact companions."""
-    files: dict[str, bytes] = {}
+    files: dict[str, bytes | Path] = {}
     for path in paths:
-        files[str(path)] = _read_file(path, lang)
+        files[str(path)] = _text_file(path, lang) or _read_file(path, lang)
         if path.name.casefold().startswith("dataset"):
             for stem in ("labels", "structure"):
                 for companion in path.parent.glob(f"{stem}*"):
@@ -253,6 +270,8 @@ def summary(
     lang: LangOption = "da",
 ) -> None:
     """Scores of a round for all workplaces together, each workplace and each department."""
+    from socialkapital import analysis, results  # scipy: loaded by the commands that need it
+
     store = open_existing_store(db, lang)
     viewer = viewer_of(store, user, lang)
     try:

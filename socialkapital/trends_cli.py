@@ -12,7 +12,7 @@ import typer
 
 from queries import trend_store
 from queries.store import Store, StoreBusy, StoreError
-from socialkapital import text, trends
+from socialkapital import text
 from socialkapital.cli_options import DbOption, LangOption, fail, open_existing_store, open_store
 
 
@@ -34,6 +34,8 @@ def trends_command(
 ) -> None:
     """A workplace's forms (or one question) per department across the survey rounds, with
     the change since the previous round and whether it holds up."""
+    from socialkapital import trends  # scipy: loaded by the commands that need it
+
     store = open_existing_store(db, lang)
     ins = store.instrument
     if question is not None and not 1 <= question <= len(ins.items):
@@ -56,6 +58,8 @@ def trends_command(
 
 def _table(frame: pl.DataFrame, store: Store, lang: str) -> str:
     """One line per group, measure and round: the figure, and the change where there is one."""
+    from socialkapital import trends
+
     ins = store.instrument
     threshold = store.settings.anonymity_threshold
     lines = []

@@ -9,9 +9,8 @@ from typing import Annotated
 import typer
 
 from queries.store import StoreBusy, StoreError
-from socialkapital import access, audit, files, results, text
+from socialkapital import access, audit, files, text
 from socialkapital.cli_options import DbOption, fail, open_existing_store
-from socialkapital.reports import build
 from socialkapital.users_cli import UserOption, viewer_of
 
 
@@ -36,6 +35,10 @@ def report(
     db: DbOption = None,
 ) -> None:
     """Write the feedback report (PDF) of a workplace or a department, or all of them."""
+    # The PDF and statistics libraries take a second to load: only this command needs them.
+    from socialkapital import results
+    from socialkapital.reports import build
+
     if lang not in text.LANGS:
         fail(f"--lang {lang!r}: use one of {', '.join(text.LANGS)}", 2)
     if department and all_:
