@@ -23,7 +23,7 @@ import duckdb
 import polars as pl
 
 from socialkapital.importers import formats, template
-from socialkapital.importers.canonical import ANONYMOUS_IDS, Parsed, clean_name
+from socialkapital.importers.canonical import ANONYMOUS_IDS, META_COLUMNS, Parsed, clean_name
 from socialkapital.importers.errors import ImportFailed, Problem
 from socialkapital.importers.sniff import (
     RawTable,
@@ -167,11 +167,16 @@ def _checked(
                 "temp_directory": spill,
             }
         )
+        source = _source(path, delimiter, len(header))
+        cell = {
+            key: f"c{found[key][0]}" if key in found else "NULL::VARCHAR"
+            for key in (*META_COLUMNS, *instrument.item_keys)
+        }
         try:
             _run(con, "SET enable_progress_bar = false")
             _define_strip(con)
             try:
-                _stage(con, path, delimiter, len(header), found, instrument)
+                _stage(con, source, len(header), cell, instrument)
             except duckdb.Error:
                 return None  # not plain CSV after all: the exact reader says where
             records = con.execute("SELECT count(*) FROM staged").fetchall()[0][0] + 1
@@ -181,7 +186,7 @@ def _checked(
             names.setdefault("workplace", "workplace")
             _clean_names(con, workplace)
             problems = _blank_name_problems(con, name, names)
-            problems += _answer_problems(con, instrument, name, names)
+            problems += _answer_problems(con, source, cell, instrument, name, names)
             if problems:
                 raise ImportFailed(problems)
             return _canonical(con, name, instrument)
@@ -228,41 +233,46 @@ def _exact_answers(instrument: Instrument) -> dict[str, int]:
     return exact
 
 
+def _source(path: Path, delimiter: str, width: int) -> str:
+    """The file as DuckDB reads it: every field text (c0, c1 ...), an empty field '' (never
+    null), and an error for anything that is not plain CSV (short or long rows, stray quotes,
+    a byte that is not UTF-8)."""
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
+    return (
+        f"read_csv({_literal(str(path))}, columns={columns}, header=true, "
+        f"delim={_literal(delimiter)}, quote='\"', escape='\"', nullstr='\x01', "
+        "strict_mode=true, auto_detect=false, null_padding=false)"
+    )
+
+
 def _stage(
     con: duckdb.DuckDBPyConnection,
-    path: Path,
-    delimiter: str,
+    source: str,
     width: int,
-    found: dict[str, list[int]],
+    cell: dict[str, str],
     instrument: Instrument,
 ) -> None:
     """One pass over the file into ``staged``: the names as written, each answer as its code
-    (0 missing, -1 not spelt exactly) and, only where -1, the cell's text (``raw_qN``)."""
+    (0 missing, -1 not spelt exactly), and whether the row has a cell not spelt exactly."""
     exact = _exact_answers(instrument)
     _run(con, f"CREATE TYPE answer AS ENUM ({', '.join(map(_literal, exact))})")
     codes = "[" + ", ".join(str(c) for c in exact.values()) + "]"
-    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
-
-    def cell(key: str) -> str:
-        return f"c{found[key][0]}" if key in found else "NULL::VARCHAR"
-
+    keys = instrument.item_keys
     inner = [
-        f"{cell('workplace')} AS workplace",
-        f"{cell('department')} AS department",
-        f"{cell('respondent')} AS respondent",
-        *(f"{cell(k)} AS text_{k}" for k in instrument.item_keys),
-        *(f"TRY_CAST({cell(k)} AS answer) AS answer_{k}" for k in instrument.item_keys),
+        f"{cell['workplace']} AS workplace",
+        f"{cell['department']} AS department",
+        f"{cell['respondent']} AS respondent",
+        *(f"TRY_CAST({cell[k]} AS answer) AS answer_{k}" for k in keys),
     ]
     outer = ["workplace", "department", "respondent"]
-    for key in instrument.item_keys:
-        outer.append(f"coalesce({codes}[enum_code(answer_{key}) + 1], -1)::TINYINT AS {key}")
-        outer.append(f"CASE WHEN answer_{key} IS NULL THEN text_{key} END AS raw_{key}")
+    outer += [f"coalesce({codes}[enum_code(answer_{k}) + 1], -1)::TINYINT AS {k}" for k in keys]
+    outer.append(f"({' OR '.join(f'answer_{k} IS NULL' for k in keys)}) AS odd")
     # A record of blank cells is no record (as in ``sniff``); looked at only where the
     # department is blank.
     every = ", ".join(f"c{i}" for i in range(width))
     spaces = _literal(PY_WHITESPACE)
     inner.append(
-        f"CASE WHEN strip({cell('department')}, {spaces}) = '' "
+        f"CASE WHEN strip({cell['department']}, {spaces}) = '' "
         f"THEN strip(concat({every}), {spaces}) = '' ELSE false END AS blank_record"
     )
     outer.append("blank_record")
@@ -270,12 +280,7 @@ def _stage(
         con,
         f"""
         CREATE TEMP TABLE staged AS
-        SELECT {", ".join(outer)}
-        FROM (SELECT {", ".join(inner)}
-              FROM read_csv({_literal(str(path))}, columns={columns}, header=true,
-                            delim={_literal(delimiter)}, quote='"', escape='"',
-                            nullstr='\x01', strict_mode=true, auto_detect=false,
-                            null_padding=false))
+        SELECT {", ".join(outer)} FROM (SELECT {", ".join(inner)} FROM {source})
         """,
     )
 
@@ -286,28 +291,48 @@ def _row(rowid: int) -> int:
 
 
 def _answer_problems(
-    con: duckdb.DuckDBPyConnection, instrument: Instrument, file: str, names: dict[str, str]
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    cell: dict[str, str],
+    instrument: Instrument,
+    file: str,
+    names: dict[str, str],
 ) -> list[Problem]:
-    """Codes for answers spelt otherwise ("i HØJ grad "); every cell that is no answer."""
-    keys = instrument.item_keys
-    union = " UNION ".join(
-        f"SELECT DISTINCT raw_{k} AS raw FROM staged WHERE raw_{k} IS NOT NULL AND NOT blank_record"
-        for k in keys
-    )
-    odd = [r[0] for r in con.execute(union).fetchall()]
-    if not odd:
+    """Codes for answers spelt otherwise ("i HØJ grad "); every cell that is no answer.
+
+    Only the rows with such a cell are looked at again, in a second reading of the file
+    (the staged rows keep no text of their answers: 16 bytes a cell in memory)."""
+    if not con.execute("SELECT bool_or(odd AND NOT blank_record) FROM staged").fetchall()[0][0]:
         return []
+    keys = instrument.item_keys
+    texts = ", ".join(f"{cell[k]} AS {k}" for k in keys)
+    _run(
+        con,
+        f"""
+        CREATE TEMP TABLE odd_rows AS
+        SELECT * FROM (SELECT row_number() OVER () - 1 AS id, {texts} FROM {source})
+        WHERE id IN (SELECT rowid FROM staged WHERE odd AND NOT blank_record)
+        """,
+    )
+    _run(
+        con,
+        "CREATE TEMP TABLE odd_cells AS "
+        + " UNION ALL ".join(
+            f"SELECT id, {n} AS item, {k} AS value FROM odd_rows "
+            f"WHERE TRY_CAST({k} AS answer) IS NULL"
+            for n, k in enumerate(keys, 1)
+        ),
+    )
+    odd = [r[0] for r in con.execute("SELECT DISTINCT value FROM odd_cells").fetchall()]
     lookup = instrument.answer_lookup()
     known = {v: lookup[normalise_text(v)] for v in odd if normalise_text(v) in lookup}
     unknown = [v for v in odd if v not in known]
     if unknown:
         con.register("unknown", pl.DataFrame({"raw": unknown}, schema={"raw": pl.String}))
-        cells = " UNION ALL ".join(
-            f"SELECT rowid AS id, {n} AS item, raw_{k} AS value FROM staged "
-            f"WHERE raw_{k} IN (SELECT raw FROM unknown) AND NOT blank_record"
-            for n, k in enumerate(keys, 1)
-        )
-        found = con.execute(f"SELECT id, item, value FROM ({cells}) ORDER BY id, item").fetchall()
+        found = con.execute(
+            "SELECT id, item, value FROM odd_cells "
+            "WHERE value IN (SELECT raw FROM unknown) ORDER BY id, item"
+        ).fetchall()
         return [
             Problem(file, _row(id_), names[f"q{item}"], value, "not_on_scale")
             for id_, item, value in found
@@ -317,14 +342,24 @@ def _answer_problems(
         schema={"raw": pl.String, "code": pl.Int8},
     )
     con.register("spelt", frame)
-    for k in keys:
-        _run(con, f"UPDATE staged SET {k} = s.code FROM spelt s WHERE staged.raw_{k} = s.raw")
+    _run(
+        con,
+        "CREATE TEMP TABLE fixes AS SELECT id, item, s.code FROM odd_cells c "
+        "JOIN spelt s ON s.raw = c.value",
+    )
+    for n, key in enumerate(keys, 1):
+        _run(
+            con,
+            f"UPDATE staged SET {key} = f.code FROM fixes f "
+            f"WHERE f.item = {n} AND f.id = staged.rowid",
+        )
     return []
 
 
 def _clean_names(con: duckdb.DuckDBPyConnection, workplace: str | None) -> None:
-    """Tables ``clean_workplace`` and ``clean_department`` (raw, clean): each distinct name
-    as written, and as ``clean_name`` makes it."""
+    """Workplace and department names as ``clean_name`` makes them, worked out once per
+    distinct name (tables ``clean_workplace``, ``clean_department``: raw, clean, blank);
+    only the rows whose name changes are rewritten."""
     for key in ("workplace", "department"):
         raw = [r[0] for r in con.execute(f"SELECT DISTINCT {key} FROM staged").fetchall()]
         if key == "workplace" and workplace is not None:
@@ -338,6 +373,13 @@ def _clean_names(con: duckdb.DuckDBPyConnection, workplace: str | None) -> None:
                 schema={"raw": pl.String, "clean": pl.String, "blank": pl.Boolean},
             ),
         )
+        _run(
+            con,
+            f"""
+            UPDATE staged SET {key} = c.clean FROM clean_{key} c
+            WHERE staged.{key} IS NOT DISTINCT FROM c.raw AND c.raw IS DISTINCT FROM c.clean
+            """,
+        )
 
 
 def _blank_name_problems(
@@ -349,11 +391,8 @@ def _blank_name_problems(
         if not con.execute(f"SELECT bool_or(blank) FROM clean_{key}").fetchall()[0][0]:
             continue
         rows = con.execute(
-            f"""
-            SELECT s.rowid FROM staged s
-            JOIN clean_{key} c ON c.raw IS NOT DISTINCT FROM s.{key}
-            WHERE c.blank AND NOT s.blank_record ORDER BY s.rowid
-            """
+            f"SELECT rowid FROM staged WHERE ({key} IS NULL OR {key} = '') "
+            "AND NOT blank_record ORDER BY rowid"
         ).fetchall()
         problems += [Problem(file, _row(r[0]), names[key], "", f"blank_{key}") for r in rows]
     return problems
@@ -375,19 +414,20 @@ def _canonical(con: duckdb.DuckDBPyConnection, file: str, instrument: Instrument
     ).fetchall()
     frame = con.sql(
         f"""
-        SELECT s.rowid + 2 AS row, w.clean AS workplace, d.clean AS department,
+        SELECT s.rowid + 2 AS row, s.workplace, s.department,
                CASE WHEN s.respondent ILIKE '%anonym%'
                          AND list_contains({anonymous}, lower(strip(s.respondent, $ws))) THEN NULL
                     ELSE nullif(strip(s.respondent, $ws), '') END AS respondent,
                {", ".join(f"nullif(s.{k}, 0) AS {k}" for k in keys)}
         FROM staged s
-        JOIN clean_workplace w ON w.raw IS NOT DISTINCT FROM s.workplace
-        JOIN clean_department d ON d.raw IS NOT DISTINCT FROM s.department
         WHERE NOT s.blank_record
-        ORDER BY s.rowid
         """,
         params={"ws": WHITESPACE},
     ).pl()
+    # A scan keeps the rows in file order (DuckDB preserves insertion order); sorting a
+    # million rows in SQL would take more memory than the rows themselves.
+    if not frame["row"].is_sorted():
+        frame = frame.sort("row")
     frame = frame.with_columns(pl.col("row").cast(pl.Int64), pl.col(keys).cast(pl.Int8))
     answered = pl.sum_horizontal(pl.col(keys).is_not_null())
     kept = frame.filter(answered > 0)
