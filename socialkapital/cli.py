@@ -270,7 +270,7 @@ def summary(
     lang: LangOption = "da",
 ) -> None:
     """Scores of a round for all workplaces together, each workplace and each department."""
-    from socialkapital import analysis, results  # scipy: loaded by the commands that need it
+    from socialkapital import analysis, industry, results  # scipy: loaded when needed
 
     store = open_existing_store(db, lang)
     viewer = viewer_of(store, user, lang)
@@ -281,6 +281,7 @@ def summary(
         data = results.to_summary(seen, store.instrument)
         data |= analysis.summary_extras(store, gated.round, workplace or None, viewer, lang)
         facts.add_to_summary(data, facts_store.all_facts(store), viewer, lang)
+        industry.add_to_summary(data, store, gated.round, viewer, lang)
     except access.OutOfScope as exc:
         fail(exc.message(lang), 2)
     except results.NoData as exc:

@@ -87,6 +87,17 @@ SETTINGS = (
         0.05,
         1.0,
     ),
+    # Never below 3: with two, the industry's figures beside a workplace's own would be
+    # those of the one other workplace of its industry.
+    Setting(
+        "min_industry_workplaces",
+        3,
+        "A workplace is compared with its industry only when at least this many workplaces of "
+        "the industry have figures shown; with fewer, only with all workplaces.",
+        3,
+        1000,
+        whole=True,
+    ),
 )
 
 
@@ -135,6 +146,7 @@ class Settings:
     neutral_band: float = 5.0
     min_correlation_n: int = 30
     planning_response_rate: float = 0.8
+    min_industry_workplaces: int = 3
 
     def __post_init__(self) -> None:
         for setting in SETTINGS:

@@ -1,5 +1,6 @@
-"""Benchmark: how do our sites compare? Mean over the chosen sites, ranges between sites and
-between teams, and a sites × forms heatmap."""
+"""Benchmark: the sidebar's workplace beside its industry and all workplaces (with an
+external reference), then how the sites compare: mean over the chosen sites, ranges between
+sites and between teams, and a sites × forms heatmap."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import streamlit as st
 from dashboard import analysis_charts as charts
 from dashboard import analysis_ui as ui
 from dashboard import state
-from socialkapital import analysis, text
+from queries import facts_store
+from queries.store import StoreBusy, StoreError
+from socialkapital import analysis, industry, text
 
 LIMIT = 10.0  # points at which the colour is full, as on the heatmap page
 
@@ -22,6 +25,87 @@ figs = ui.figures(filters.round)
 threshold = figs.threshold
 
 st.title(t("benchmark.heading"))
+measures = [*ins.dimension_keys, analysis.OVERALL]
+labels = {m: ui.measure_label(m, ins, lang) for m in measures}
+
+
+def span(low: float | None, high: float | None) -> str:
+    if low is None:
+        return text.DASH
+    return t("benchmark.range", low=text.score(low, lang), high=text.score(high, lang))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _compared(_store, version, round_name, workplace, _viewer, viewer_key, lang):
+    figs = ui._gated(round_name)
+    everyone = industry.all_side(ui.figures(round_name), measures, _store.instrument.item_keys)
+    facts = facts_store.all_facts(_store)
+    minimum = _store.settings.min_industry_workplaces
+    keys = _store.instrument.item_keys
+    return industry.compare(
+        figs, facts, workplace, measures, keys, minimum, _viewer, lang, everyone
+    )
+
+
+def compared_table(found: industry.Comparison, side: str) -> pl.DataFrame:
+    """One side of the comparison in the seed's shape, with the workplace's own score."""
+    rows = []
+    for r in found.rows.iter_rows(named=True):
+        rows.append(
+            {
+                t("overview.dimension"): labels[r["measure"]],
+                state.esc(found.workplace): text.score(r["score"], lang),  # st.table: Markdown
+                t("benchmark.mean"): text.score(r[f"{side}_mean"], lang),
+                t("benchmark.site_range"): span(
+                    r[f"{side}_workplace_min"], r[f"{side}_workplace_max"]
+                ),
+                t("benchmark.team_range"): span(r[f"{side}_team_min"], r[f"{side}_team_max"]),
+            }
+        )
+    return pl.DataFrame(rows)
+
+
+who = state.viewer()
+try:
+    found = _compared(s, s.version(), filters.round, filters.workplace, who, who.key(), lang)
+except (StoreBusy, StoreError) as exc:
+    state.stop_for(exc)
+st.subheader(state.md("industry.heading", workplace=filters.workplace))
+said = " ".join(state.md(key, **values) for key, values in industry.sentences(found, lang))
+if found.status == industry.NO_INDUSTRY:
+    st.info(said + " " + state.md("industry.how_to_set", workplace=filters.workplace))
+elif found.status == industry.TOO_FEW:
+    st.info(said)
+else:
+    st.caption(said)
+    name = found.industry_name(lang)
+    st.markdown(f"**{state.md('industry.same_industry', code=found.industry, industry=name)}**")
+    st.table(compared_table(found, "industry"), hide_index=True, border="horizontal")
+st.markdown(f"**{t('industry.all')}**")
+st.table(compared_table(found, "all"), hide_index=True, border="horizontal")
+st.caption(t("industry.explain"))
+if st.toggle(t("industry.reference_toggle"), key="industry_reference"):
+    ref = industry.dairy_reference()
+    st.markdown(f"**{state.md('industry.reference', label=ref.label[lang])}**")
+    st.table(
+        pl.DataFrame(
+            [
+                {
+                    t("overview.dimension"): labels[r["measure"]],
+                    t("benchmark.mean"): text.score(r["mean"], lang),
+                    t("industry.reference_between"): span(r["workplace_min"], r["workplace_max"]),
+                    t("benchmark.team_range"): span(r["team_min"], r["team_max"]),
+                }
+                for r in ref.rows.iter_rows(named=True)
+            ]
+        ),
+        hide_index=True,
+        border="horizontal",
+    )
+    st.caption(state.md("industry.reference_note", source=ref.source[lang]))
+
+st.divider()
+st.subheader(t("benchmark.sites"))
 every = list(figs.workplaces)
 chosen = st.multiselect(
     t("benchmark.sites"), every, default=every, key="benchmark_sites", placeholder=t("app.choose")
@@ -31,16 +115,7 @@ if not chosen:
     st.stop()
 st.caption(state.md("benchmark.caption", round=filters.round, count=len(chosen)))
 
-measures = [*ins.dimension_keys, analysis.OVERALL]
-labels = {m: ui.measure_label(m, ins, lang) for m in measures}
 bench = analysis.benchmark(figs, chosen, measures, ins.item_keys)
-
-
-def span(low: float | None, high: float | None) -> str:
-    if low is None:
-        return text.DASH
-    return t("benchmark.range", low=text.score(low, lang), high=text.score(high, lang))
-
 
 st.subheader(t("benchmark.table"))
 shown_rows, download_rows = [], []

@@ -151,7 +151,7 @@ def test_rules_page_states_every_setting(small_db):
     assert not at.exception
     table = at.table[0].value
     assert list(table["Indstilling"]) == [s.name for s in settings.SETTINGS]
-    assert list(table["Værdi"]) == ["5", "0,50", "0,60", "10", "5", "30", "0,80"]
+    assert list(table["Værdi"]) == ["5", "0,50", "0,60", "10", "5", "30", "0,80", "3"]
     text = " ".join(m.value for m in at.markdown)
     assert "færre end 5 besvarelser" in text and "mindst 50 %" in text
 
@@ -208,7 +208,7 @@ def test_the_response_flag_and_the_uncertain_marker_follow_their_settings(small_
     monkeypatch.setenv("SOCIALKAPITAL_UNCERTAIN_HALF_WIDTH", "40")
     at = app().run()
     at.switch_page("views/rules.py").run()
-    assert list(at.table[0].value["Værdi"])[2:] == ["0,95", "40", "5", "30", "0,80"]
+    assert list(at.table[0].value["Værdi"])[2:] == ["0,95", "40", "5", "30", "0,80", "3"]
     at.switch_page("views/response.py").run()
     assert not at.exception
     assert "95 %" in " ".join(e.value for e in [*at.caption, *at.markdown])
