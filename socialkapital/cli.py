@@ -383,6 +383,8 @@ def demo(
 
     for workplace, round_name, mapping in demo_mod.department_links():
         trend_store.save_links(store, workplace, round_name, mapping)
+    for workplace, code in demo_mod.INDUSTRIES.items():
+        facts_store.set_facts(store, workplace, facts.Facts(industry=code))
     typer.echo(text.t("cli.demo_loaded", lang, rounds=len(rounds), respondents=total))
 
 

@@ -153,6 +153,15 @@ WORKPLACES = (
         ),
     ),
 )
+# Each workplace's industry (DB07 section), as its facts: two manufacturers (the dairy and
+# the packaging firm), a care home and a municipal service, so the demo shows the comparison
+# with all workplaces and says that two of one industry are too few for an industry one.
+INDUSTRIES = {
+    "Vestjysk Mejeri": "C",
+    "Solgården Plejecenter": "Q",
+    "Kommunens Borgerservice": "O",
+    "Nordlys Emballage A/S": "C",
+}
 ROUNDS = (
     ("Måling forår 2025", datetime.date(2025, 4, 8)),
     ("Måling forår 2026", datetime.date(2026, 4, 14)),

@@ -21,14 +21,12 @@ Anonymity and access:
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
-from functools import cache
 
 import polars as pl
 
 from queries import facts_store
-from socialkapital import PROJECT_DATA, access, analysis, text
+from socialkapital import access, analysis, text
 from socialkapital.facts import Facts, industries
 
 COMPARED = "compared"
@@ -254,42 +252,3 @@ def add_to_summary(data: dict, store, round_name: str, viewer: access.Viewer, la
 def _pair(row: dict, side: str, kind: str) -> list[float] | None:
     low, high = row[f"{side}_{kind}_min"], row[f"{side}_{kind}_max"]
     return None if low is None else [low, high]
-
-
-# -- the external reference ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Reference:
-    """Published figures from outside the user's data (data/references.toml)."""
-
-    label: dict[str, str]  # by language
-    source: dict[str, str]
-    industry: str | None
-    rows: pl.DataFrame  # measure, mean, workplace_min, workplace_max, team_min, team_max
-
-
-@cache
-def dairy_reference() -> Reference:
-    """NFA's dairy figures (mean, range between dairies, range between teams per form)."""
-    raw = tomllib.loads((PROJECT_DATA / "references.toml").read_text(encoding="utf-8"))
-    dairies = raw["dairies"]
-    rows = pl.DataFrame(
-        [
-            {
-                "measure": f["key"],
-                "mean": float(f["mean"]),
-                "workplace_min": float(f["workplaces"][0]),
-                "workplace_max": float(f["workplaces"][1]),
-                "team_min": float(f["teams"][0]),
-                "team_max": float(f["teams"][1]),
-            }
-            for f in dairies["form"]
-        ]
-    )
-    return Reference(
-        {"da": dairies["da"], "en": dairies["en"]},
-        {"da": dairies["source_da"], "en": dairies["source_en"]},
-        dairies.get("industry"),
-        rows,
-    )

@@ -12,7 +12,7 @@ from dashboard import analysis_ui as ui
 from dashboard import state
 from queries import facts_store
 from queries.store import StoreBusy, StoreError
-from socialkapital import analysis, industry, text
+from socialkapital import analysis, industry, references, text
 
 LIMIT = 10.0  # points at which the colour is full, as on the heatmap page
 
@@ -85,7 +85,7 @@ st.markdown(f"**{t('industry.all')}**")
 st.table(compared_table(found, "all"), hide_index=True, border="horizontal")
 st.caption(t("industry.explain"))
 if st.toggle(t("industry.reference_toggle"), key="industry_reference"):
-    ref = industry.dairy_reference()
+    ref = references.dairy_reference()
     st.markdown(f"**{state.md('industry.reference', label=ref.label[lang])}**")
     st.table(
         pl.DataFrame(

@@ -26,7 +26,7 @@ import polars as pl
 
 from queries.store import Store
 from socialkapital import access, analysis, files, results, text, trends
-from socialkapital.reports import figures
+from socialkapital.reports import benchmark_section, figures
 from socialkapital.reports.figures import ReportData, Skipped
 from socialkapital.reports.render import render, render_task
 
@@ -95,7 +95,7 @@ def _workplace_data(
     round_date: date | None,
     viewer: access.Viewer,
 ) -> ReportData | Skipped:
-    return figures.workplace_data(
+    data = figures.workplace_data(
         res,
         _all_sites(store, res.round, viewer, lang),
         store.instrument,
@@ -104,6 +104,9 @@ def _workplace_data(
         round_date,
         text.t("report.all_sites", lang),
     )
+    if isinstance(data, Skipped):
+        return data
+    return benchmark_section.attach(store, data, viewer, lang)
 
 
 def _department_data(

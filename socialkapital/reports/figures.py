@@ -17,6 +17,7 @@ import polars as pl
 from socialkapital import anonymity
 
 if TYPE_CHECKING:  # not imported at run time: a worker process has no use for the statistics
+    from socialkapital.reports.benchmark_section import IndustryBenchmark
     from socialkapital.results import Results
 
 DEPARTMENT = "department"
@@ -109,6 +110,7 @@ class ReportData:
     plans: list[PlanLine] = field(default_factory=list)  # the appendix of action plans
     trend: Trend | None = None  # the change since the previous round, where there was one
     correlation: Correlation | None = None  # a workplace report's 4×4 table of the forms
+    industry: IndustryBenchmark | None = None  # a workplace report's industry comparison
 
 
 @dataclass(frozen=True)

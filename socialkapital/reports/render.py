@@ -7,7 +7,7 @@ from datetime import date
 
 from socialkapital import instrument as instrument_mod
 from socialkapital import text
-from socialkapital.reports import figures, fonts, sections
+from socialkapital.reports import benchmark_section, figures, fonts, sections
 from socialkapital.reports.figures import ReportData
 from socialkapital.reports.pdf import new_pdf
 
@@ -37,6 +37,7 @@ def render(data: ReportData, lang: str, today: date, instrument=None) -> bytes:
     if data.kind == figures.WORKPLACE:
         sections.departments_table(pdf, data, instrument)
         sections.benchmark_table(pdf, data, instrument)
+        benchmark_section.draw(pdf, data, instrument)
         sections.correlation_table(pdf, data, instrument)
     pdf.add_page()
     sections.trend_table(pdf, data, instrument)  # whole, at the top of a page

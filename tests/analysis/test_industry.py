@@ -21,7 +21,7 @@ import json
 import pytest
 
 from queries import facts_store
-from socialkapital import access, analysis, industry
+from socialkapital import access, analysis, industry, references
 from socialkapital.facts import Facts
 from tests.analysis.helpers import INS, load
 
@@ -172,7 +172,7 @@ def test_a_department_manager_gets_no_ranges_that_could_be_a_sibling(make_store)
 
 
 def test_the_dairy_reference_holds_the_seed_figures():
-    ref = industry.dairy_reference()
+    ref = references.dairy_reference()
     got = {r["measure"]: r for r in ref.rows.iter_rows(named=True)}
     assert [got[d]["mean"] for d in INS.dimension_keys] == [73, 66, 74, 66]
     assert (got["between"]["workplace_min"], got["between"]["team_min"]) == (58, 13)
