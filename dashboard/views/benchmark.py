@@ -86,12 +86,14 @@ st.table(compared_table(found, "all"), hide_index=True, border="horizontal")
 st.caption(t("industry.explain"))
 if st.toggle(t("industry.reference_toggle"), key="industry_reference"):
     ref = references.dairy_reference()
+    own = dict(zip(found.rows["measure"], found.rows["score"], strict=True))
     st.markdown(f"**{state.md('industry.reference', label=ref.label[lang])}**")
     st.table(
         pl.DataFrame(
             [
                 {
                     t("overview.dimension"): labels[r["measure"]],
+                    state.esc(found.workplace): text.score(own.get(r["measure"]), lang),
                     t("benchmark.mean"): text.score(r["mean"], lang),
                     t("industry.reference_between"): span(r["workplace_min"], r["workplace_max"]),
                     t("benchmark.team_range"): span(r["team_min"], r["team_max"]),
@@ -105,7 +107,7 @@ if st.toggle(t("industry.reference_toggle"), key="industry_reference"):
     st.caption(state.md("industry.reference_note", source=ref.source[lang]))
 
 st.divider()
-st.subheader(t("benchmark.sites"))
+st.subheader(t("industry.sites_heading"))
 every = list(figs.workplaces)
 chosen = st.multiselect(
     t("benchmark.sites"), every, default=every, key="benchmark_sites", placeholder=t("app.choose")
