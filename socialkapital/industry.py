@@ -14,7 +14,8 @@ Anonymity and access:
   departments, which a viewer with a scope also sees under stand-in names ("Arbejdsplads B")
   on other pages: matching them up would tell which stand-ins share their industry and so
   help say who they are. The industry's ranges therefore go only to viewers who see every
-  workplace of the industry by name, with all of its departments.
+  workplace of the industry by name, with all of its departments; others get its mean as a
+  whole number, without the number of persons behind it.
 - The comparison with all workplaces is made from what the viewer may see (as on the
   benchmark page): stand-ins and only the viewer's own departments.
 """
@@ -104,7 +105,10 @@ def compare(
         if c != "workplaces"
     )
     if not ranges:
-        rows = rows.with_columns(_nulls("industry", _RANGES))
+        # And the pooled mean in whole numbers, without its n: the exact n and mean would let
+        # a few of the stand-ins' figures be matched to it by adding them up.
+        whole = (pl.col("industry_mean") + 0.5).floor()  # half up, as text.score rounds
+        rows = rows.with_columns(*_nulls("industry", (*_RANGES, "n")), whole.alias("industry_mean"))
     status = NO_INDUSTRY if code is None else (COMPARED if shown >= minimum else TOO_FEW)
     return Comparison(
         workplace,
