@@ -89,51 +89,97 @@ CREATE OR REPLACE TEMP MACRO person_scores(round_name, workplace_names) AS TABLE
     JOIN dimension_rules rule ON rule.dimension = c.dimension
     CROSS JOIN score_scale() u;
 
--- name: dimension_stats
--- Mean, SD and n of the persons' dimension scores for each workplace and each department,
--- with the exact sums they come from: total (Σ scaled score), squares (Σ scaled score²) and
--- scale. (Totals over several workplaces are pooled from the shown workplaces' sums:
--- socialkapital/anonymity.)
-WITH stats AS (
-    SELECT grouping(department_id) AS workplace_rows,
-           workplace_id, department_id, dimension,
-           count(scaled) AS n, sum(scaled) AS total,
-           sum(CAST(scaled AS HUGEINT) * scaled) AS squares, any_value(scale) AS scale
-    FROM person_scores($round, $workplaces)
-    WHERE scaled IS NOT NULL
-    GROUP BY GROUPING SETS ((workplace_id, dimension), (workplace_id, department_id, dimension))
-),
-final AS (
-    SELECT
-        CASE WHEN s.workplace_rows = 1 THEN 'workplace' ELSE 'department' END AS level,
-        w.name AS workplace, d.name AS department, s.dimension AS measure,
-        exact_mean(s.total, s.n, s.scale) AS mean,
-        exact_sd(s.total, s.squares, s.n, s.scale) AS sd,
-        s.n, s.total, s.squares, s.scale
-    FROM stats s
-    LEFT JOIN workplaces w ON w.workplace_id = s.workplace_id
-    LEFT JOIN departments d ON d.department_id = s.department_id
-)
-SELECT * FROM final;
+-- name: department_fingerprints
+-- Each department of a round with its respondents and the sum of their ids: what the figures
+-- kept for it in the store (figure_sums) were made from. An import gives every respondent a
+-- new, larger id, so any change to a department's answers changes this pair.
+SELECT department_id, count(*) AS respondents, sum(respondent_id) AS ids
+FROM respondents
+WHERE round_id = $round_id
+GROUP BY department_id;
 
--- name: item_stats
--- Mean, SD and n of the answered item scores for each workplace and department, with their
--- exact sums (scale 1: an item score is a whole number), as dimension_stats.
-WITH stats AS (
-    SELECT grouping(department_id) AS workplace_rows,
-           workplace_id, department_id, item,
-           count(*) AS n, sum(points) AS total, sum(CAST(points AS HUGEINT) * points) AS squares
-    FROM item_scores($round, $workplaces)
-    GROUP BY GROUPING SETS ((workplace_id, item), (workplace_id, department_id, item))
+-- name: department_sums
+-- Per department of the round listed in the temp table ``stale`` (department_id): for each
+-- dimension and item the exact sums the figures come from, n, total (Σ scaled score),
+-- squares (Σ scaled score²) and scale, as in dimension_stats and item_stats of old: one pass
+-- over the departments' answers. A dimension nobody has a score for has no row.
+WITH persons AS (
+    SELECT r.respondent_id, r.department_id
+    FROM respondents r
+    JOIN stale s ON s.department_id = r.department_id
+    WHERE r.round_id = $round_id
+),
+answered AS (
+    SELECT p.department_id, a.respondent_id, a.item, item_points(sc.score) AS points
+    FROM answers a
+    JOIN persons p ON p.respondent_id = a.respondent_id
+    JOIN instrument_scale sc ON sc.code = a.code
+),
+items AS (
+    SELECT department_id, 'q' || item AS measure, count(*) AS n,
+           CAST(sum(points) AS HUGEINT) AS total,
+           sum(CAST(points AS HUGEINT) * points) AS squares, CAST(1 AS BIGINT) AS scale
+    FROM answered
+    GROUP BY department_id, item
+),
+counted AS (
+    SELECT a.department_id, a.respondent_id, i.dimension, sum(a.points) AS total,
+           count(*) AS answered
+    FROM answered a
+    JOIN instrument_items i ON i.item = a.item
+    GROUP BY a.department_id, a.respondent_id, i.dimension
+),
+scored AS (
+    SELECT c.department_id, c.dimension,
+           CAST(c.total AS BIGINT) * (u.scale // c.answered) AS scaled, u.scale
+    FROM counted c
+    JOIN dimension_rules rule ON rule.dimension = c.dimension
+    CROSS JOIN score_scale() u
+    WHERE c.answered >= rule.min_answered
+),
+dimensions AS (
+    SELECT department_id, dimension AS measure, count(*) AS n,
+           CAST(sum(scaled) AS HUGEINT) AS total,
+           sum(CAST(scaled AS HUGEINT) * scaled) AS squares, any_value(scale) AS scale
+    FROM scored
+    GROUP BY department_id, dimension
+)
+SELECT * FROM dimensions
+UNION ALL
+SELECT * FROM items;
+
+-- name: round_stats
+-- Mean, SD and n of every dimension and item for each department and each workplace of the
+-- round, with the exact sums they come from, from the department sums in the temp view
+-- ``sums`` (department_id, measure, n, total, squares, scale): a workplace's sums are its
+-- departments' added up (each person is in one department). Each mean or SD is one division
+-- of exact sums. (Totals over several workplaces are pooled from the shown workplaces' sums:
+-- socialkapital/anonymity.)
+WITH placed AS (
+    SELECT d.workplace_id, s.*
+    FROM sums s
+    JOIN departments d ON d.department_id = s.department_id
+),
+sites AS (
+    SELECT workplace_id, CAST(NULL AS INTEGER) AS department_id, measure,
+           CAST(sum(n) AS BIGINT) AS n, CAST(sum(total) AS HUGEINT) AS total,
+           CAST(sum(squares) AS HUGEINT) AS squares, any_value(scale) AS scale
+    FROM placed
+    GROUP BY workplace_id, measure
+),
+levels AS (
+    SELECT 'workplace' AS level, * FROM sites
+    UNION ALL
+    SELECT 'department', workplace_id, department_id, measure, n, total, squares, scale
+    FROM placed
 ),
 final AS (
-    SELECT
-        CASE WHEN s.workplace_rows = 1 THEN 'workplace' ELSE 'department' END AS level,
-        w.name AS workplace, d.name AS department, 'q' || s.item AS measure,
-        exact_mean(s.total, s.n, 1) AS mean, exact_sd(s.total, s.squares, s.n, 1) AS sd,
-        s.n, s.total, s.squares, CAST(1 AS BIGINT) AS scale
-    FROM stats s
-    LEFT JOIN workplaces w ON w.workplace_id = s.workplace_id
+    SELECT s.level, w.name AS workplace, d.name AS department, s.measure,
+           exact_mean(s.total, s.n, s.scale) AS mean,
+           exact_sd(s.total, s.squares, s.n, s.scale) AS sd,
+           s.n, s.total, s.squares, s.scale
+    FROM levels s
+    JOIN workplaces w ON w.workplace_id = s.workplace_id
     LEFT JOIN departments d ON d.department_id = s.department_id
 )
 SELECT * FROM final;
@@ -188,3 +234,7 @@ WHERE NOT (level = 'all' AND respondents = 0 AND invited IS NULL);
 -- for statistics that need persons (correlations, reliability); never shown as such.
 SELECT respondent_id, workplace, department, dimension, score
 FROM person_scores($round, $workplaces);
+
+-- name: round_id
+-- The id of a round, by name.
+SELECT round_id FROM rounds WHERE name = $round;

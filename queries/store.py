@@ -31,6 +31,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from queries import figure_store
 from queries.sql import migrations, query, quote_identifier
 from queries.store_errors import (
     BlankName,
@@ -144,6 +145,34 @@ class Store:
                 raise
             finally:
                 con.close()
+
+    @contextmanager
+    def writing_if_free(self) -> Iterator[duckdb.DuckDBPyConnection | None]:
+        """As ``writing``, but None at once when the file is in use (by this process or
+        another): for work that may be left for later, as keeping computed figures."""
+        with _WRITERS_GUARD:
+            lock = _WRITERS.setdefault(os.path.realpath(self.path), threading.RLock())
+        if not lock.acquire(blocking=False):
+            yield None
+            return
+        try:
+            try:
+                con = duckdb.connect(str(self.path), read_only=False)
+            except duckdb.Error:
+                yield None
+                return
+            try:
+                self._register_instrument(con)
+                con.begin()
+                yield con
+                con.commit()
+            except BaseException:
+                _rollback(con)
+                raise
+            finally:
+                con.close()
+        finally:
+            lock.release()
 
     def _register_instrument(self, con: duckdb.DuckDBPyConnection) -> None:
         ins = self.instrument
@@ -405,6 +434,9 @@ class Store:
             )
             _record_questionnaire(con, round_id, self.instrument.version, wordings)
             _log_import(con, round_id, "responses", source, source_format, incoming)
+            # The figures' sums of the departments just written, kept with them: the first
+            # view of the round then reads sums instead of every answer (figure_store).
+            figure_store.refresh(self, con, round_id)
         answers = sum(incoming.select(pl.col(item_keys).count()).row(0))
         return ImportOutcome(round_name, workplaces, incoming.height, answers, replaced)
 

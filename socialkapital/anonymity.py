@@ -19,7 +19,6 @@ because of a small one.
 from __future__ import annotations
 
 import math
-from fractions import Fraction
 
 import polars as pl
 
@@ -140,17 +139,39 @@ def _pooled_exact(gated: pl.DataFrame, threshold: int) -> pl.DataFrame:
 
 
 def _secondary(rows: pl.DataFrame, parent: list[str], threshold: int) -> pl.DataFrame:
-    """Add secondary suppression among the siblings of each parent."""
-    # Only parents with a hidden child need a look: most have none, and the loop is Python.
-    exposed = rows.filter(pl.col("suppressed") & (pl.col("n") > 0)).select(parent).unique()
-    if not exposed.height:
+    """Add secondary suppression among the siblings of each parent: in each parent with a
+    hidden child, hide the smallest shown siblings (ties by position, i.e. by name) until
+    the hidden ones hold at least the threshold of respondents.
+
+    In one pass over all parents: a shown sibling is hidden when what is hidden before it
+    in that order (the primary-hidden ones, plus every smaller shown sibling) still holds
+    fewer than the threshold. Siblings with n = 0 add nothing to a subtraction, so hiding
+    them would not help; they are left as they are.
+    """
+    hidden = pl.col("suppressed")
+    ranked = rows.with_row_index("_pos").with_columns(
+        pl.when(hidden).then(pl.col("n")).otherwise(0).sum().over(parent).alias("_hidden_n")
+    )
+    shown = (
+        ranked.filter(~hidden & (pl.col("_hidden_n") > 0))
+        .sort([*parent, "n", "_pos"], nulls_last=False)
+        .with_columns(
+            (pl.col("_hidden_n") + pl.col("n").cum_sum().over(parent) - pl.col("n")).alias(
+                "_before"
+            )
+        )
+        .filter((pl.col("n") > 0) & (pl.col("_before") < threshold))
+        .select("_pos", pl.lit(True).alias("_newly"))
+    )
+    if not shown.height:
         return rows
-    todo = rows.join(exposed, on=parent, how="semi", nulls_equal=True)
-    done = rows.join(exposed, on=parent, how="anti", nulls_equal=True)
-    out = [done]
-    for siblings in todo.partition_by(parent, maintain_order=True):
-        out.append(_protect_siblings(siblings, threshold))
-    return _hide_everywhere(pl.concat(out, how="vertical_relaxed"))
+    newly = pl.col("_newly").fill_null(False)
+    marked = ranked.join(shown, on="_pos", how="left", maintain_order="left")
+    out = marked.with_columns(
+        pl.when(newly).then(pl.lit(SECONDARY)).otherwise(pl.col("reason")).alias("reason"),
+        (hidden | newly).alias("suppressed"),
+    ).drop("_pos", "_hidden_n", "_newly")
+    return _hide_everywhere(out)
 
 
 def _hide_everywhere(rows: pl.DataFrame) -> pl.DataFrame:
@@ -183,28 +204,6 @@ def _hide_everywhere(rows: pl.DataFrame) -> pl.DataFrame:
     ).drop("_complement")
 
 
-def _protect_siblings(siblings: pl.DataFrame, threshold: int) -> pl.DataFrame:
-    """Hide the smallest shown siblings until the hidden ones hold ≥ threshold respondents."""
-    n = siblings["n"].to_list()
-    hidden = siblings["suppressed"].to_list()
-    reason = siblings["reason"].to_list()
-    hidden_n = sum(k for k, h in zip(n, hidden, strict=True) if h)
-    # Siblings with n = 0 add nothing to a subtraction, so hiding them would not help.
-    candidates = sorted((k, i) for i, (k, h) in enumerate(zip(n, hidden, strict=True)) if not h)
-    # (n, position) order: the smallest first, ties by name (the rows are sorted by name).
-    for k, i in candidates:
-        if not 0 < hidden_n < threshold:
-            break
-        if k == 0:
-            continue
-        hidden[i], reason[i] = True, SECONDARY
-        hidden_n += k
-    return siblings.with_columns(
-        pl.Series("suppressed", hidden, dtype=pl.Boolean),
-        pl.Series("reason", reason, dtype=pl.String),
-    )
-
-
 def overall_from_items(gated_items: pl.DataFrame, item_count: int) -> pl.DataFrame:
     """The overall score of each group: the mean of its item means.
 
@@ -218,18 +217,31 @@ def overall_from_items(gated_items: pl.DataFrame, item_count: int) -> pl.DataFra
         return gated_items.group_by(*keys, maintain_order=True).agg(
             pl.when(complete).then(pl.col("mean").mean()).alias("mean"),
         )
-    parts = gated_items.group_by(*keys, maintain_order=True).agg(
-        complete.alias("_complete"), "total", "n", "scale"
+    # Each group's shown item means added up exactly: the totals of items with the same
+    # denominator (n × scale) first, then one sum over a common denominator, in Python ints.
+    groups = gated_items.group_by(*keys, maintain_order=True).agg(complete.alias("_complete"))
+    terms = (
+        gated_items.filter(pl.col("mean").is_not_null())
+        .with_columns(
+            (pl.col("n").cast(pl.Int64) * pl.col("scale").cast(pl.Int64)).alias("_d"),
+            pl.col("total").cast(pl.Int128),
+        )
+        .group_by(*keys, "_d")
+        .agg(pl.col("total").sum())
+        .group_by(*keys)
+        .agg("_d", "total")
     )
+    parts = groups.join(terms, on=list(keys), how="left", nulls_equal=True, maintain_order="left")
     means = [
-        float(sum(map(_fraction, totals, ns, scales)) / item_count) if complete else None
-        for complete, totals, ns, scales in parts.select(
-            "_complete", "total", "n", "scale"
-        ).iter_rows()
+        _mean_of_fractions(totals, denominators, item_count) if complete else None
+        for complete, denominators, totals in parts.select("_complete", "_d", "total").iter_rows()
     ]
     return parts.select(*keys).with_columns(pl.Series("mean", means, dtype=pl.Float64))
 
 
-def _fraction(total, n, scale) -> Fraction:
-    """An item's exact mean: its total over n times its scale."""
-    return Fraction(int(total), int(n) * int(scale))
+def _mean_of_fractions(totals: list[int], denominators: list[int], count: int) -> float:
+    """(Σ total/denominator) / count, exactly, rounded once (int / int is correctly rounded,
+    as ``float(Fraction)`` is)."""
+    common = math.lcm(*denominators)
+    numerator = sum(t * (common // d) for t, d in zip(totals, denominators, strict=True))
+    return numerator / (common * count)

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from queries import figure_store
+from queries.sql import query
 from queries.store import Store
 from socialkapital import anonymity, stats, text
 
@@ -101,18 +103,36 @@ def _round_gated(store: Store, round_name: str, threshold: int, item_count: int)
     if key not in _ROUNDS:
         if len(_ROUNDS) >= _ROUNDS_KEPT:
             _ROUNDS.pop(next(iter(_ROUNDS)))
-        _ROUNDS[key] = _gated(store, round_name, None, threshold, item_count)
+        _ROUNDS[key] = _gated(store, round_name, threshold, item_count)
     return _ROUNDS[key]
 
 
-def _gated(store: Store, round_name: str, workplaces, threshold: int, item_count: int):
-    """Counts and gated measures (forms, items, overall) for some or all workplaces."""
-    params = {"round": round_name, "workplaces": workplaces}
-    counts = store.frame("group_counts", **params)
-    gated_dims = anonymity.gate(store.frame("dimension_stats", **params), threshold)
-    gated_items = anonymity.gate(store.frame("item_stats", **params), threshold)
+def _gated(store: Store, round_name: str, threshold: int, item_count: int):
+    """Counts and gated measures (forms, items, overall) for all workplaces of a round."""
+    counts, stats = _round_stats(store, round_name)
+    items = pl.col("measure").is_in(store.instrument.item_keys)
+    gated_dims = anonymity.gate(stats.filter(~items), threshold)
+    gated_items = anonymity.gate(stats.filter(items), threshold)
     overall = _overall(gated_items, counts, item_count, threshold)
     return counts, pl.concat([gated_dims, gated_items, overall], how="vertical_relaxed")
+
+
+def _round_stats(store: Store, round_name: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The round's group counts, and every department's and workplace's statistics from the
+    department sums the store keeps (computed, and kept when it can be, where they are not
+    up to date: queries/figure_store)."""
+    rules = figure_store.rules_key(store)
+    params = {"round": round_name, "workplaces": None}
+    with store.reading() as con:
+        round_id = con.execute(query("round_id"), {"round": round_name}).fetchone()[0]
+        made = figure_store.prepare(con, round_id, rules)
+        stats = con.sql(query("round_stats")).pl()
+        counts = con.sql(query("group_counts"), params=params).pl()
+    if made is not None:
+        with store.writing_if_free() as con:
+            if con is not None:
+                figure_store.keep(con, round_id, rules, made)
+    return counts, stats
 
 
 def together(
