@@ -46,9 +46,11 @@ fmt: install-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-## bench: run every benchmark; results go to docs/benchmarks.md
+## bench: run every benchmark (100k, 1M and 5M respondents; about an hour on 2 cores); results
+## go to docs/benchmarks.md, with the growth chart. `make bench QUICK=1`: 100k only, nothing written
 bench: install-dev
-	for b in benches/bench_*.py; do $(PY) -m benches.$$(basename $$b .py) || exit 1; done
+	for b in benches/bench_*.py; do $(PY) -m benches.$$(basename $$b .py) $(if $(QUICK),--quick) || exit 1; done
+	$(if $(QUICK),,$(PY) -m benches.growth)
 
 demo: install
 	$(VENV)/bin/socialkapital demo

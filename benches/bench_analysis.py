@@ -1,4 +1,5 @@
-"""Speed of a filter change on the analysis pages, with 100,000 and 1,000,000 respondents.
+"""Speed of the dashboard's analysis pages: the first view of a round after an import, and a
+filter change, with 100,000, 1,000,000 and 5,000,000 respondents per round.
 
 What a filter change asks of the server: the overview's gated figures for the chosen workplace
 (``results.compute``), the sidebar's department list and the heatmap's frames (forms and one
@@ -6,22 +7,26 @@ form's questions) cut from the round's figures (``analysis.round_figures``). Tim
 
 - cached: the dashboard's own ``st.cache_data`` functions answering from the cache, plus the
   heatmap frames, which every rerun builds from the cached figures;
-- uncached: a workplace not seen before; the round's figures are already cached (they do not
-  depend on the filter and are computed once per round and store version);
-- cold: the first view of a round after an import, the round's figures included.
+- uncached: a workplace not seen before; the round's figures are already in memory (they do
+  not depend on the filter and are computed once per round and store version);
+- cold: the first view of a round after an import: nothing in memory, the department sums the
+  import kept in the store (queries/figure_store) read and gated; and the same for a store
+  without kept sums (an older store, or one written while the store was busy), where the first
+  view computes them from every answer.
 
-Baselines in the same run: the same department × form means by a naive polars ``group_by``
-over answers already in memory, and DuckDB reading the answers table once.
+Baseline in the same run: the chosen workplace's answers read from DuckDB and averaged per
+department and form with a plain polars ``group_by`` (what a filter change would cost without
+the round's figures in memory).
 
-The synthetic stores are written with numpy straight into DuckDB (no CSV). Run:
-``python -m benches.bench_analysis [respondents ...]``; results go to docs/benchmarks.md under
-"## Analysis".
+The synthetic stores (two rounds, benches/synthetic.py) are written with numpy straight into
+DuckDB. Each size runs in a process of its own, so that its peak memory is its own. Run:
+``python -m benches.bench_analysis [--quick] [respondents ...]``; results go to
+docs/benchmarks.md under "## Analysis" and to benches/results/analysis.json.
 """
 
 from __future__ import annotations
 
-import contextlib
-import itertools
+import json
 import logging
 import os
 import statistics
@@ -31,85 +36,21 @@ import time
 import warnings
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import polars as pl
 
-from benches.common import heading, write_section
+from benches import common, synthetic
+from queries import figure_store
 from queries.store import Store
-from socialkapital import analysis, results
+from socialkapital import access, analysis, results
 from socialkapital.instrument import load
 
-SIZES = (100_000, 1_000_000)
-PER_WORKPLACE = 2_500  # respondents per workplace: a consultant's many-site customer
-ROUND = "Bench"
-TARGETS = {"cached": 0.150, "uncached": 0.500}  # seconds, at 1,000,000 respondents
-
-
-def synthetic_store(path: Path, respondents: int, seed: int = 1) -> Store:
-    """A store of one round: workplaces of 2,500, departments of lognormal size (some tiny)."""
-    rng = np.random.default_rng(seed)
-    store = Store(path)
-    workplaces = max(2, respondents // PER_WORKPLACE)
-    workplace_of = np.minimum(np.arange(respondents) // PER_WORKPLACE, workplaces - 1)
-    # Departments: consecutive runs of respondents within a workplace, sizes ~ lognormal
-    # (median 37, some of 1-4, which the gate hides).
-    starts = np.flatnonzero(np.diff(workplace_of, prepend=-1))
-    bounds = []
-    for w, start in enumerate(starts):
-        end = starts[w + 1] if w + 1 < len(starts) else respondents
-        sizes = np.maximum(1, rng.lognormal(3.6, 0.9, size=(end - start) // 4 + 1).astype(int))
-        cuts = start + np.cumsum(sizes)
-        cuts = cuts[cuts < end]
-        bounds.append((w, np.concatenate([[start], cuts, [end]])))
-    department_of = np.empty(respondents, dtype=np.int32)
-    department_workplace = []
-    for w, edges in bounds:
-        for a, b in itertools.pairwise(edges):
-            department_of[a:b] = len(department_workplace)
-            department_workplace.append(w)
-    # Answers: a person level plus item noise, rounded to codes 1-5; 3 % missing.
-    level = rng.normal(0, 0.8, size=(respondents, 1))
-    codes = np.clip(np.rint(3.7 + level + rng.normal(0, 0.9, (respondents, 21))), 1, 5)
-    keep = (rng.random((respondents, 21)) >= 0.03).ravel()
-    answers = pl.DataFrame(
-        {
-            "respondent_id": np.repeat(np.arange(1, respondents + 1, dtype=np.int64), 21)[keep],
-            "item": np.tile(np.arange(1, 22, dtype=np.int16), respondents)[keep],
-            "code": codes.astype(np.int8).ravel()[keep],
-        }
-    )
-    people = pl.DataFrame(
-        {
-            "respondent_id": np.arange(1, respondents + 1, dtype=np.int64),
-            "round_id": np.ones(respondents, dtype=np.int32),
-            "department_id": department_of + 1,
-        }
-    ).with_columns(pl.lit(None, pl.String).alias("external_id"))
-    sites = pl.DataFrame(
-        {
-            "workplace_id": np.arange(1, workplaces + 1, dtype=np.int32),
-            "name": [f"Arbejdsplads {w:04d}" for w in range(workplaces)],
-        }
-    )
-    departments = pl.DataFrame(
-        {
-            "department_id": np.arange(1, len(department_workplace) + 1, dtype=np.int32),
-            "workplace_id": np.array(department_workplace, dtype=np.int32) + 1,
-            "name": [f"Afdeling {d:05d}" for d in range(len(department_workplace))],
-        }
-    )
-    with store.writing() as con:
-        con.execute("INSERT INTO rounds VALUES (1, $n, DATE '2026-03-31')", {"n": ROUND}).fetchall()
-        for table, frame, columns in (
-            ("workplaces", sites, "(workplace_id, name)"),
-            ("departments", departments, ""),
-            ("respondents", people, ""),
-            ("answers", answers, ""),
-        ):
-            con.register("incoming", frame)
-            con.execute(f"INSERT INTO {table} {columns} SELECT * FROM incoming").fetchall()
-            con.unregister("incoming")
-    return store
+SIZES = (100_000, 1_000_000, 5_000_000)
+QUICK = (100_000,)
+ROUND = synthetic.ROUNDS[-1]
+TARGETS = {"cached": 0.150, "uncached": 0.500, "cold": 1.0}  # seconds, at 1,000,000
+TARGET_5M_UNCACHED = 1.0
 
 
 def filter_change(store: Store, figs: analysis.RoundFigures, workplace: str) -> None:
@@ -121,35 +62,6 @@ def filter_change(store: Store, figs: analysis.RoundFigures, workplace: str) -> 
 def overview(store: Store, workplace: str) -> None:
     """The overview page's gated figures for one workplace (not cached yet)."""
     results.compute(store, ROUND, [workplace])
-
-
-def cut_from_round(figs: analysis.RoundFigures, workplace: str) -> None:
-    """For comparison: the overview's rows of a workplace taken from the cached round."""
-    mine = pl.col("workplace") == workplace
-    figs.groups.filter(mine)
-    figs.measures.filter(mine)
-
-
-@contextlib.contextmanager
-def memoised_round():
-    """For comparison: ``results.compute`` with its whole-round part remembered per store
-    version (a proposal; results.py recomputes it for every selection)."""
-    original = results._gated
-    cache = {}
-
-    def gated(store, round_name, workplaces, *rest):
-        if workplaces is not None:
-            return original(store, round_name, workplaces, *rest)
-        key = (store.version(), round_name, *rest)
-        if key not in cache:
-            cache[key] = original(store, round_name, workplaces, *rest)
-        return cache[key]
-
-    results._gated = gated
-    try:
-        yield
-    finally:
-        results._gated = original
 
 
 def pages(store: Store, figs: analysis.RoundFigures, workplace: str) -> None:
@@ -168,22 +80,31 @@ def heat(figs: analysis.RoundFigures, workplace: str) -> None:
 def cached_change(store: Store, figs_of, results_of, workplace: str) -> None:
     """The same, answered by the dashboard's caches (hits), plus the heatmap frames."""
     version = store.version()
-    results_of(store, version, ROUND, (workplace,))
+    results_of(store, version, ROUND, (workplace,), access.LOCAL, access.LOCAL.key(), "da")
     figs = figs_of(store, version, ROUND)
     heat(figs, workplace)
 
 
-def naive_baseline(answers: pl.DataFrame, workplace_id: int) -> pl.DataFrame:
-    """Department × form means by plain polars group_by, the data already in memory."""
+def naive_baseline(db: Path, workplace: str) -> pl.DataFrame:
+    """The workplace's department × form means: its answers read from DuckDB, persons'
+    form scores and department means by plain polars ``group_by`` (no half rule, no gate)."""
     ins = load()
     dims = pl.DataFrame(
-        {"item": [i.number for i in ins.items], "dim": [i.dimension for i in ins.items]}
+        {"item": [i.number for i in ins.items], "dim": [i.dimension for i in ins.items]},
+        schema={"item": pl.Int16, "dim": pl.String},
     )
-    mine = answers.filter(pl.col("workplace_id") == workplace_id)
+    with duckdb.connect(str(db), read_only=True) as con:
+        answers = con.sql(
+            "SELECT a.respondent_id, r.department_id, a.item, a.code FROM answers a "
+            "JOIN respondents r USING (respondent_id) JOIN departments d USING (department_id) "
+            "JOIN workplaces w USING (workplace_id) JOIN rounds o ON o.round_id = r.round_id "
+            "WHERE w.name = $w AND o.name = $r",
+            params={"w": workplace, "r": ROUND},
+        ).pl()
     persons = (
-        mine.join(dims.with_columns(pl.col("item").cast(pl.Int16)), on="item")
+        answers.join(dims, on="item")
         .group_by("respondent_id", "department_id", "dim")
-        .agg(((pl.col("code") - 1) * 25).mean().alias("score"), pl.len().alias("answered"))
+        .agg(((pl.col("code") - 1) * 25).mean().alias("score"))
     )
     return persons.group_by("department_id", "dim").agg(pl.col("score").mean(), pl.len())
 
@@ -204,177 +125,145 @@ def run(respondents: int, folder: Path) -> dict:
 
     st.cache_data.clear()
     st.cache_resource.clear()
-    start = time.perf_counter()
-    store = synthetic_store(folder / f"bench{respondents}.duckdb", respondents)
-    load_s = time.perf_counter() - start
+    path = folder / f"bench{respondents}.duckdb"
+    store, written = synthetic.build(path, respondents)
     names = store.workplaces(ROUND)
     rng = np.random.default_rng(7)
     picks = [names[i] for i in rng.choice(len(names), size=min(9, len(names)), replace=False)]
 
-    cold = []
-    for _ in range(2):
-        results.forget_rounds()  # cold: nothing remembered from the run before
-        start = time.perf_counter()
+    def first_view(_):
+        results.forget_rounds()  # nothing remembered from the run before
         figs = analysis.round_figures(store, ROUND)
         filter_change(store, figs, picks[0])
-        cold.append(time.perf_counter() - start)
 
-    def round_cold(_):
-        results.forget_rounds()
-        return analysis.round_figures(store, ROUND)
-
-    round_s = min(times(round_cold, range(2)))
+    cold = times(first_view, range(3))
+    figs = analysis.round_figures(store, ROUND)
     uncached = times(lambda w: filter_change(store, figs, w), picks[1:])
     uncached_overview = times(lambda w: overview(store, w), picks[1:])
     uncached_pages = times(lambda w: pages(store, figs, w), picks[1:])
-    cut = times(lambda w: cut_from_round(figs, w), picks[1:])
-    with memoised_round():
-        overview(store, picks[0])  # the round's part, once (as after the first page view)
-        memoised = times(lambda w: overview(store, w), picks[1:])
 
     figs_of, results_of = analysis_ui._figures, state._results
     for w in picks[1:]:  # fill the caches, as earlier visits would
         cached_change(store, figs_of, results_of, w)
     cached = times(lambda w: cached_change(store, figs_of, results_of, w), picks[1:] * 3)
+    naive = times(lambda w: naive_baseline(path, w), picks[1:4])
 
-    with store.reading() as con:
-        start = time.perf_counter()
-        answers = con.sql(
-            "SELECT a.*, r.department_id, d.workplace_id FROM answers a "
-            "JOIN respondents r USING (respondent_id) JOIN departments d USING (department_id)"
-        ).pl()
-        read_s = time.perf_counter() - start
-    wp_ids = [int(w.split()[-1]) + 1 for w in picks[1:]]
-    naive = times(lambda i: naive_baseline(answers, i), wp_ids)
+    # An older store, without kept sums: the first view computes them from the answers (and
+    # keeps them); measured on a copy each time.
+    unkept = []
+    for i in range(2):
+        with duckdb.connect(str(path)) as con:
+            for table in (figure_store.SUMS, figure_store.PAIRS, figure_store.MADE_FROM):
+                con.execute(f"DROP TABLE IF EXISTS {table}")
+        unkept += times(first_view, [i])
     return {
         "respondents": respondents,
         "workplaces": len(names),
-        "departments": figs.groups.filter(pl.col("level") == "department").height,
-        "answers": answers.height,
-        "load": load_s,
+        "departments": store.counts()["departments"],
+        "written": written,
         "cold": min(cold),
-        "round": round_s,
+        "cold_unkept": min(unkept),
         "uncached": statistics.median(uncached),
         "uncached_max": max(uncached),
         "uncached_overview": statistics.median(uncached_overview),
         "uncached_pages": statistics.median(uncached_pages),
-        "cut": statistics.median(cut),
-        "memoised": statistics.median(memoised),
-        "load_average": os.getloadavg()[0],
         "cached": statistics.median(cached),
         "cached_max": max(cached),
         "naive": statistics.median(naive),
-        "read": read_s,
+        "load_average": os.getloadavg()[0],
     }
 
 
 def report(rows: list[dict]) -> str:
     ms = lambda s: f"{s * 1000:,.0f}"  # noqa: E731
+    line = lambda label, cells, target="": (  # noqa: E731
+        f"| {label} | " + " | ".join(cells) + f" | {target} |"
+    )
     lines = [
-        *heading("Analysis", "bench_analysis"),
-        "Load average while measuring (other work on the machine): "
+        *common.heading("Analysis", "bench_analysis"),
+        "Load average while measuring (1 min): "
         + ", ".join(f"{r['load_average']:.1f}" for r in rows)
-        + " (2 cores: figures above 2 mean the runs shared the CPU).",
+        + common.load_note(max(r["load_average"] for r in rows)),
         "",
-        "Synthetic rounds written with numpy straight into DuckDB: workplaces of 2,500 "
-        "respondents, departments of lognormal size (median about 37, some below the "
-        "threshold), 21 answers each with 3 % missing. A *filter change* is the server-side "
-        "work of choosing another workplace: the overview's gated figures "
-        "(`results.compute` for that workplace), the sidebar's department list and the "
-        "heatmap's frames for the four forms and one form's questions. Milliseconds; "
-        "median and maximum over 8 workplaces (cached: 24 runs).",
+        "Two synthetic rounds per size (benches/synthetic.py), the newest viewed. A *filter "
+        "change* is the server-side work of choosing another workplace: the overview's gated "
+        "figures (`results.compute` for that workplace), the sidebar's department list and "
+        "the heatmap's frames for the four forms and one form's questions. Milliseconds; "
+        "median and maximum over 8 workplaces (cached: 24 runs; cold: best of 3). Each size "
+        "ran in a process of its own (peak RSS: that process, store writing included).",
         "",
-        "| | "
-        + " | ".join(f"{r['respondents']:,} respondents" for r in rows)
-        + " | target at 1M |",
+        "| | " + " | ".join(f"{r['respondents']:,} respondents" for r in rows) + " | target |",
         "|---|" + "---|" * len(rows) + "---|",
-        "| workplaces / departments / answer rows | "
-        + " | ".join(f"{r['workplaces']:,} / {r['departments']:,} / {r['answers']:,}" for r in rows)
-        + " | |",
-        "| filter change, cached (the dashboard's `st.cache_data` hits + heatmap frames) | "
-        + " | ".join(f"{ms(r['cached'])} (max {ms(r['cached_max'])})" for r in rows)
-        + " | ≤ 150 |",
-        "| filter change, uncached (new workplace; the round's figures cached) | "
-        + " | ".join(f"{ms(r['uncached'])} (max {ms(r['uncached_max'])})" for r in rows)
-        + " | ≤ 500 |",
-        "| of which the overview's figures (`results.compute` for the workplace) | "
-        + " | ".join(ms(r["uncached_overview"]) for r in rows)
-        + " | |",
-        "| of which the analysis pages' part (sidebar list + heatmap frames) | "
-        + " | ".join(ms(r["uncached_pages"]) for r in rows)
-        + " | |",
-        "| (for comparison: the overview's rows cut from the cached round's figures) | "
-        + " | ".join(f"{r['cut'] * 1000:.1f}" for r in rows)
-        + " | |",
-        "| (for comparison: `results.compute` with its whole-round part remembered) | "
-        + " | ".join(ms(r["memoised"]) for r in rows)
-        + " | |",
-        "| first view of a round after an import (cold: round's figures + the above) | "
-        + " | ".join(ms(r["cold"]) for r in rows)
-        + " | |",
-        "| of which the round's gated figures for all workplaces (`analysis.round_figures`) | "
-        + " | ".join(ms(r["round"]) for r in rows)
-        + " | |",
-        "| baseline: naive polars `group_by`, department × form means, data in memory | "
-        + " | ".join(ms(r["naive"]) for r in rows)
-        + " | |",
-        "| baseline: DuckDB reading the answers (with department, workplace) into polars | "
-        + " | ".join(ms(r["read"]) for r in rows)
-        + " | |",
-        "| (writing the synthetic store, seconds) | "
-        + " | ".join(f"{r['load']:.1f}" for r in rows)
-        + " | |",
+        line(
+            "workplaces / departments",
+            [f"{r['workplaces']:,} / {r['departments']:,}" for r in rows],
+        ),
+        line(
+            "first view of a round after an import (cold: kept sums read, gated, + a filter "
+            "change)",
+            [ms(r["cold"]) for r in rows],
+            "≤ 1,000 at 1M",
+        ),
+        line(
+            "the same on a store without kept sums (computed from every answer, then kept)",
+            [ms(r["cold_unkept"]) for r in rows],
+        ),
+        line(
+            "filter change, cached (the dashboard's `st.cache_data` hits + heatmap frames)",
+            [f"{ms(r['cached'])} (max {ms(r['cached_max'])})" for r in rows],
+            "≤ 150",
+        ),
+        line(
+            "filter change, uncached (new workplace; the round's figures in memory)",
+            [f"{ms(r['uncached'])} (max {ms(r['uncached_max'])})" for r in rows],
+            "≤ 500; ≤ 1,000 at 5M",
+        ),
+        line(
+            "… of which the overview's figures (`results.compute` for the workplace)",
+            [ms(r["uncached_overview"]) for r in rows],
+        ),
+        line(
+            "… of which the analysis pages' part (sidebar list + heatmap frames)",
+            [ms(r["uncached_pages"]) for r in rows],
+        ),
+        line(
+            "baseline: the workplace's answers from DuckDB, department × form means by polars "
+            "`group_by`",
+            [ms(r["naive"]) for r in rows],
+        ),
+        line(
+            "writing the store: rows / department sums kept (as an import does), s",
+            [f"{r['written']['rows']:.1f} / {r['written']['kept_sums']:.1f}" for r in rows],
+        ),
+        line("peak RSS of the run, MB", [f"{r['peak_rss']:,.0f}" for r in rows]),
         "",
-        *reading(rows),
     ]
     return "\n".join(lines)
 
 
-def reading(rows: list[dict]) -> list[str]:
-    """What the table says about the targets, from the measured figures."""
-    big = max(rows, key=lambda r: r["respondents"])
-    ms = lambda s: f"{s * 1000:,.0f} ms"  # noqa: E731
-    verdict = lambda s, target: "met" if s <= target else "**not met**"  # noqa: E731
-    return [
-        f"Reading, at {big['respondents']:,} respondents:",
-        "",
-        f"- Cached filter change: {ms(big['cached'])}, target ≤ 150 ms "
-        f"{verdict(big['cached'], TARGETS['cached'])}. The round's figures are a shared "
-        "`st.cache_resource` (about 500,000 rows at this size; `st.cache_data` would unpickle "
-        "a copy on every rerun).",
-        f"- Uncached filter change: {ms(big['uncached'])}, target ≤ 500 ms "
-        f"{verdict(big['uncached'], TARGETS['uncached'])}. The analysis pages' own share is "
-        f"{ms(big['uncached_pages'])}; the rest is the overview's `results.compute` for the "
-        "workplace, which gates the whole round for every selection (so that what is "
-        "hidden never depends on the filter) and remembers that part per store version "
-        f"(second comparison row: {ms(big['memoised'])}); cutting the workplace's rows from "
-        f"the cached round's figures, as the analysis pages do, {big['cut'] * 1000:.1f} ms.",
-        f"- Cold (first view of a round after an import): {ms(big['cold'])}, of which the "
-        f"round's gated figures {ms(big['round'])}, computed once per round and store "
-        "version. About 40 % of that is SQL over the answer rows, most of the rest the "
-        "gate's loop in Python over each workplace × measure (`_protect_siblings`, 10,000 "
-        "calls at this size), which now looks only at parents with a hidden child.",
-        "- queries/scores.sql groups by integer ids and counts each person's answers per "
-        "respondent before joining names (same results, checked against the old SQL on the "
-        "demo and the 1M store): about 40 % less time for the whole-round statistics.",
-        "- Totals over several workplaces are pooled in polars from the shown workplaces' "
-        "figures (anonymity.pooled) instead of a second SQL pass per selection: the uncached "
-        "filter change at 1M went from 304 to about 150 ms (run of 2026-11-25, session 2).",
-        "",
-    ]
-
-
 def main() -> None:
-    warnings.filterwarnings("ignore")
-    logging.getLogger("streamlit").setLevel(logging.ERROR)  # "no script run context" noise
-    sizes = [int(a) for a in sys.argv[1:]] or list(SIZES)
+    args = sys.argv[1:]
+    if args and args[0] == "--one":  # one size, in this process: its figures as JSON
+        warnings.filterwarnings("ignore")
+        logging.getLogger("streamlit").setLevel(logging.ERROR)  # "no script run context"
+        with tempfile.TemporaryDirectory() as folder:
+            row = run(int(args[1]), Path(folder))
+        Path(args[2]).write_text(json.dumps(row), encoding="utf-8")
+        return
+    quick = "--quick" in args
+    sizes = [int(a) for a in args if a.isdigit()] or list(QUICK if quick else SIZES)
     rows = []
     with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "row.json"
         for n in sizes:
-            rows.append(run(n, Path(folder)))
+            argv = [sys.executable, "-m", "benches.bench_analysis", "--one", str(n), str(out)]
+            _, peak = common.child(argv, Path(folder) / "printed.txt")
+            rows.append(json.loads(out.read_text(encoding="utf-8")) | {"peak_rss": peak})
             print(rows[-1], flush=True)
     body = report(rows)
-    write_section("## Analysis", body)
+    if not quick:  # a quick run leaves the full run's figures as they are
+        common.save_results("analysis", rows)
+        common.write_section("## Analysis", body)
     print(body)
 
 

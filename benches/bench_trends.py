@@ -158,7 +158,7 @@ def report(rows: list[dict]) -> str:
 def main() -> None:
     warnings.filterwarnings("ignore")
     logging.getLogger("streamlit").setLevel(logging.ERROR)
-    sizes = [int(a) for a in sys.argv[1:]] or [RESPONDENTS]
+    sizes = [int(a) for a in sys.argv[1:] if a.isdigit()] or [RESPONDENTS]
     with tempfile.TemporaryDirectory() as folder:
         rows = [run(n, Path(folder)) for n in sizes]
     body = report(rows)

@@ -98,22 +98,50 @@ FROM respondents
 WHERE round_id = $round_id
 GROUP BY department_id;
 
--- name: department_sums
--- Per department of the round listed in the temp table ``stale`` (department_id): for each
--- dimension and item the exact sums the figures come from, n, total (Σ scaled score),
--- squares (Σ scaled score²) and scale, as in dimension_stats and item_stats of old: one pass
--- over the departments' answers. A dimension nobody has a score for has no row.
+-- name: stale_person_scores
+-- The persons of the departments in the temp table ``stale`` (department_id) of a round, with
+-- their dimension scores times the scale (exactly; none where too few items were answered).
 WITH persons AS (
     SELECT r.respondent_id, r.department_id
     FROM respondents r
     JOIN stale s ON s.department_id = r.department_id
     WHERE r.round_id = $round_id
 ),
-answered AS (
-    SELECT p.department_id, a.respondent_id, a.item, item_points(sc.score) AS points
+counted AS (
+    SELECT p.department_id, a.respondent_id, i.dimension,
+           sum(item_points(sc.score)) AS total, count(*) AS answered
     FROM answers a
     JOIN persons p ON p.respondent_id = a.respondent_id
+    JOIN instrument_items i ON i.item = a.item
     JOIN instrument_scale sc ON sc.code = a.code
+    GROUP BY p.department_id, a.respondent_id, i.dimension
+)
+SELECT c.department_id, c.respondent_id, c.dimension,
+       CAST(c.total AS BIGINT) * (u.scale // c.answered) AS scaled, u.scale
+FROM counted c
+JOIN dimension_rules rule ON rule.dimension = c.dimension
+CROSS JOIN score_scale() u
+WHERE c.answered >= rule.min_answered;
+
+-- name: department_sums
+-- Per department in the temp table ``stale`` of a round: for each dimension and item the
+-- exact sums the figures come from, n, total (Σ scaled score), squares (Σ scaled score²) and
+-- scale. Dimensions from the temp table ``stale_scores`` (stale_person_scores); a dimension
+-- nobody has a score for has no row.
+WITH dimensions AS (
+    SELECT department_id, dimension AS measure, count(*) AS n,
+           CAST(sum(scaled) AS HUGEINT) AS total,
+           sum(CAST(scaled AS HUGEINT) * scaled) AS squares, any_value(scale) AS scale
+    FROM stale_scores
+    GROUP BY department_id, dimension
+),
+answered AS (
+    SELECT r.department_id, a.item, item_points(sc.score) AS points
+    FROM answers a
+    JOIN respondents r ON r.respondent_id = a.respondent_id
+    JOIN stale s ON s.department_id = r.department_id
+    JOIN instrument_scale sc ON sc.code = a.code
+    WHERE r.round_id = $round_id
 ),
 items AS (
     SELECT department_id, 'q' || item AS measure, count(*) AS n,
@@ -121,32 +149,23 @@ items AS (
            sum(CAST(points AS HUGEINT) * points) AS squares, CAST(1 AS BIGINT) AS scale
     FROM answered
     GROUP BY department_id, item
-),
-counted AS (
-    SELECT a.department_id, a.respondent_id, i.dimension, sum(a.points) AS total,
-           count(*) AS answered
-    FROM answered a
-    JOIN instrument_items i ON i.item = a.item
-    GROUP BY a.department_id, a.respondent_id, i.dimension
-),
-scored AS (
-    SELECT c.department_id, c.dimension,
-           CAST(c.total AS BIGINT) * (u.scale // c.answered) AS scaled, u.scale
-    FROM counted c
-    JOIN dimension_rules rule ON rule.dimension = c.dimension
-    CROSS JOIN score_scale() u
-    WHERE c.answered >= rule.min_answered
-),
-dimensions AS (
-    SELECT department_id, dimension AS measure, count(*) AS n,
-           CAST(sum(scaled) AS HUGEINT) AS total,
-           sum(CAST(scaled AS HUGEINT) * scaled) AS squares, any_value(scale) AS scale
-    FROM scored
-    GROUP BY department_id, dimension
 )
 SELECT * FROM dimensions
 UNION ALL
 SELECT * FROM items;
+
+-- name: department_pairs
+-- Per department in ``stale`` and pair of dimensions, the exact sums a correlation comes
+-- from, over the persons with both scores: n, Σx, Σy, Σx², Σy², Σxy (scaled scores, from
+-- ``stale_scores``). Added up over departments they give any group's correlation.
+SELECT a.department_id, a.dimension AS row_measure, b.dimension AS col_measure,
+       count(*) AS n, CAST(sum(a.scaled) AS HUGEINT) AS sx, CAST(sum(b.scaled) AS HUGEINT) AS sy,
+       sum(CAST(a.scaled AS HUGEINT) * a.scaled) AS sxx,
+       sum(CAST(b.scaled AS HUGEINT) * b.scaled) AS syy,
+       sum(CAST(a.scaled AS HUGEINT) * b.scaled) AS sxy
+FROM stale_scores a
+JOIN stale_scores b ON b.respondent_id = a.respondent_id
+GROUP BY a.department_id, a.dimension, b.dimension;
 
 -- name: round_stats
 -- Mean, SD and n of every dimension and item for each department and each workplace of the

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from queries import figure_store
 from queries.store import Store
 from socialkapital import access, anonymity, results
 
@@ -406,8 +407,12 @@ def correlations(
     if len(hidden) == len(order) or chosen == []:  # a hidden group: compute nothing
         raw = None
     else:
-        name = "dimension_correlations" if kind == "dimension" else "item_correlations"
-        raw = store.frame(name, round=figs.round, workplaces=chosen, department=department)
+        params = {"workplaces": chosen, "department": department}
+        if kind == "dimension":  # from the department sums the store keeps
+            named = ("dimension_correlations", params)
+            raw = figure_store.frames(store, figs.round, named)[0]
+        else:
+            raw = store.frame("item_correlations", round=figs.round, **params)
     computed = raw is not None
     raw = raw if computed else pl.DataFrame()
     found = {(r["row_measure"], r["col_measure"]): r for r in raw.iter_rows(named=True)}

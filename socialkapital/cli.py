@@ -278,8 +278,15 @@ def summary(
         access.require_request(viewer, workplace or None)
         gated = results.compute(store, round_name, workplace or None)
         seen = access.restrict_figures(gated, viewer, lang)
-        data = results.to_summary(seen, store.instrument)
+        if as_json:
+            groups = results.summary_groups(seen, store.instrument)
+            data = {"round": seen.round, "anonymity_threshold": seen.threshold}
+        else:
+            data = results.to_summary(seen, store.instrument)
         data |= analysis.summary_extras(store, gated.round, workplace or None, viewer, lang)
+        if as_json:
+            typer.echo(_summary_json(data, groups, facts_store.all_facts(store), viewer, lang))
+            return
         facts.add_to_summary(data, facts_store.all_facts(store), viewer, lang)
         industry.add_to_summary(data, store, gated.round, viewer, lang)
     except access.OutOfScope as exc:
@@ -288,10 +295,40 @@ def summary(
         fail(exc.message(lang), 1)
     except (StoreBusy, StoreError) as exc:
         fail(str(exc), 3)
-    if as_json:
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
-    else:
-        typer.echo(_summary_table(data, store.instrument, lang))
+    typer.echo(_summary_table(data, store.instrument, lang))
+
+
+def _summary_json(data: dict, groups, known_facts, viewer, lang: str) -> str:
+    """``data`` as indented JSON with the groups' entries (JSON texts, one a line) as its
+    ``groups``, each workplace's with its ``facts``: a million respondents make some 20,000
+    groups, too many to build as Python objects and indent one by one."""
+    places = groups.filter(pl.col("level") == "workplace")
+    stubs = [{"workplace": w, "department": None} for w in places["workplace"]]
+    facts.add_to_summary({"groups": stubs}, known_facts, viewer, lang)
+    extra = {
+        s["workplace"]: f',"facts":{json.dumps(s["facts"], ensure_ascii=False)}}}'
+        for s in stubs
+        if "facts" in s
+    }
+    lines = groups["json"].to_list()
+    if extra:
+        for i, (level, name) in enumerate(zip(groups["level"], groups["workplace"], strict=True)):
+            if level == "workplace" and name in extra:
+                lines[i] = lines[i][:-1] + extra[name]
+    entries = ",\n    ".join(lines)
+    listed = f'  "groups": [\n    {entries}\n  ]' if lines else '  "groups": []'
+
+    def field(key: str, value: object) -> str:
+        shown = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        return f"  {json.dumps(key)}: {shown}"
+
+    first = ("round", "anonymity_threshold")  # before the groups, as to_summary has them
+    fields = [
+        *(field(k, v) for k, v in data.items() if k in first),
+        listed,
+        *(field(k, v) for k, v in data.items() if k not in first),
+    ]
+    return "{\n" + ",\n".join(fields) + "\n}"
 
 
 def _summary_table(data: dict, instrument, lang: str) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats as sps
 
 A_SCALE = 5  # answer options of the instrument's scale
 
@@ -33,7 +32,9 @@ def ci95_many(mean, sd, n) -> tuple[np.ndarray, np.ndarray]:
     m, s, k = (np.atleast_1d(np.asarray(x, dtype=float)) for x in (mean, sd, n))
     with np.errstate(divide="ignore", invalid="ignore"):
         k = np.where(k >= 2, k, np.nan)
-        half = sps.t.ppf(0.975, k - 1) * s / np.sqrt(k)
+        # One quantile per distinct n (a round has a few thousand), not per figure.
+        sizes, which = np.unique(k, return_inverse=True)
+        half = _t975(sizes - 1)[which.reshape(k.shape)] * s / np.sqrt(k)
     return m - half, m + half
 
 
@@ -53,9 +54,19 @@ def welch(mean1, sd1, n1, mean2, sd2, n2) -> Comparison | None:
     return Comparison(diff, Interval(low, high), p)
 
 
+def _t975(df):
+    """The 97.5 % quantile of Student's t (what ``scipy.stats.t.ppf`` computes, from
+    scipy.special, which loads in half the time: the command line's summary needs only it)."""
+    from scipy.special import stdtrit
+
+    return stdtrit(df, 0.975)
+
+
 def welch_many(mean1, sd1, n1, mean2, sd2, n2) -> tuple[np.ndarray, ...]:
     """``welch`` for arrays of summary statistics at once: (difference, low, high, p), NaN
     where a side has fewer than 2 persons, no spread on either side, or a missing value."""
+    from scipy import stats as sps  # loaded when first needed: it takes a while to load
+
     m1, s1, k1, m2, s2, k2 = (
         np.atleast_1d(np.asarray(x, dtype=float)) for x in (mean1, sd1, n1, mean2, sd2, n2)
     )
@@ -85,6 +96,8 @@ def holm(p: list[float]) -> list[float]:
 
 def benjamini_hochberg(p: list[float]) -> list[float]:
     """Benjamini-Hochberg adjusted p-values (false discovery rate control)."""
+    from scipy import stats as sps
+
     return sps.false_discovery_control(np.asarray(p, dtype=float), method="bh").tolist()
 
 
@@ -106,6 +119,8 @@ def cronbach_alpha(items: np.ndarray) -> Alpha | None:
     if total_var == 0:
         return None
     alpha = j / (j - 1) * (1 - complete.var(axis=0, ddof=1).sum() / total_var)
+    from scipy import stats as sps
+
     low = 1 - (1 - alpha) * sps.f.ppf(0.975, n - 1, (n - 1) * (j - 1))
     high = 1 - (1 - alpha) * sps.f.ppf(0.025, n - 1, (n - 1) * (j - 1))
     return Alpha(float(alpha), n, Interval(float(low), float(high)))

@@ -1,0 +1,47 @@
+"""The benchmark suite runs (its quick mode, at a tiny size): no timed assertions, only that
+every figure is measured, the baselines compute what the product does, and the summary
+command loads none of the heavy modules it does not use."""
+
+from __future__ import annotations
+
+import pytest
+
+from benches import bench_analysis, bench_read, synthetic
+from queries import figure_store
+from socialkapital import results
+
+pytestmark = pytest.mark.slow
+
+SIZE = 3_000
+
+
+def test_synthetic_store_has_two_rounds_with_kept_sums(tmp_path):
+    store, written = synthetic.build(tmp_path / "s.duckdb", SIZE)
+    assert store.rounds()["name"].to_list() == list(reversed(synthetic.ROUNDS))
+    assert store.counts()["respondents"] == 2 * SIZE
+    assert written["rows"] > 0 and written["kept_sums"] > 0
+    with store.reading() as con:
+        assert figure_store.prepare(con, 2, figure_store.rules_key(store)) is None  # all kept
+    files = synthetic.export(store, synthetic.ROUNDS[-1], tmp_path)
+    assert files["parquet"].stat().st_size > 0 and files["csv"].stat().st_size > 0
+
+
+def test_read_bench_measures_every_figure(tmp_path, monkeypatch):
+    monkeypatch.setattr(bench_read, "REPEAT", 1)
+    row = bench_read.run(SIZE, tmp_path)
+    for tool in ("pandas", "polars", "duckdb"):
+        assert row[tool]["wall"] > 0 and row[tool]["rss"] > 0
+        assert row[tool]["differs"] < 1e-9  # the baselines' means are the summary's
+    assert row["summary"]["wall"] > 0 and row["summary"]["mb"] > 0
+    assert row["heavy"] == []  # summary loads no altair, fpdf, streamlit, vl_convert, scipy.stats
+    text = bench_read.report([row])
+    assert f"{SIZE:,}" in text and "pandas" in text
+
+
+def test_analysis_bench_measures_every_figure(tmp_path):
+    results.forget_rounds()
+    row = bench_analysis.run(SIZE, tmp_path)
+    for key in ("cold", "cold_unkept", "uncached", "cached", "naive"):
+        assert row[key] > 0, key
+    text = bench_analysis.report([row | {"peak_rss": 1.0}])
+    assert "first view of a round after an import" in text
