@@ -6,12 +6,13 @@ reads every answer of the round (20 million rows for a million respondents); kee
 makes each later view read a few hundred thousand sums instead.
 
 Each department's sums are kept with the fingerprint of what they were made from (its
-respondents and the sum of their ids, which every import changes) and the scoring rules they
-were made under. A department whose fingerprint or rules no longer match is computed afresh
-from its answers, whatever the reason (an import, a replaced workplace, a changed setting):
-the kept sums are never trusted beyond what they can show they were made from. Sums computed
-afresh are kept when the store can be written without waiting (``Store.writing_if_free``);
-otherwise they are simply computed again next time.
+respondents, the sum of their ids, which every import changes, and of their ids' hashes) and
+the scoring rules they were made under. A department whose fingerprint or rules no longer
+match is computed afresh from its answers, whatever the reason (an import, a replaced
+workplace, reporting groups, a changed setting): the kept sums are never trusted beyond
+what they can show they were made from. Sums computed afresh are kept when the store can be
+written without waiting (``Store.writing_if_free``); otherwise they are computed again next
+time.
 """
 
 from __future__ import annotations
@@ -75,7 +76,8 @@ def prepare(con: duckdb.DuckDBPyConnection, round_id: int, rules: str):
             CREATE OR REPLACE TEMP TABLE fresh AS
             SELECT c.department_id FROM current_departments c
             JOIN {MADE_FROM} m ON m.round_id = $round_id AND m.department_id = c.department_id
-             AND m.respondents = c.respondents AND m.ids = c.ids AND m.rules = $rules
+             AND m.respondents = c.respondents AND m.ids = c.ids AND m.hashed = c.hashed
+             AND m.rules = $rules
             """,
             {"round_id": round_id, "rules": rules},
         )
@@ -127,8 +129,8 @@ def keep(con: duckdb.DuckDBPyConnection, round_id: int, rules: str, made) -> Non
     run(f"INSERT INTO {SUMS} SELECT $round_id, * FROM made_sums")
     run(f"INSERT INTO {PAIRS} SELECT $round_id, * FROM made_pairs")
     run(
-        f"INSERT INTO {MADE_FROM} SELECT $round_id, department_id, respondents, ids, $rules "
-        "FROM made_from",
+        f"INSERT INTO {MADE_FROM} SELECT $round_id, department_id, respondents, ids, hashed, "
+        "$rules FROM made_from",
         {"round_id": round_id, "rules": rules},
     )
     for name in ("made_sums", "made_pairs", "made_from"):
@@ -184,7 +186,8 @@ def _create_tables(con: duckdb.DuckDBPyConnection) -> None:
         );
         CREATE TABLE IF NOT EXISTS {MADE_FROM} (
             round_id INTEGER NOT NULL, department_id INTEGER NOT NULL,
-            respondents BIGINT NOT NULL, ids HUGEINT NOT NULL, rules VARCHAR NOT NULL
+            respondents BIGINT NOT NULL, ids HUGEINT NOT NULL, hashed HUGEINT NOT NULL,
+            rules VARCHAR NOT NULL
         );
         """
     ).fetchall()

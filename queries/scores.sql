@@ -90,10 +90,13 @@ CREATE OR REPLACE TEMP MACRO person_scores(round_name, workplace_names) AS TABLE
     CROSS JOIN score_scale() u;
 
 -- name: department_fingerprints
--- Each department of a round with its respondents and the sum of their ids: what the figures
--- kept for it in the store (figure_sums) were made from. An import gives every respondent a
--- new, larger id, so any change to a department's answers changes this pair.
-SELECT department_id, count(*) AS respondents, sum(respondent_id) AS ids
+-- Each department of a round with its respondents, the sum of their ids and the sum of their
+-- ids' hashes: what the figures kept for it in the store (figure_sums) were made from. An
+-- import gives every respondent a new, larger id, so any change to a department's answers
+-- changes these; the hashes tell apart two sets of persons of the same count and id sum
+-- (which moving departments into reporting groups and back could otherwise make).
+SELECT department_id, count(*) AS respondents, sum(respondent_id) AS ids,
+       sum(CAST(hash(respondent_id) AS HUGEINT)) AS hashed
 FROM respondents
 WHERE round_id = $round_id
 GROUP BY department_id;
