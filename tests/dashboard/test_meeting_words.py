@@ -4,9 +4,10 @@ a high level per form, and a guide for times of change."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from socialkapital import text
-from tests.dashboard.test_pages import app, empty_db, metrics, small_db  # noqa: F401 (fixtures)
+from tests.dashboard.test_pages import APP, app, empty_db, metrics, small_db  # noqa: F401 (fixtures)
 
 
 def test_the_overview_has_whole_numbers_the_signs_and_why(small_db):  # noqa: F811
@@ -114,8 +115,12 @@ METHODS = ["Welch", "Holm", "Benjamini", "Cronbach", "ICC", "rwg", "Pearson", "p
            "p-value", "Justeret p", "Adjusted p", "signifikan", "significan", "konfidens",
            "confidence interval", "holder:", "holds up", "inden for tilfældighed",
            "within chance", "Læsning", "Reading"]  # fmt: skip
-PAGES = ["overview", "heatmap", "items", "correlations", "benchmark", "response", "reliability",
-         "trends", "reports", "plans", "import_data", "kit"]  # fmt: skip
+# Every page of the app (as the router lists them), but the rules page and the users' page.
+PAGES = [
+    p
+    for p in re.findall(r"\"views/(\w+)\.py\"", (Path(APP).read_text(encoding="utf-8")))
+    if p not in ("rules", "admin")
+]
 
 
 def _all_text(block) -> list[str]:

@@ -150,6 +150,22 @@ def pdf_text(data: bytes) -> str:
     return "\n".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(data)).pages)
 
 
+# A workplace report's section on how the forms go together: correlations have two decimals.
+CORRELATIONS = {
+    "da": ("Hvordan hænger de fire former sammen?", "sammenlignet med sig selv."),
+    "en": ("How do the four forms hang together?", "set against itself."),
+}
+
+
+def correlations(text: str, lang: str) -> str:
+    start, end = CORRELATIONS[lang]
+    return text[text.index(start) : text.index(end, text.index(start))]
+
+
+def without_correlations(text: str, lang: str) -> str:
+    return text.replace(correlations(text, lang), "")
+
+
 @pytest.mark.skipif("reports" not in PAGES, reason="no reports page in dashboard/app.py yet")
 def test_the_reports_page_gives_a_pdf_with_the_right_numbers(page, server):
     people = ref.answers(server.demo, ROUND_FILE, "Kommunens Borgerservice")
@@ -168,7 +184,9 @@ def test_the_reports_page_gives_a_pdf_with_the_right_numbers(page, server):
     # The two numbers on the front, whole (issue 17): the workplace's own overall score.
     front = re.search(r"Social kapital samlet\s+Kommunens Borgerservice\s+(\d+)\s", text)
     assert front and close_whole(front[1], expected), (front, expected)
-    assert not ui.SCORE_DA.search(text)  # no decimals in the report
+    # No decimals in the report, but in its table of how the forms go together (0,62).
+    assert re.search(r"0,\d\d", correlations(text, "da"))
+    assert not ui.SCORE_DA.search(without_correlations(text, "da"))
 
     # Every report of the workplace as one ZIP file: one PDF per department with enough
     # answers, and one for the whole workplace.
@@ -204,7 +222,9 @@ def test_the_reports_page_gives_a_pdf_with_the_right_numbers(page, server):
     assert data.startswith(b"%PDF")
     front = re.search(r"Overall social capital\s+Kommunens Borgerservice\s+(\d+)\s", text)
     assert front and close_whole(front[1], expected), (front, expected)
-    assert not ui.SCORE_DA.search(text) and not ui.SCORE_EN.search(text)
+    assert re.search(r"0\.\d\d", correlations(text, "en"))
+    rest = without_correlations(text, "en")
+    assert not ui.SCORE_DA.search(rest) and not ui.SCORE_EN.search(rest)
 
 
 @pytest.mark.skipif("heatmap" not in PAGES, reason="no heatmap page in dashboard/app.py yet")
