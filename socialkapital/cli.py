@@ -285,7 +285,8 @@ def summary(
             data = results.to_summary(seen, store.instrument)
         data |= analysis.summary_extras(store, gated.round, workplace or None, viewer, lang)
         if as_json:
-            typer.echo(_summary_json(data, groups, facts_store.all_facts(store), viewer, lang))
+            stubs = _workplace_stubs(groups, store, gated.round, viewer, lang)
+            typer.echo(_summary_json(data, groups, stubs))
             return
         facts.add_to_summary(data, facts_store.all_facts(store), viewer, lang)
         industry.add_to_summary(data, store, gated.round, viewer, lang)
@@ -298,18 +299,34 @@ def summary(
     typer.echo(_summary_table(data, store.instrument, lang))
 
 
-def _summary_json(data: dict, groups, known_facts, viewer, lang: str) -> str:
-    """``data`` as indented JSON with the groups' entries (JSON texts, one a line) as its
-    ``groups``, each workplace's with its ``facts``: a million respondents make some 20,000
-    groups, too many to build as Python objects and indent one by one."""
+def _workplace_stubs(groups, store, round_name: str, viewer, lang: str) -> list[dict]:
+    """Each workplace group's additions to ``summary --json``: its ``facts`` and its
+    industry ``benchmark``, made as for the table (one small dict per workplace)."""
+    from socialkapital import industry
+
     places = groups.filter(pl.col("level") == "workplace")
-    stubs = [{"workplace": w, "department": None} for w in places["workplace"]]
-    facts.add_to_summary({"groups": stubs}, known_facts, viewer, lang)
-    extra = {
-        s["workplace"]: f',"facts":{json.dumps(s["facts"], ensure_ascii=False)}}}'
-        for s in stubs
-        if "facts" in s
-    }
+    stubs = {"groups": [{"workplace": w, "department": None} for w in places["workplace"]]}
+    facts.add_to_summary(stubs, facts_store.all_facts(store), viewer, lang)
+    industry.add_to_summary(stubs, store, round_name, viewer, lang)
+    return stubs["groups"]
+
+
+def _summary_json(data: dict, groups, stubs: list[dict]) -> str:
+    """``data`` as indented JSON with the groups' entries (JSON texts, one a line) as its
+    ``groups``, each workplace's with what ``stubs`` add (facts, benchmark): a million
+    respondents make some 20,000 groups, too many to build as Python objects and indent
+    one by one."""
+    extra = {}
+    for s in stubs:
+        added = {k: v for k, v in s.items() if k not in ("workplace", "department")}
+        if added:
+            extra[s["workplace"]] = (
+                "".join(
+                    f",{json.dumps(k)}:{json.dumps(v, ensure_ascii=False)}"
+                    for k, v in added.items()
+                )
+                + "}"
+            )
     lines = groups["json"].to_list()
     if extra:
         for i, (level, name) in enumerate(zip(groups["level"], groups["workplace"], strict=True)):
