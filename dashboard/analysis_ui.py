@@ -12,7 +12,16 @@ import vl_convert
 
 from dashboard import state
 from queries.store import StoreBusy, StoreError
-from socialkapital import access, analysis, anonymity, compare, spreadsheet, text, trends
+from socialkapital import (
+    access,
+    analysis,
+    anonymity,
+    compare,
+    spreadsheet,
+    text,
+    trends,
+    why_hidden,
+)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -131,15 +140,27 @@ def filters_or_stop():
     return filters
 
 
-def hidden_text(reason: str | None, threshold: int, lang: str) -> str:
-    """Why a figure is not shown, in a few words."""
+def hidden_text(
+    reason: str | None, threshold: int, lang: str, protects: list[str] | None = None
+) -> str:
+    """Why a figure is not shown, in a few words; naming the departments a figure hidden
+    to protect others protects, where the viewer sees them (``why_hidden``)."""
     if reason == anonymity.SECONDARY:
-        return text.t("analysis.hidden_secondary", lang)
+        return why_hidden.short(reason, protects, threshold, lang)
     if reason == analysis.UNDEFINED:
         return text.t("analysis.undefined", lang)
     if reason == analysis.FEW:
         return text.t("analysis.few", lang, n=state.store().settings.min_correlation_n)
     return text.t("analysis.hidden_primary", lang, threshold=threshold)
+
+
+def hidden_notes(measures: pl.DataFrame, workplace: str, department: str | None = None) -> None:
+    """Say, under a page's figures, why each department hidden to protect another is hidden
+    (or just ``department``): 'Rengøring: skjult, fordi Direktion har færre end 5 svar …'."""
+    threshold = state.store().settings.anonymity_threshold
+    lang = state.lang()
+    for note in why_hidden.notes(measures, workplace, threshold, lang, department, state.esc):
+        st.caption(note)
 
 
 def left_out_note(figs: analysis.RoundFigures, workplaces: list[str] | None) -> None:

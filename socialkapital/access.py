@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from socialkapital import text
+from socialkapital.anonymity import PROTECTS
 
 
 @dataclass(frozen=True)
@@ -224,10 +225,35 @@ def restrict(frame: pl.DataFrame, viewer: Viewer, lang: str) -> pl.DataFrame:
         nulls_equal=True,
         maintain_order="left",
     ).with_columns(pl.col("_w").alias("workplace"), pl.col("_d").alias("department"))
+    if PROTECTS in frame.columns:
+        named = _rename_protected(named, mapping)
     everyone = frame.filter(pl.col("workplace").is_null())
     out = pl.concat([everyone, named.drop("_w", "_d")], how="vertical_relaxed")
     # Re-sorted after renaming: the order of the real names must not show through.
     return out.sort("workplace", "department", nulls_last=False, maintain_order=True)
+
+
+def _rename_protected(named: pl.DataFrame, mapping: pl.DataFrame) -> pl.DataFrame:
+    """The departments a hidden figure protects (``anonymity.PROTECTS``: real names), named
+    as the viewer sees them: stand-in names in other workplaces, and left out where the
+    viewer does not see the department (then nobody is named). ``named``'s workplaces are
+    already the names the viewer sees (``mapping``'s ``_w``)."""
+    names = mapping.drop_nulls("_d").select(
+        pl.col("_w").alias("workplace"), pl.col("department").alias(PROTECTS), "_d"
+    )
+    rows = named.with_row_index("_row")
+    seen = (
+        rows.select("_row", "workplace", PROTECTS)
+        .explode(PROTECTS)
+        .join(names, on=["workplace", PROTECTS])
+        .group_by("_row")
+        .agg(pl.col("_d").sort().alias("_seen"))
+    )
+    return (
+        rows.join(seen, on="_row", how="left", maintain_order="left")
+        .with_columns(pl.col("_seen").alias(PROTECTS))
+        .drop("_row", "_seen")
+    )
 
 
 def _department_numbers(groups: pl.DataFrame, lang: str) -> dict[tuple[str, str], str]:

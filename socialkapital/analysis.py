@@ -190,8 +190,9 @@ def heatmap(
     """Departments of a workplace × measures, with the comparison each cell is coloured by.
 
     One row per group and measure: level ('all', 'workplace', 'department'), department,
-    measure, mean, n, respondents, suppressed, reason, reference (the compared figure; null
-    for fixed bands or when it is hidden), diff (mean - reference) and band (fixed bands).
+    measure, mean, n, respondents, suppressed, reason, protects (whom a hidden cell protects),
+    reference (the compared figure; null for fixed bands or when it is hidden), diff
+    (mean - reference) and band (fixed bands).
     The whole workplace and all workplaces come first, as reading aids.
     """
     if reference not in REFERENCES:
@@ -233,6 +234,7 @@ def heatmap(
             "respondents",
             "suppressed",
             "reason",
+            *[c for c in [anonymity.PROTECTS] if c in out.columns],
             "reference",
             "diff",
             "band",

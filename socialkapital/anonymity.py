@@ -3,11 +3,17 @@
 A figure is hidden when it rests on fewer respondents than the threshold (primary
 suppression). Because a workplace's figure is the n-weighted mean of its departments', a
 hidden department could be worked out by subtracting the shown ones from the workplace; so
-within each workplace, more departments are hidden (secondary suppression, smallest first)
-until the hidden ones together hold at least the threshold of respondents. Then the only
-figure that subtraction can reveal is the mean of at least the threshold of people. A
-department hidden that way for one measure is hidden for all (forms and questions hang
-together), so the pages never show some of a protected department's figures.
+within each workplace, more departments are hidden (secondary suppression) until, in every
+measure, the hidden ones together hold at least the threshold of respondents. Then the only
+figure that subtraction can reveal is the mean of at least the threshold of people.
+
+Which departments are hidden for that is chosen once per workplace, for all its measures
+together (forms and questions: the gate is given them in one frame), as the cheapest way:
+the fewest respondents hidden, then the fewest departments, then the first by name
+(``_cheapest_cover``). A department hidden that way is hidden for every measure (forms and
+questions hang together), so the pages never show some of a protected department's figures.
+Each such row says which departments it protects (``protects``), so that a page or report
+can say why it is hidden.
 
 Workplaces are not siblings in that sense: a total over several workplaces (all of them, or
 a selection) is pooled from the workplaces whose figure is shown, so a workplace with too few
@@ -28,25 +34,36 @@ SECONDARY = "secondary"
 # (queries/scores.sql: Σ and Σ² of the scores times ``scale``), which pooling adds up.
 MEASURE_COLUMNS = ("mean", "sd", "total", "squares")
 EXACT = ("total", "squares", "scale")
+# The departments a secondary hiding protects (a list of names; null on every other row).
+# Naming them tells nothing new: each is hidden in its own right (primary) in the same
+# measures, and shown as hidden wherever the viewer sees it. ``access.restrict`` renames or
+# drops these names as it does the departments' own, for a viewer with a scope.
+PROTECTS = "protects"
+# Subsets the exact search may try in one workplace before it settles for the cheapest
+# cover found so far (still safe, perhaps not the cheapest). Real workplaces need a few.
+SEARCH_BUDGET = 200_000
 
 
 def gate(stats: pl.DataFrame, threshold: int) -> pl.DataFrame:
     """Hide what must not be shown, and pool the all-workplaces figures from shown ones.
 
     ``stats`` has one row per group and measure at the levels 'workplace' and 'department':
-    workplace, department, measure, mean, sd, n. The result has those rows with
-    ``suppressed`` and ``reason`` added (mean and sd null where suppressed), and a row per
-    measure at level 'all' pooled from the shown workplaces (``pooled``).
+    workplace, department, measure, mean, sd, n. Give it every measure of a round at once
+    (forms and questions): what is hidden to protect a small department is chosen over all
+    of them. The result has those rows with ``suppressed``, ``reason`` and ``protects``
+    added (mean and sd null where suppressed), and a row per measure at level 'all' pooled
+    from the shown workplaces (``pooled``).
     """
-    # Sorted, so that ties between equally small siblings are broken the same way every time.
-    flagged = stats.sort("workplace", "department", "measure", nulls_last=False).with_columns(
+    # Grouped by name, measures in the order given (the choice of ``_cheapest_cover`` does
+    # not depend on the order of the rows: ties are broken by name there).
+    flagged = stats.sort("workplace", "department", nulls_last=False, maintain_order=True)
+    flagged = flagged.with_columns(
         (pl.col("n") < threshold).alias("suppressed"),
         pl.when(pl.col("n") < threshold).then(pl.lit(PRIMARY)).alias("reason"),
+        pl.lit(None, dtype=pl.List(pl.String)).alias(PROTECTS),
     )
     sites = flagged.filter(pl.col("level") == "workplace")
-    departments = _secondary(
-        flagged.filter(pl.col("level") == "department"), ["workplace", "measure"], threshold
-    )
+    departments = _secondary(flagged.filter(pl.col("level") == "department"), threshold)
     gated = pl.concat([sites, departments], how="vertical_relaxed")
     gated = gated.with_columns(
         [
@@ -95,6 +112,7 @@ def pooled(gated: pl.DataFrame, threshold: int) -> pl.DataFrame:
         pl.col("n").cast(pl.Int64),
         hidden.alias("suppressed"),
         pl.when(hidden).then(pl.lit(PRIMARY)).alias("reason"),
+        *([pl.lit(None, dtype=pl.List(pl.String)).alias(PROTECTS)] if PROTECTS in gated else []),
     )
 
 
@@ -129,6 +147,7 @@ def _pooled_exact(gated: pl.DataFrame, threshold: int) -> pl.DataFrame:
         "suppressed": pl.Boolean,
         "reason": pl.String,
         **{c: types[c] for c in EXACT},
+        **({PROTECTS: pl.List(pl.String)} if PROTECTS in types else {}),
     }
     frame = pl.DataFrame([{c: r.get(c) for c in columns} for r in rows], schema=columns)
     return frame.with_columns(
@@ -138,70 +157,126 @@ def _pooled_exact(gated: pl.DataFrame, threshold: int) -> pl.DataFrame:
     ).select(gated.columns)  # in the gated rows' order, to be stacked with them
 
 
-def _secondary(rows: pl.DataFrame, parent: list[str], threshold: int) -> pl.DataFrame:
-    """Add secondary suppression among the siblings of each parent: in each parent with a
-    hidden child, hide the smallest shown siblings (ties by position, i.e. by name) until
-    the hidden ones hold at least the threshold of respondents.
+def _secondary(rows: pl.DataFrame, threshold: int) -> pl.DataFrame:
+    """Hide, in each workplace, the cheapest set of further departments that protects its
+    small ones in every measure, and say whom they protect.
 
-    In one pass over all parents: a shown sibling is hidden when what is hidden before it
-    in that order (the primary-hidden ones, plus every smaller shown sibling) still holds
-    fewer than the threshold. Siblings with n = 0 add nothing to a subtraction, so hiding
-    them would not help; they are left as they are.
+    Why this is safe. Take a measure m of a workplace and let H be the departments hidden
+    for m. The workplace's figure for m is the pooled figure of its departments (every
+    respondent belongs to one), so the workplace minus the shown departments gives the
+    pooled figure of H, and no shown figure splits H further: a department is either shown
+    or hidden for m, and the other totals built from shown figures (several workplaces,
+    the rest of a workplace, merged departments over rounds) are sums of shown figures or
+    the workplace's. So the finest group anyone can work out for m is H together. Whenever
+    H holds a department with respondents, it holds at least the threshold of them:
+    either the small departments already do, or H holds a department shown for m before,
+    which alone holds at least the threshold (being shown is just that). The gap to fill in
+    m is below the threshold, so any one department shown for m fills it, whatever its
+    exact n; which is why choosing is a matter of which measures each department covers.
+    When no department is shown for m (the workplace has too few for m, and its figure is
+    hidden), there is nothing to subtract from and nothing to do.
+
+    Choosing once per workplace over all measures, instead of per measure, matters because
+    the n differ between measures (people skip questions): the smallest department of one
+    question is not that of another, and hiding each measure's smallest for all measures
+    hid several departments where one would do.
     """
-    hidden = pl.col("suppressed")
-    ranked = rows.with_row_index("_pos").with_columns(
-        pl.when(hidden).then(pl.col("n")).otherwise(0).sum().over(parent).alias("_hidden_n")
+    small = rows.filter(pl.col("suppressed") & (pl.col("n") > 0))
+    short = (
+        small.group_by("workplace", "measure")
+        .agg(pl.col("n").sum())
+        .filter(pl.col("n") < threshold)
+        .drop("n")
     )
-    shown = (
-        ranked.filter(~hidden & (pl.col("_hidden_n") > 0))
-        .sort([*parent, "n", "_pos"], nulls_last=False)
-        .with_columns(
-            (pl.col("_hidden_n") + pl.col("n").cum_sum().over(parent) - pl.col("n")).alias(
-                "_before"
-            )
-        )
-        .filter((pl.col("n") > 0) & (pl.col("_before") < threshold))
-        .select("_pos", pl.lit(True).alias("_newly"))
-    )
-    if not shown.height:
+    keys = ["workplace", "measure"]
+    # Departments shown for a measure with a gap: any one of them would fill that gap.
+    helpers = rows.filter(~pl.col("suppressed")).join(short, on=keys, how="semi", nulls_equal=True)
+    if not helpers.height:
         return rows
-    newly = pl.col("_newly").fill_null(False)
-    marked = ranked.join(shown, on="_pos", how="left", maintain_order="left")
-    out = marked.with_columns(
-        pl.when(newly).then(pl.lit(SECONDARY)).otherwise(pl.col("reason")).alias("reason"),
-        (hidden | newly).alias("suppressed"),
-    ).drop("_pos", "_hidden_n", "_newly")
-    return _hide_everywhere(out)
-
-
-def _hide_everywhere(rows: pl.DataFrame) -> pl.DataFrame:
-    """A department hidden to protect another, for one measure, is hidden for every measure.
-
-    Measures hang together: a form's score is (nearly) the mean of its questions' scores,
-    and the overall score is the mean of all 21. A department hidden for a form but shown
-    for each of its questions could be worked back, and then used in the subtraction the
-    form's hiding was there to stop.
-    """
-    complements = (
-        rows.filter(pl.col("reason") == SECONDARY)
-        .select("workplace", "department")
-        .unique()
-        .with_columns(pl.lit(True).alias("_complement"))
+    gaps = helpers.select(keys).unique().sort(keys, nulls_last=False)
+    protected = (
+        small.join(gaps, on=keys, how="semi", nulls_equal=True)
+        .group_by("workplace")
+        .agg(pl.col("department").unique().sort(nulls_last=False).alias(PROTECTS))
     )
-    if not complements.height:
-        return rows
-    marked = rows.join(
-        complements,
+    sizes = rows.group_by("workplace", "department").agg(pl.col("n").max().alias("_cost"))
+    candidates = (
+        helpers.group_by("workplace", "department")
+        .agg(pl.col("measure").alias("_covers"))
+        .join(sizes, on=["workplace", "department"], nulls_equal=True)
+        .sort("workplace", "department", nulls_last=False)
+    )
+    measures = {w: part["measure"].to_list() for (w,), part in gaps.group_by(["workplace"])}
+    chosen = []
+    for (workplace,), part in candidates.group_by(["workplace"], maintain_order=True):
+        bit = {m: 1 << i for i, m in enumerate(measures[workplace])}
+        masks = [sum(bit[m] for m in covers) for covers in part["_covers"].to_list()]
+        picked = _cheapest_cover(part["_cost"].to_list(), masks, (1 << len(bit)) - 1)
+        names = part["department"].to_list()
+        chosen += [(workplace, names[i]) for i in picked]
+    hide = pl.DataFrame(
+        chosen, schema={"workplace": pl.String, "department": pl.String}, orient="row"
+    ).join(protected, on="workplace", nulls_equal=True)
+    marked = rows.drop(PROTECTS).join(
+        hide.with_columns(pl.lit(True).alias("_hide")),
         on=["workplace", "department"],
         how="left",
         nulls_equal=True,
         maintain_order="left",
     )
-    newly = pl.col("_complement").fill_null(False) & ~pl.col("suppressed")
+    newly = pl.col("_hide").fill_null(False) & ~pl.col("suppressed")
     return marked.with_columns(
         pl.when(newly).then(pl.lit(SECONDARY)).otherwise(pl.col("reason")).alias("reason"),
         (pl.col("suppressed") | newly).alias("suppressed"),
-    ).drop("_complement")
+        pl.when(newly).then(pl.col(PROTECTS)).alias(PROTECTS),
+    ).select(rows.columns)
+
+
+def _cheapest_cover(costs: list[int], masks: list[int], goal: int) -> list[int]:
+    """The candidates to hide: positions whose masks together cover ``goal`` (a bit per
+    measure with a gap), with the least total cost (respondents hidden), then the fewest
+    candidates, then the first in name order (positions are in name order).
+
+    An exact search over subsets, cheapest candidates first. It never follows a branch that
+    cannot win: one that already costs more than the best cover found, one that the
+    candidates left cannot complete, or a candidate that covers nothing new (a cover with it
+    would be cheaper without it). Candidates shown for every measure are the usual answer,
+    and the cheapest of them bounds the search from the start.
+    """
+    order = sorted(range(len(costs)), key=lambda i: (costs[i], i))
+    reach = [0] * (len(order) + 1)  # what the candidates from a place in ``order`` on cover
+    for k in range(len(order) - 1, -1, -1):
+        reach[k] = reach[k + 1] | masks[order[k]]
+    goal &= reach[0]
+    if not goal:
+        return []
+    whole = next((i for i in order if masks[i] & goal == goal), None)
+    best = None if whole is None else (costs[whole], 1, (whole,))
+    budget = SEARCH_BUDGET
+
+    def visit(start: int, chosen: tuple[int, ...], covered: int, spent: int) -> None:
+        nonlocal best, budget
+        for k in range(start, len(order)):
+            i = order[k]
+            total = spent + costs[i]
+            if best is not None and total > best[0]:
+                return  # the candidates after this one cost as much or more
+            if (covered | reach[k]) & goal != goal or budget <= 0:
+                return
+            if not masks[i] & goal & ~covered:
+                continue
+            budget -= 1
+            now, pick = covered | masks[i], (*chosen, i)
+            if now & goal == goal:
+                key = (total, len(pick), tuple(sorted(pick)))
+                if best is None or key < best:
+                    best = key
+            else:
+                visit(k + 1, pick, now, total)
+
+    visit(0, (), 0, 0)
+    # The budget ran out before any cover was found (never seen): hide every candidate.
+    return list(range(len(costs))) if best is None else sorted(best[2])
 
 
 def overall_from_items(gated_items: pl.DataFrame, item_count: int) -> pl.DataFrame:
@@ -209,18 +284,20 @@ def overall_from_items(gated_items: pl.DataFrame, item_count: int) -> pl.DataFra
 
     Shown only when every item mean of the group is shown, so that the overall cannot be
     used to work out a hidden item. With the exact sums, the mean of the exact item means
-    (fractions), rounded once: the same whatever the order of the items.
+    (fractions), rounded once: the same whatever the order of the items. With ``protects``
+    in the items, the group's (the departments its hidden items protect) comes along.
     """
     keys = ("level", "workplace", "department")
     complete = pl.col("mean").is_not_null().sum() == item_count
+    whom = [pl.col(PROTECTS).drop_nulls().first()] if PROTECTS in gated_items.columns else []
     if not all(c in gated_items.columns for c in EXACT):
         return gated_items.group_by(*keys, maintain_order=True).agg(
-            pl.when(complete).then(pl.col("mean").mean()).alias("mean"),
+            pl.when(complete).then(pl.col("mean").mean()).alias("mean"), *whom
         )
     # Each group's shown item means added up exactly: the totals of items with the same
     # denominator (n × scale) first, then one sum over a common denominator, in Python ints.
     rows = gated_items.lazy()  # one query plan: a selection's few groups stay quick too
-    groups = rows.group_by(*keys, maintain_order=True).agg(complete.alias("_complete"))
+    groups = rows.group_by(*keys, maintain_order=True).agg(complete.alias("_complete"), *whom)
     terms = (
         rows.filter(pl.col("mean").is_not_null())
         .with_columns(
@@ -239,7 +316,9 @@ def overall_from_items(gated_items: pl.DataFrame, item_count: int) -> pl.DataFra
         _mean_of_fractions(totals, denominators, item_count) if complete else None
         for complete, denominators, totals in parts.select("_complete", "_d", "total").iter_rows()
     ]
-    return parts.select(*keys).with_columns(pl.Series("mean", means, dtype=pl.Float64))
+    return parts.select(*keys, *(PROTECTS for _ in whom)).with_columns(
+        pl.Series("mean", means, dtype=pl.Float64)
+    )
 
 
 def _mean_of_fractions(totals: list[int], denominators: list[int], count: int) -> float:

@@ -110,11 +110,15 @@ def _round_gated(store: Store, round_name: str, threshold: int, item_count: int)
 def _gated(store: Store, round_name: str, threshold: int, item_count: int):
     """Counts and gated measures (forms, items, overall) for all workplaces of a round."""
     counts, stats = _round_stats(store, round_name)
-    items = pl.col("measure").is_in(store.instrument.item_keys)
-    gated_dims = anonymity.gate(stats.filter(~items), threshold)
-    gated_items = anonymity.gate(stats.filter(items), threshold)
+    is_item = pl.col("measure").is_in(store.instrument.item_keys)
+    # Forms and questions through the gate together: what is hidden to protect a small
+    # department is chosen once for all of them (each sorted, so the rows come in one order).
+    dims = stats.filter(~is_item).sort("measure")
+    items = stats.filter(is_item).sort("measure")
+    gated = anonymity.gate(pl.concat([dims, items], how="vertical_relaxed"), threshold)
+    gated_items = gated.filter(is_item)
     overall = _overall(gated_items, counts, item_count, threshold)
-    return counts, pl.concat([gated_dims, gated_items, overall], how="vertical_relaxed")
+    return counts, pl.concat([gated, overall], how="vertical_relaxed")
 
 
 def _round_stats(store: Store, round_name: str) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -178,6 +182,11 @@ def _overall(
         .then(pl.lit(anonymity.SECONDARY))
         .alias("reason"),
         *sums,
+        *[
+            pl.when(hidden).then(pl.col(c)).alias(c)
+            for c in [anonymity.PROTECTS]
+            if c in joined.columns
+        ],
     ).select(gated_items.columns)  # in the items' order, to be stacked with them
 
 

@@ -68,7 +68,8 @@ def cell_text(row: dict, sure: compare.Uncertainty, test: dict | None) -> str:
 def tooltip(row: dict, label: str) -> str:
     name = row_names.get(row["level"], row["department"])
     if row["suppressed"]:
-        return f"{name} · {label}: {ui.hidden_text(row['reason'], threshold, lang)}"
+        why = ui.hidden_text(row["reason"], threshold, lang, row.get("protects"))
+        return f"{name} · {label}: {why}"
     n = text.integer(row["n"], lang)
     return f"{name} · {label}: {text.score(row['mean'], lang, 1)} (n = {n})"
 
@@ -279,6 +280,7 @@ with tab_dims:
         needed=f"{min(needs)}-{max(needs)}" if needs else "",
     )
     st.caption(marks)
+    ui.hidden_notes(figs.measures, workplace)
     ui.left_out_note(figs, None)
     name = ui.file_name(t("heatmap.file"), workplace)
     ui.downloads(name, "heatmap_dims", table_frame(dim_frame, labels, dims, order), chart)

@@ -40,6 +40,8 @@ group = figs.groups.filter(
 )
 if group.height and group["suppressed"][0]:
     st.warning(t("overview.suppressed", threshold=threshold), icon=":material/visibility_off:")
+elif department:
+    ui.hidden_notes(figs.measures, workplace, department)
 
 
 def signed(value: float | None) -> str:

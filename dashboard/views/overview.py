@@ -7,7 +7,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import analysis_charts, state
-from socialkapital import advice, compare, text
+from socialkapital import advice, compare, text, why_hidden
 
 lang = state.lang()
 t = state.t
@@ -53,6 +53,11 @@ def rate_text(group: dict) -> str:
 
 if department and department["suppressed"]:
     st.warning(t("overview.suppressed", threshold=threshold), icon=":material/visibility_off:")
+elif department:  # hidden to protect a smaller department: say which, and why
+    for note in why_hidden.notes(
+        res.measures, filters.workplace, threshold, lang, filters.department, state.esc
+    ):
+        st.warning(note, icon=":material/visibility_off:")
 
 shown = [(t("overview.this_department"), department)] if department else []
 shown.append((t("app.whole_workplace"), workplace))
@@ -174,6 +179,8 @@ for g in dept_rows.iter_rows(named=True):
     )
 # Every department in view at once (no inner scrolling on a projector).
 st.dataframe(pl.DataFrame(records), hide_index=True, width="stretch", height="content")
+for note in why_hidden.notes(res.measures, filters.workplace, threshold, lang, escape=state.esc):
+    st.caption(note)
 
 
 def means(group: dict | None) -> dict[str, float | None]:

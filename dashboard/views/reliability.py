@@ -165,7 +165,7 @@ for (group,), part in marked.group_by(["department"], maintain_order=True):
     by_measure = {r["measure"]: r for r in part.iter_rows(named=True)}
     for r in (by_measure[d] for d in dims if d in by_measure):
         if r["mean"] is None:
-            cell = ui.hidden_text(r["reason"], figs.threshold, lang)
+            cell = ui.hidden_text(r["reason"], figs.threshold, lang, r.get("protects"))
         else:
             cell = f"{text.score(r['mean'], lang, 0)} ({interval(r['ci_low'], r['ci_high'])})"
             cell += f", n {text.integer(r['n'], lang)}"

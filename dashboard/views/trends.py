@@ -13,7 +13,7 @@ from dashboard import analysis_charts as charts
 from dashboard import analysis_ui as ui
 from dashboard import state
 from queries import trend_store
-from socialkapital import text, trends
+from socialkapital import anonymity, text, trends
 
 lang = state.lang()
 t = state.t
@@ -36,11 +36,26 @@ def reading(row: dict) -> str:
     return t(key, **values)
 
 
+def protected(row: dict) -> list[str] | None:
+    """Whom a department's figure, hidden in a round to protect others, protects: as that
+    round's figures name them for the viewer."""
+    if row["reason"] != anonymity.SECONDARY or len(row["members"]) != 1:
+        return None
+    found = ui.figures(row["round"]).measures.filter(
+        (pl.col("level") == "department")
+        & (pl.col("workplace") == workplace)
+        & (pl.col("department") == row["members"][0])
+        & (pl.col("measure") == row["measure"])
+    )
+    return found[anonymity.PROTECTS].to_list()[0] if found.height else None
+
+
 def cell(row: dict) -> str:
     if row["mean"] is None:
         if row["reason"] == trends.PART_HIDDEN:
             return t("trends.part_hidden")
-        return ui.hidden_text(row["reason"], store.settings.anonymity_threshold, lang)
+        threshold = store.settings.anonymity_threshold
+        return ui.hidden_text(row["reason"], threshold, lang, protected(row))
     return t("trends.cell", mean=text.score(row["mean"], lang, 1), n=text.integer(row["n"], lang))
 
 

@@ -38,6 +38,8 @@ class Figure:
     n: int
     reason: str | None = None
     uncertain: bool = False  # a form's mean marked ≈, as on the pages
+    # Hidden to protect these departments (anonymity.PROTECTS, as the viewer sees them).
+    protects: tuple[str, ...] = ()
 
     @property
     def hidden(self) -> bool:
@@ -45,6 +47,12 @@ class Figure:
 
 
 HIDDEN = Figure(None, 0, anonymity.PRIMARY)
+
+
+def protected(figures: list[Figure]) -> list[str]:
+    """The departments that a group's figures, hidden to protect them, protect (the same
+    for each such figure of the group); none when no figure is hidden for that reason."""
+    return next((list(f.protects) for f in figures if f.protects), [])
 
 
 @dataclass(frozen=True)
@@ -186,7 +194,8 @@ def _group(res: Results, workplace: str | None, department: str | None, name: st
                 m["mean"], m["sd"], n, measure, res.uncertain_half_width
             ).uncertain
         )
-        figures[measure] = Figure(None if hidden else m["mean"], n, reason, uncertain)
+        whom = () if below else tuple(m.get(anonymity.PROTECTS) or ())
+        figures[measure] = Figure(None if hidden else m["mean"], n, reason, uncertain, whom)
     return Group(name, int(row["respondents"]), row["invited"], row["response_rate"], figures)
 
 

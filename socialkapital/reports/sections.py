@@ -12,7 +12,8 @@ import polars as pl
 from fpdf.enums import XPos, YPos
 
 from socialkapital import advice as fitting
-from socialkapital import settings, text
+from socialkapital import settings, text, why_hidden
+from socialkapital.anonymity import SECONDARY
 from socialkapital.reports import charts
 from socialkapital.reports.figures import (
     DEPARTMENT,
@@ -21,6 +22,7 @@ from socialkapital.reports.figures import (
     Figure,
     Group,
     ReportData,
+    protected,
 )
 from socialkapital.reports.pdf import (
     COMPARATOR,
@@ -135,15 +137,20 @@ def hidden_notice(pdf: ReportPDF, data: ReportData, instrument) -> None:
     if not any(hidden):
         return
     key = "notice_all" if all(hidden) else "notice_some"
+    whom = protected([data.subject.figure(k) for k in keys])
     pdf.set_fill_color(*NOTICE)
     pdf.set_draw_color(*COMPARATOR)
     pdf.set_line_width(0.6)
     top = pdf.get_y()
     pdf.body(9.5)
+    notice = _t(pdf, key, threshold=data.threshold)
+    if key == "notice_all" and whom:  # hidden to protect a smaller department: say which
+        names = why_hidden.names(whom, pdf.lang)
+        notice = text.t("hidden.report_all", pdf.lang, names=names, threshold=data.threshold)
     pdf.multi_cell(
         0,
         5,
-        _t(pdf, key, threshold=data.threshold),
+        notice,
         fill=True,
         padding=(2.5, 4),
         new_x=XPos.LMARGIN,
@@ -473,9 +480,12 @@ def departments_table(pdf: ReportPDF, data: ReportData, instrument) -> None:
         figures = [group.figure(m) for m in measures]
         if all(f.hidden for f in figures):
             below = group.respondents < data.threshold
+            whom = protected(figures)
             note = (
                 _t(pdf, "hidden_below", threshold=data.threshold)
                 if below
+                else why_hidden.short(SECONDARY, whom, data.threshold, lang)
+                if whom
                 else _t(pdf, "hidden_sibling")
             )
             cells.append(Cell(note, colour=MUTED, align="C", span=len(measures)))

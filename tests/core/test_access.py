@@ -69,6 +69,39 @@ def test_department_manager_sees_the_workplace_and_only_their_department():
     assert "Pakkeri" not in str(seen.to_dicts())
 
 
+def protecting() -> pl.DataFrame:
+    """FRAME with Pakkeri and Dagvagt hidden to protect Køkken and Nattevagt (whose own
+    figures are hidden too: in the frame they stand for departments below the threshold)."""
+    whom = {("Mejeri Øst", "Pakkeri"): ["Køkken"], ("Plejehjem Å", "Dagvagt"): ["Nattevagt"]}
+    protects = [whom.get((w, d)) for w, d in FRAME.select("workplace", "department").rows()]
+    return FRAME.with_columns(pl.Series("protects", protects, dtype=pl.List(pl.String)))
+
+
+def test_whom_a_hidden_figure_protects_is_named_as_the_viewer_sees_them():
+    # Issue 18: the reason a figure is hidden names the department it protects; a viewer
+    # with a scope must not learn another department's name from it.
+    frame = protecting()
+    manager = access.viewer("d@x.dk", "department-manager", [("Mejeri Øst", "Pakkeri")])
+    seen = access.restrict(frame, manager, "da")
+    pakkeri = seen.filter(pl.col("department") == "Pakkeri")
+    assert pakkeri["protects"].to_list() == [None]  # Køkken is not theirs to see
+    assert "Køkken" not in str(seen.to_dicts())
+    both = access.viewer(
+        "d@x.dk", "department-manager", [("Mejeri Øst", "Pakkeri"), ("Mejeri Øst", "Køkken")]
+    )
+    seen = access.restrict(frame, both, "da")
+    assert seen.filter(pl.col("department") == "Pakkeri")["protects"].to_list() == [["Køkken"]]
+    # Another workplace's departments go by their stand-in names, in the reason too.
+    management = access.viewer("m@x.dk", "management", [("Mejeri Øst", None)])
+    seen = access.restrict(frame, management, "da")
+    text = str(seen.to_dicts())
+    assert "Nattevagt" not in text and "Dagvagt" not in text
+    other = seen.filter(pl.col("protects").is_not_null() & (pl.col("n") == 6))
+    night = seen.filter((pl.col("n") == 6) & pl.col("protects").is_null())
+    assert other["protects"].to_list() == [night["department"].to_list()]
+    assert seen.filter(pl.col("department") == "Pakkeri")["protects"].to_list() == [["Køkken"]]
+
+
 def test_pseudonyms_do_not_follow_the_alphabet():
     # With letters given by name, "Arbejdsplads A" would always be the first name: across
     # 20 sets of names, the hash order differs from the alphabetical one at least once.

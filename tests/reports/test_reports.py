@@ -13,7 +13,7 @@ import polars as pl
 import pytest
 from pypdf import PdfReader
 
-from socialkapital import reports, results, text
+from socialkapital import access, reports, results, text
 from socialkapital.reports import charts, figures, fonts
 from tests.reports.conftest import ROUND, SITE, TODAY, load, numbers, pdf_text
 
@@ -123,10 +123,23 @@ def test_no_report_below_the_threshold(small):
 def test_a_department_hidden_to_protect_a_smaller_one_gets_a_report_without_its_numbers(small):
     # Vask (5) is hidden whole, or Lager (3) could be worked out from the workplace's total.
     words = pdf_text(reports.department_report(small, ROUND, SITE, "Vask", "da", TODAY))
-    assert text.t("report.notice_all", "da") in words
+    # Issue 18: the notice says why, naming Lager (3) and Pakkeri (1 answer to q10), whose
+    # figures are hidden anyway.
+    assert (
+        "Afdelingens egne tal vises ikke, fordi tal for Lager og Pakkeri bygger på færre end 5"
+        " svar – ellers kunne de regnes ud fra hele arbejdspladsens tal." in words
+    )
     assert f"Social kapital samlet Vask skjult Hele arbejdspladsen {SITE_OVERALL}" in words
     assert f"Vask skjult Hele arbejdspladsen {SITE_TEAM_SHOWN} (n = 21)" in words
     assert not HIDDEN & set(numbers(words))
+
+
+def test_a_scoped_viewer_is_told_why_without_the_other_department_s_name(small):
+    # Issue 18: Vask's manager does not see Lager, so the notice names nobody.
+    manager = access.viewer("v@x.dk", "department-manager", [(SITE, "Vask")])
+    words = pdf_text(reports.department_report(small, ROUND, SITE, "Vask", "da", TODAY, manager))
+    assert text.t("report.notice_all", "da") in words
+    assert "Lager" not in words
 
 
 def test_no_report_for_a_workplace_below_the_threshold(make_store, tmp_path):
@@ -178,7 +191,7 @@ def test_issue6_batch_skips_small_departments_and_hidden_figures_appear_nowhere(
     # The workplace report marks both in its department overview.
     overview = texts["00 Hele arbejdspladsen.pdf"]
     assert "Lager 3 75 % skjult: færre end 5 besvarelser" in overview
-    assert "Vask 5 83 % skjult for at beskytte en mindre afdeling" in overview
+    assert "Vask 5 83 % skjult for at beskytte Lager og Pakkeri" in overview  # issue 18
     forms = f"≈75 ≈75 ≈75 ≈{KOKKEN_WORKPLACE_FORM}"  # 6 persons: every form is ≈
     assert f"Køkken 6 75 % {KOKKEN_OVERALL} {forms}" in overview
 
