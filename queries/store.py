@@ -135,16 +135,8 @@ class Store:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise file_problem(self.path, exc) from exc
-            con = self._connect(read_only=False)
-            try:
-                con.begin()
+            with _transaction(self._connect(read_only=False)) as con:
                 yield con
-                con.commit()
-            except BaseException:
-                _rollback(con)
-                raise
-            finally:
-                con.close()
 
     @contextmanager
     def writing_if_free(self) -> Iterator[duckdb.DuckDBPyConnection | None]:
@@ -161,16 +153,9 @@ class Store:
             except duckdb.Error:
                 yield None
                 return
-            try:
+            with _transaction(con):
                 self._register_instrument(con)
-                con.begin()
                 yield con
-                con.commit()
-            except BaseException:
-                _rollback(con)
-                raise
-            finally:
-                con.close()
         finally:
             lock.release()
 
@@ -569,6 +554,20 @@ def _one_writer(path: Path) -> Iterator[None]:
         yield
     finally:
         lock.release()
+
+
+@contextmanager
+def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One transaction on ``con``, which is closed after it: all of it lands, or none."""
+    try:
+        con.begin()
+        yield con
+        con.commit()
+    except BaseException:
+        _rollback(con)
+        raise
+    finally:
+        con.close()
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:
