@@ -87,7 +87,7 @@ class Store:
         retries = _BUSY_RETRIES if read_only else _WRITE_RETRIES
         for attempt in range(retries):
             try:
-                return duckdb.connect(str(self.path), read_only=read_only)
+                return _connect_file(self.path, read_only)
             except duckdb.Error as exc:
                 if not held_by_another(exc):
                     raise file_problem(self.path, exc, write=not read_only) from exc
@@ -149,7 +149,7 @@ class Store:
             return
         try:
             try:
-                con = duckdb.connect(str(self.path), read_only=False)
+                con = _connect_file(self.path, read_only=False)
             except duckdb.Error:
                 yield None
                 return
@@ -536,6 +536,19 @@ def _require_known(con: duckdb.DuckDBPyConnection, round_name: str, workplace: s
 
 
 # -- file trouble ----------------------------------------------------------------------------
+
+# DuckDB's Python module opens a file's database on the first connection and only then
+# adds its own table functions to it (python_arrow_scan, which ``register`` needs); a
+# second thread connecting in that moment could get the database without them and fail
+# with "Table Function with name python_arrow_scan does not exist" (seen twice in the
+# two-imports-at-once test on a busy machine). Connections are opened one at a time.
+_CONNECTING = threading.Lock()
+
+
+def _connect_file(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    with _CONNECTING:
+        return duckdb.connect(str(path), read_only=read_only)
+
 
 _WRITERS: dict[str, threading.RLock] = {}
 _WRITERS_GUARD = threading.Lock()
