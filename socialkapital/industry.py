@@ -63,6 +63,28 @@ class Comparison:
         return known.name(lang) if known else None
 
 
+class Peers:
+    """What the workplaces of a round share in a comparison, computed once per round and
+    per industry: a summary compares hundreds of workplaces, and most share an industry."""
+
+    def __init__(self, figs: analysis.RoundFigures, facts: dict[str, Facts], measures, item_keys):
+        self.figs, self.facts, self.measures, self.item_keys = figs, facts, measures, item_keys
+        self.all_shown = _shown(figs.measures, list(figs.workplaces), measures)
+        self._industries: dict[str, tuple[list[str], int, pl.DataFrame]] = {}
+
+    def industry(self, code: str) -> tuple[list[str], int, pl.DataFrame]:
+        """The industry's workplaces, how many of them are shown, and its side of the table."""
+        if code not in self._industries:
+            figs = self.figs
+            peers = [w for w in figs.workplaces if self.industry_of(w) == code]
+            bench = analysis.benchmark(figs, peers, self.measures, self.item_keys)
+            self._industries[code] = (peers, _shown(figs.measures, peers, self.measures), bench)
+        return self._industries[code]
+
+    def industry_of(self, workplace: str) -> str | None:
+        return (self.facts.get(workplace) or Facts()).industry
+
+
 def compare(
     figs: analysis.RoundFigures,
     facts: dict[str, Facts],
@@ -74,52 +96,92 @@ def compare(
     lang: str = "da",
     everyone: pl.DataFrame | None = None,
 ) -> Comparison:
-    """``workplace`` beside its industry and all workplaces of the round.
+    """``workplace`` beside its industry and all workplaces of the round (``compare_many``)."""
+    args = (figs, facts, [workplace], measures, item_keys, minimum, viewer, lang, everyone)
+    return compare_many(*args)[0]
+
+
+def compare_many(
+    figs: analysis.RoundFigures,
+    facts: dict[str, Facts],
+    workplaces: list[str],
+    measures: list[str],
+    item_keys: list[str],
+    minimum: int,
+    viewer: access.Viewer = access.LOCAL,
+    lang: str = "da",
+    everyone: pl.DataFrame | None = None,
+) -> list[Comparison]:
+    """Each of ``workplaces`` beside its industry and all workplaces of the round.
 
     ``figs``: the round's gated figures before the viewer's scope; ``facts``: every
     workplace's facts by name; ``everyone``: the all-workplaces side as the viewer may see it
-    (``all_side``), made here when not given.
+    (``all_side``), made here when not given. Built as one frame for all of them: a summary
+    compares hundreds of workplaces.
     """
-    access.require(viewer, workplace)
+    for workplace in workplaces:
+        access.require(viewer, workplace)
     if everyone is None:
         everyone = all_side(access.restrict_figures(figs, viewer, lang), measures, item_keys)
+    peers = Peers(figs, facts, measures, item_keys)
+    codes = {w: peers.industry_of(w) for w in workplaces}
+    same = {w: peers.industry(c)[0] if c else [] for w, c in codes.items()}
+    shown = {w: peers.industry(c)[1] if c else 0 for w, c in codes.items()}
+    ranges = {
+        w: viewer.departments is None and all(viewer.sees_workplace(p) for p in same[w])
+        for w in workplaces
+    }
+    sides = [
+        _side(peers.industry(c)[2], "industry").with_columns(pl.lit(c).alias("_code"))
+        for c in sorted({c for c in codes.values() if c})
+    ]
+    empty = pl.DataFrame(
+        {"measure": [], "_code": []}, schema={"measure": pl.String, "_code": pl.String}
+    )
+    industry_side = pl.concat(sides) if sides else empty.with_columns(_nulls("industry", _FIGURES))
     own = figs.measures.filter(
-        (pl.col("level") == "workplace") & (pl.col("workplace") == workplace)
-    ).select("measure", pl.col("mean").alias("score"), pl.col("n").alias("score_n"))
-    rows = pl.DataFrame({"measure": measures}).join(own, on="measure", how="left")
-    rows = rows.join(everyone, on="measure", how="left")
-
-    code = (facts.get(workplace) or Facts()).industry
-    peers = [w for w in figs.workplaces if (facts.get(w) or Facts()).industry == code]
-    shown = _shown(figs, peers, measures) if code else 0
-    ranges = viewer.departments is None and all(viewer.sees_workplace(w) for w in peers)
-    if code:
-        side = _side(analysis.benchmark(figs, peers, measures, item_keys), "industry")
-        rows = rows.join(side, on="measure", how="left")
-    else:
-        rows = rows.with_columns(_nulls("industry", _FIGURES))
+        (pl.col("level") == "workplace") & pl.col("workplace").is_in(workplaces)
+    ).select("workplace", "measure", pl.col("mean").alias("score"), pl.col("n").alias("score_n"))
+    asked = pl.DataFrame(
+        {
+            "workplace": workplaces,
+            "_code": [codes[w] for w in workplaces],
+            "_ranges": [ranges[w] for w in workplaces],
+        },
+        schema={"workplace": pl.String, "_code": pl.String, "_ranges": pl.Boolean},
+    )
+    rows = (
+        asked.join(pl.DataFrame({"measure": measures}), how="cross", maintain_order="left_right")
+        .join(own, on=["workplace", "measure"], how="left", maintain_order="left")
+        .join(everyone, on="measure", how="left", maintain_order="left")
+        .join(industry_side, on=["_code", "measure"], how="left", maintain_order="left")
+    )
     enough = pl.col("industry_workplaces") >= minimum
     rows = rows.with_columns(
         pl.when(enough).then(pl.col(f"industry_{c}")).alias(f"industry_{c}")
         for c in _FIGURES
         if c != "workplaces"
     )
-    if not ranges:
-        # And the pooled mean in whole numbers, without its n: the exact n and mean would let
-        # a few of the stand-ins' figures be matched to it by adding them up.
-        whole = (pl.col("industry_mean") + 0.5).floor()  # half up, as text.score rounds
-        rows = rows.with_columns(*_nulls("industry", (*_RANGES, "n")), whole.alias("industry_mean"))
-    status = NO_INDUSTRY if code is None else (COMPARED if shown >= minimum else TOO_FEW)
-    return Comparison(
-        workplace,
-        code,
-        status,
-        minimum,
-        shown,
-        _shown(figs, list(figs.workplaces), measures),
-        ranges,
-        rows,
+    # Without the ranges, the pooled mean in whole numbers and without its n: the exact n
+    # and mean would let a few of the stand-ins' figures be matched to it by adding them up.
+    whole = (pl.col("industry_mean") + 0.5).floor()  # half up, as text.score rounds
+    rows = rows.with_columns(
+        *(
+            pl.when(pl.col("_ranges")).then(pl.col(c)).alias(c)
+            for c in (f"industry_{k}" for k in (*_RANGES, "n"))
+        ),
+        pl.when(pl.col("_ranges")).then(pl.col("industry_mean")).otherwise(whole),
     )
+    parts = rows.partition_by("workplace", as_dict=True, maintain_order=True)
+    found = []
+    for w in workplaces:
+        code = codes[w]
+        status = NO_INDUSTRY if code is None else (COMPARED if shown[w] >= minimum else TOO_FEW)
+        table = parts[(w,)].drop("workplace", "_code", "_ranges")
+        found.append(
+            Comparison(w, code, status, minimum, shown[w], peers.all_shown, ranges[w], table)
+        )
+    return found
 
 
 def all_side(seen: analysis.RoundFigures, measures: list[str], item_keys: list[str]):
@@ -148,9 +210,10 @@ def _nulls(side: str, columns) -> list[pl.Expr]:
     return [pl.lit(None, dtype=types.get(c, pl.Float64)).alias(f"{side}_{c}") for c in columns]
 
 
-def _shown(figs: analysis.RoundFigures, workplaces: list[str], measures: list[str]) -> int:
-    """How many of the workplaces have a shown figure for at least one of the measures."""
-    rows = figs.measures.filter(
+def _shown(figures: pl.DataFrame, workplaces: list[str], measures: list[str]) -> int:
+    """How many of the workplaces have a shown figure for at least one of the measures
+    (``figures``: rows of the round's gated measures)."""
+    rows = figures.filter(
         (pl.col("level") == "workplace")
         & pl.col("workplace").is_in(workplaces)
         & pl.col("measure").is_in(measures)
@@ -235,21 +298,20 @@ def add_to_summary(data: dict, store, round_name: str, viewer: access.Viewer, la
     everyone = all_side(access.restrict_figures(figs, viewer, lang), measures, ins.item_keys)
     facts = facts_store.all_facts(store)
     minimum = store.settings.min_industry_workplaces
+    round_places = set(figs.workplaces)
+    named = [
+        g["workplace"]
+        for g in data["groups"]
+        if g["workplace"] is not None
+        and g["department"] is None
+        and viewer.sees_workplace(g["workplace"])
+        and g["workplace"] in round_places
+    ]
+    args = (figs, facts, named, measures, ins.item_keys, minimum, viewer, lang, everyone)
+    found = {c.workplace: as_json(c, lang) for c in compare_many(*args)}
     for group in data["groups"]:
-        name = group["workplace"]
-        if name is None or group["department"] is not None:
-            continue
-        named = viewer.sees_workplace(name) and name in figs.workplaces
-        group["benchmark"] = (
-            as_json(
-                compare(
-                    figs, facts, name, measures, ins.item_keys, minimum, viewer, lang, everyone
-                ),
-                lang,
-            )
-            if named
-            else None
-        )
+        if group["workplace"] is not None and group["department"] is None:
+            group["benchmark"] = found.get(group["workplace"])
     return data
 
 

@@ -67,24 +67,30 @@ def compute(store: Store, round_name: str | None = None, workplaces: list[str] |
         raise NoData("cli.no_such_round", round=round_name)
     threshold = store.settings.anonymity_threshold
     item_count = len(store.instrument.items)
-    counts, measures = _round_gated(store, round_name, threshold, item_count)
-    everyone = set(counts.filter(pl.col("level") == "workplace")["workplace"].to_list())
+    groups, measures = _round_gated(store, round_name, threshold, item_count)
+    everyone = set(groups.filter(pl.col("level") == "workplace")["workplace"].to_list())
     if workplaces is not None and set(workplaces) != everyone:
+        # Rows kept in the round's order: the selection's total first, as the round's is.
         chosen = pl.col("workplace").is_in(list(workplaces))
         sel_counts = store.frame("group_counts", round=round_name, workplaces=workplaces)
-        counts = pl.concat([counts.filter(chosen), sel_counts.filter(pl.col("level") == "all")])
+        total = _flagged(sel_counts.filter(pl.col("level") == "all"), threshold)
+        groups = pl.concat([total, groups.filter(chosen)], how="vertical_relaxed")
         mine = measures.filter(chosen & (pl.col("level") != "all"))
         measures = pl.concat(
-            [together(mine, counts, threshold, item_count), mine], how="vertical_relaxed"
+            [together(mine, groups, threshold, item_count), mine], how="vertical_relaxed"
         )
-    groups = counts.with_columns(
+    half_width = store.settings.uncertain_half_width
+    return Results(round_name, threshold, groups, measures, half_width)
+
+
+def _flagged(counts: pl.DataFrame, threshold: int) -> pl.DataFrame:
+    """Group counts with ``suppressed`` (too few respondents) and ``response_rate``."""
+    return counts.with_columns(
         (pl.col("respondents") < threshold).alias("suppressed"),
         pl.when(pl.col("invited") > 0)
         .then(pl.col("respondents") / pl.col("invited"))
         .alias("response_rate"),
     )
-    half_width = store.settings.uncertain_half_width
-    return Results(round_name, threshold, _sorted(groups), _sorted(measures), half_width)
 
 
 _ROUNDS: dict[tuple, tuple[pl.DataFrame, pl.DataFrame]] = {}
@@ -108,17 +114,18 @@ def _round_gated(store: Store, round_name: str, threshold: int, item_count: int)
 
 
 def _gated(store: Store, round_name: str, threshold: int, item_count: int):
-    """Counts and gated measures (forms, items, overall) for all workplaces of a round."""
+    """Groups (``_flagged``) and gated measures (forms, items, overall) for all workplaces of
+    a round, both in ``_sorted``'s order."""
     counts, stats = _round_stats(store, round_name)
-    is_item = pl.col("measure").is_in(store.instrument.item_keys)
     # Forms and questions through the gate together: what is hidden to protect a small
-    # department is chosen once for all of them (each sorted, so the rows come in one order).
-    dims = stats.filter(~is_item).sort("measure")
-    items = stats.filter(is_item).sort("measure")
-    gated = anonymity.gate(pl.concat([dims, items], how="vertical_relaxed"), threshold)
-    gated_items = gated.filter(is_item)
-    overall = _overall(gated_items, counts, item_count, threshold)
-    return counts, pl.concat([gated, overall], how="vertical_relaxed")
+    # department is chosen once for all of them. Each group's rows in one order: forms
+    # first, then questions, each by key.
+    is_item = pl.col("measure").is_in(store.instrument.item_keys)
+    stats = stats.sort("workplace", "department", is_item, "measure", nulls_last=False)
+    gated = anonymity.gate(stats, threshold)
+    overall = _overall(gated.filter(is_item), counts, item_count, threshold)
+    measures = pl.concat([gated, overall], how="vertical_relaxed")
+    return _sorted(_flagged(counts, threshold)), _sorted(measures)
 
 
 def _round_stats(store: Store, round_name: str) -> tuple[pl.DataFrame, pl.DataFrame]:
