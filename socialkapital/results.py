@@ -255,16 +255,27 @@ def summary_groups(results: Results, instrument) -> pl.DataFrame:
         )
         return pl.struct(mean(key).alias("mean"), count(key).alias("n"), ci.alias("ci95"))
 
-    items = pl.concat_list(
-        [
-            pl.struct(
-                pl.lit(item.number, pl.Int64).alias("item"),
-                mean(item.key).alias("mean"),
-                count(item.key).alias("n"),
-            )
-            for item in instrument.items
-        ]
+    # Each group's list of questions, made long and gathered back (polars builds a list of
+    # 21 structs per row, from 21 columns, some hundred times slower).
+    questions = (
+        groups.with_row_index("_row")
+        .select(
+            "_row",
+            *(
+                pl.struct(
+                    pl.lit(item.number, pl.Int64).alias("item"),
+                    mean(item.key).alias("mean"),
+                    count(item.key).alias("n"),
+                ).alias(item.key)
+                for item in instrument.items
+            ),
+        )
+        .unpivot(index="_row")
+        .sort("_row", maintain_order=True)
+        .group_by("_row", maintain_order=True)
+        .agg(pl.col("value").alias("_items"))
     )
+    groups = groups.with_columns(questions["_items"])
     entry = pl.struct(
         "workplace",
         "department",
@@ -274,6 +285,6 @@ def summary_groups(results: Results, instrument) -> pl.DataFrame:
         pl.col("suppressed").cast(pl.Boolean),
         pl.struct([dimension(d).alias(d) for d in instrument.dimension_keys]).alias("dimensions"),
         mean("overall").alias("overall"),
-        items.alias("items"),
+        pl.col("_items").alias("items"),
     )
     return groups.select("level", *keys, entry.struct.json_encode().alias("json"))
