@@ -11,6 +11,7 @@ import streamlit as st
 import vl_convert
 
 from dashboard import state
+from queries import trend_store
 from queries.store import StoreBusy, StoreError
 from socialkapital import (
     access,
@@ -57,6 +58,29 @@ def figures(round_name: str) -> analysis.RoundFigures:
         return _seen(s, s.version(), round_name, who, who.key(), state.lang())
     except (StoreBusy, StoreError) as exc:
         state.stop_for(exc)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _rounds_in_order(_store, version: tuple) -> pl.DataFrame:
+    return trends.rounds_in_order(_store)
+
+
+def rounds_in_order() -> pl.DataFrame:
+    """``trends.rounds_in_order``, read again only when the store changes."""
+    s = state.store()
+    return _rounds_in_order(s, s.version())
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _department_links(_store, version: tuple, workplace: str):
+    return trend_store.departments_by_round(_store, workplace), trend_store.links(_store, workplace)
+
+
+def department_links(workplace: str) -> tuple[dict[str, list[str]], pl.DataFrame]:
+    """A workplace's departments per round and the links stored between them
+    (queries/trend_store), read again only when the store changes (a saved link does)."""
+    s = state.store()
+    return _department_links(s, s.version(), workplace)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -105,6 +106,30 @@ def _rounds(_store: Store, version: tuple):
     return _store.rounds()
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def _workplaces(_store: Store, version: tuple, round_name: str) -> list[str]:
+    return _store.workplaces(round_name)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _departments(_store: Store, version: tuple, round_name: str, workplace: str) -> list[str]:
+    return _store.departments(round_name, workplace)
+
+
+def workplaces_in(round_name: str) -> list[str]:
+    """The round's workplaces (all of them: ask ``access`` what the viewer may see), read
+    again only when the store changes."""
+    s = store()
+    return _workplaces(s, s.version(), round_name)
+
+
+def departments_in(round_name: str, workplace: str) -> list[str]:
+    """A workplace's departments in a round (all of them), read again only when the store
+    changes."""
+    s = store()
+    return _departments(s, s.version(), round_name, workplace)
+
+
 def rounds():
     """The rounds, newest first; for a viewer with a scope, those with a workplace in it."""
     s, who = store(), viewer()
@@ -178,7 +203,6 @@ def sidebar_filters() -> Filters | None:
     available = rounds()
     if not available.height:
         return None
-    s = store()
     round_names = available["name"].to_list()
     sidebar = st.sidebar
     # A page may ask for a round (e.g. after an import) before the picker is drawn.
@@ -186,11 +210,12 @@ def sidebar_filters() -> Filters | None:
         st.session_state["round"] = pending
     round_name = sidebar.selectbox(t("app.round"), round_names, key="round")
     who = viewer()
-    workplaces = access.own_workplaces(who, s.workplaces(round_name))
+    workplaces = access.own_workplaces(who, workplaces_in(round_name))
     if not workplaces:
         return None
     workplace = sidebar.selectbox(t("app.workplace"), workplaces, key="workplace")
-    options = [WHOLE, *access.own_departments(who, workplace, s.departments(round_name, workplace))]
+    departments = departments_in(round_name, workplace)
+    options = [WHOLE, *access.own_departments(who, workplace, departments)]
     # The browser keeps showing the label a keyed selectbox was drawn with, so the picker has
     # one key per language; the choice itself is carried over in "department".
     key = f"department_{lang()}"
@@ -248,3 +273,26 @@ def make_plan_popover(workplace: str, department: str | None, round_name: str, k
                 "dimension": target,
             }
             st.switch_page("views/plans.py")
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def _built(_builder, name: str, args: tuple, options: dict):
+    return _builder(*args, **options)
+
+
+def built(builder, *args, **options):
+    """``builder(*args, **options)`` (a chart of dashboard/analysis_charts), made once for
+    the same data and words and kept: Altair copies a chart at every step of building it
+    (0.1-0.3 s for a page's chart), and a page draws the same chart again on every click.
+    Charts are never changed once made, so one may serve every session."""
+    return _built(builder, f"{builder.__module__}.{builder.__qualname__}", args, options)
+
+
+def chart(figure, **options):
+    """``st.altair_chart`` without Altair checking the finished chart against the Vega-Lite
+    schema on every rerun: the check took most of a page's time (0.4 s of the heatmap's
+    0.5 s, its figures cached). The charts come from dashboard/analysis_charts, and
+    tests/dashboard/test_chart_specs.py checks every page's charts against the schema."""
+    unchecked = functools.partial(type(figure).to_dict, figure, validate=False)
+    object.__setattr__(figure, "to_dict", unchecked)  # Altair keeps set attributes as options
+    return st.altair_chart(figure, **options)

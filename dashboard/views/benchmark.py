@@ -166,8 +166,8 @@ range_frame = bench.select(
     .alias("label")
 )
 legend = {k: t(f"benchmark.legend_{k}") for k in ("team", "site", "mean")}
-chart = charts.ranges(range_frame, legend, t("items.score"))
-st.altair_chart(chart, width="stretch")
+chart = state.built(charts.ranges, range_frame, legend, t("items.score"))
+state.chart(chart, width="stretch")
 ui.downloads(ui.file_name(t("benchmark.file_chart"), filters.round), "benchmark_chart", chart=chart)
 
 st.subheader(t("benchmark.matrix"))
@@ -200,7 +200,8 @@ for r in matrix.iter_rows(named=True):
     )
 cell_frame = pl.DataFrame(cells, infer_schema_length=None)
 sites = sorted(chosen, key=str.casefold)
-heat = charts.heatmap(
+heat = state.built(
+    charts.heatmap,
     cell_frame,
     sites,
     [labels[m] for m in measures],
@@ -209,7 +210,7 @@ heat = charts.heatmap(
     cell=(None, 50),
     selectable=False,
 )
-st.altair_chart(heat, width="stretch")
+state.chart(heat, width="stretch")
 st.caption(t("heatmap.explain_hidden", threshold=threshold))
 table = matrix.select(
     pl.col("workplace").alias(t("app.workplace")),

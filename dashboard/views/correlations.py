@@ -87,7 +87,8 @@ def short(key: str) -> str:
 
 
 cells, table, labels, result = grid("dimension", short)
-chart = charts.heatmap(
+chart = state.built(
+    charts.heatmap,
     cells,
     labels,
     labels,
@@ -98,7 +99,7 @@ chart = charts.heatmap(
     selectable=False,
 )
 # Not beside the reading aid: four columns of readable cells need the page's width.
-st.altair_chart(chart, width="stretch")
+state.chart(chart, width="stretch")
 pairs = [
     r
     for r in result.cells.iter_rows(named=True)
@@ -128,7 +129,8 @@ if st.toggle(t("correlations.items_toggle"), key="correlations_items"):
     st.subheader(t("correlations.items_heading"))
     st.caption(t("correlations.items_caption"))
     cells, table, labels, _ = grid("item", lambda k: k.removeprefix("q"))
-    chart = charts.heatmap(
+    chart = state.built(
+        charts.heatmap,
         cells,
         labels,
         labels,
@@ -139,5 +141,5 @@ if st.toggle(t("correlations.items_toggle"), key="correlations_items"):
         bold_rows=[],
         selectable=False,
     )
-    st.altair_chart(chart, width="stretch")
+    state.chart(chart, width="stretch")
     ui.downloads(ui.file_name(t("correlations.file_items"), group_name), "corr_items", table, chart)

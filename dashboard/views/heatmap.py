@@ -252,7 +252,8 @@ tab_dims, tab_items = st.tabs([t("heatmap.tab_dimensions"), t("heatmap.tab_items
 with tab_dims:
     labels = {m: ui.measure_label(m, ins, lang) for m in dims}
     frame, bands = chart_frame(with_sd(dim_frame), labels, {}, tests_against_rest())
-    chart = charts.heatmap(
+    chart = state.built(
+        charts.heatmap,
         frame,
         row_order,
         [labels[m] for m in dims],
@@ -263,7 +264,7 @@ with tab_dims:
         bold_rows=list(row_names.values()),
         cell=(None, 50),
     )
-    st.altair_chart(
+    state.chart(
         chart,
         on_select=lambda: on_pick("heatmap_dims_chart"),
         selection_mode=charts.SELECTION,
@@ -299,7 +300,8 @@ with tab_items:
     item_frame = analysis.heatmap(figs, workplace, item_keys, reference)
     labels = {m: t("heatmap.item_column", number=ui.measure_label(m, ins, lang)) for m in item_keys}
     frame, bands = chart_frame(item_frame, labels, {})
-    chart = charts.heatmap(
+    chart = state.built(
+        charts.heatmap,
         frame,
         row_order,
         [labels[m] for m in item_keys],
@@ -310,7 +312,7 @@ with tab_items:
         bold_rows=list(row_names.values()),
         cell=(None, 50),
     ).properties(title=alt.Title(ins.dimension(form).names[lang], anchor="start", fontSize=16))
-    st.altair_chart(
+    state.chart(
         chart,
         on_select=lambda: on_pick("heatmap_items_chart"),
         selection_mode=charts.SELECTION,

@@ -124,14 +124,15 @@ dot_frame = pl.DataFrame(
         "label": pl.String,
     },
 )
-chart = charts.item_dots(
+chart = state.built(
+    charts.item_dots,
     dot_frame,
     dot_frame["item"].unique(maintain_order=True).to_list(),
     [d.short[lang] for d in ins.dimensions],
     [names[side] for side in sides],
     t("items.score"),
 )
-st.altair_chart(chart, width="content")
+state.chart(chart, width="content")
 ui.downloads(
     ui.file_name(t("items.file_chart"), department or workplace), "items_chart", chart=chart
 )

@@ -140,8 +140,9 @@ frame = pl.DataFrame(
     },
 )
 COLOURS = analysis_charts.GROUP_COLOURS
-st.altair_chart(
-    analysis_charts.score_bars(
+state.chart(
+    state.built(
+        analysis_charts.score_bars,
         frame,
         t("overview.chart_group"),
         t("overview.score"),

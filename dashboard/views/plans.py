@@ -43,12 +43,13 @@ def item_label(number: int) -> str:
 
 def plan_fields(plan: plans.Plan, key: str) -> plans.Plan | None:
     """The plan's widgets (inside a form); returns the edited plan when submitted."""
-    workplaces = access.own_workplaces(who, sorted({w for r in rounds for w in s.workplaces(r)}))
+    every = sorted({w for r in rounds for w in state.workplaces_in(r)})
+    workplaces = access.own_workplaces(who, every)
     c1, c2, c3 = st.columns(3)
     workplace = c1.selectbox(
         t("plans.workplace"), workplaces, index=_index(workplaces, plan.workplace), key=f"{key}_wp"
     )
-    named = sorted({d for r in rounds for d in s.departments(r, workplace or "")})
+    named = sorted({d for r in rounds for d in state.departments_in(r, workplace or "")})
     # A department manager makes plans for their departments, not for the whole workplace.
     whole = [""] if access.may_edit_plan(who, workplace or "", None) else []
     departments = [*whole, *access.own_departments(who, workplace or "", named)]

@@ -113,7 +113,7 @@ else:
 st.divider()
 st.subheader(t("report.batch"))
 departments = access.own_departments(
-    who, filters.workplace, s.departments(filters.round, filters.workplace)
+    who, filters.workplace, state.departments_in(filters.round, filters.workplace)
 )
 res = state.gated_results(filters.round, [filters.workplace])
 # As the batch decides: a department below the threshold gets no report.

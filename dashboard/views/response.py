@@ -101,7 +101,8 @@ bars = ordered.with_columns(
     .alias("status"),
 )
 st.subheader(t("response.chart"))
-chart = charts.response_bars(
+chart = state.built(
+    charts.response_bars,
     bars.select("group", "rate", "label", "status"),
     bars["group"].to_list(),
     limit,
@@ -112,7 +113,7 @@ chart = charts.response_bars(
         "line": t("response.line", rate=low_rate),
     },
 )
-st.altair_chart(chart, width="stretch")
+state.chart(chart, width="stretch")
 ui.downloads(ui.file_name(t("response.chart"), filters.workplace), "response_chart", chart=chart)
 
 st.subheader(t("response.workplaces"))

@@ -61,7 +61,7 @@ def cell(row: dict) -> str:
 
 st.title(t("trends.heading"))
 st.caption(state.md("analysis.caption", round=filters.round, workplace=workplace))
-order = trends.rounds_in_order(store)
+order = ui.rounds_in_order()
 rounds = order["round"].to_list()
 if len(rounds) < 2:
     st.info(t("trends.one_round"))
@@ -71,9 +71,8 @@ st.markdown(t("trends.intro"))
 # -- the department mapping, edited once and stored --------------------------------------------
 # Linking departments between rounds changes the data: for those who may import it.
 if state.viewer().may("can_import"):
-    present = trend_store.departments_by_round(store, workplace)
+    present, stored = ui.department_links(workplace)
     with st.expander(t("trends.mapping")):
-        stored = trend_store.links(store, workplace)
         for before, after in itertools.pairwise(rounds):
             old = sorted(set(present.get(before, [])) - set(present.get(after, [])))
             new = sorted(set(present.get(after, [])) - set(present.get(before, [])))
@@ -193,7 +192,7 @@ chart = (
     )
     .properties(height=380)
 )
-st.altair_chart(chart, width="stretch")
+state.chart(chart, width="stretch")
 
 # -- the table: one row per group and measure, a column per round, then the latest change -----
 rows, download = [], []
