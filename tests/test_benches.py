@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from benches import bench_analysis, bench_read, synthetic
+from benches import bench_analysis, bench_pages, bench_read, synthetic
 from queries import figure_store
 from socialkapital import results
 
@@ -45,3 +45,14 @@ def test_analysis_bench_measures_every_figure(tmp_path):
         assert row[key] > 0, key
     text = bench_analysis.report([row | {"peak_rss": 1.0}])
     assert "first view of a round after an import" in text
+
+
+def test_pages_bench_times_every_page(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOCIALKAPITAL_DB", "")  # the bench points it at its store: undone after
+    row = bench_pages.run(SIZE, tmp_path)
+    assert row["first"] > 0 and row["plain"] > 0
+    assert set(row["pages"]) == set(bench_pages.PAGES)
+    for page, seconds in row["pages"].items():
+        assert seconds["uncached"] > 0 and seconds["cached"] > 0, page
+    text = bench_pages.report([row])
+    assert "| heatmap |" in text and "plain page" in text
