@@ -101,11 +101,6 @@ def left_out(figs: RoundFigures, workplaces: list[str] | None) -> list[str]:
     return sorted(hidden.filter(pl.col("hidden") & (pl.col("n") > 0))["workplace"].to_list())
 
 
-def _range(values: pl.Series) -> tuple[float | None, float | None]:
-    shown = values.drop_nulls()
-    return (shown.min(), shown.max()) if shown.len() else (None, None)
-
-
 def benchmark(
     figs: RoundFigures, workplaces: list[str] | None, measures: list[str], item_keys: list[str]
 ) -> pl.DataFrame:
@@ -115,52 +110,45 @@ def benchmark(
     team_min, team_max, teams_shown, teams. Ranges use shown figures only.
     """
     chosen = _selection(figs, workplaces)
-    chosen = list(figs.workplaces) if chosen is None else chosen
+    rows = figs.measures.filter(
+        pl.col("measure").is_in(measures) & pl.col("level").is_in(["workplace", "department"])
+    )
+    if chosen is not None:
+        rows = rows.filter(pl.col("workplace").is_in(chosen))
+
+    def spread(level: str, name: str) -> list[pl.Expr]:
+        # Ranges over shown figures only (a hidden one's mean is null), with counts of both.
+        values = pl.col("mean").filter(pl.col("level") == level)
+        return [
+            values.min().alias(f"{name}_min"),
+            values.max().alias(f"{name}_max"),
+            values.count().alias(f"{name}s_shown"),
+            values.len().alias(f"{name}s"),
+        ]
+
+    spreads = rows.group_by("measure").agg(
+        *spread("workplace", "site"), *spread("department", "team")
+    )
     overall = selection_measures(figs, workplaces, item_keys)
-    in_selection = pl.col("workplace").is_in(chosen)
-    records = []
-    for measure in measures:
-        top = overall.filter(pl.col("measure") == measure)
-        rows = figs.measures.filter(in_selection & (pl.col("measure") == measure))
-        sites = rows.filter(pl.col("level") == "workplace")["mean"]
-        teams = rows.filter(pl.col("level") == "department")["mean"]
-        site_min, site_max = _range(sites)
-        team_min, team_max = _range(teams)
-        head = top.row(0, named=True) if top.height else {}
-        records.append(
-            {
-                "measure": measure,
-                "mean": head.get("mean"),
-                "n": head.get("n", 0),
-                "suppressed": head.get("suppressed", True),
-                "reason": head.get("reason", anonymity.PRIMARY),
-                "site_min": site_min,
-                "site_max": site_max,
-                "sites_shown": sites.drop_nulls().len(),
-                "sites": sites.len(),
-                "team_min": team_min,
-                "team_max": team_max,
-                "teams_shown": teams.drop_nulls().len(),
-                "teams": teams.len(),
-            }
-        )
-    return pl.DataFrame(
-        records,
-        schema={
-            "measure": pl.String,
-            "mean": pl.Float64,
-            "n": pl.Int64,
-            "suppressed": pl.Boolean,
-            "reason": pl.String,
-            "site_min": pl.Float64,
-            "site_max": pl.Float64,
-            "sites_shown": pl.Int64,
-            "sites": pl.Int64,
-            "team_min": pl.Float64,
-            "team_max": pl.Float64,
-            "teams_shown": pl.Int64,
-            "teams": pl.Int64,
-        },
+    found = (
+        pl.DataFrame({"measure": measures}, schema={"measure": pl.String})
+        .join(overall, on="measure", how="left", maintain_order="left")
+        .join(spreads, on="measure", how="left", maintain_order="left")
+    )
+    return found.select(
+        "measure",
+        pl.col("mean").cast(pl.Float64),
+        pl.col("n").fill_null(0).cast(pl.Int64),
+        pl.col("suppressed").fill_null(True),
+        pl.col("reason").fill_null(anonymity.PRIMARY),
+        pl.col("site_min").cast(pl.Float64),
+        pl.col("site_max").cast(pl.Float64),
+        pl.col("sites_shown").fill_null(0).cast(pl.Int64),
+        pl.col("sites").fill_null(0).cast(pl.Int64),
+        pl.col("team_min").cast(pl.Float64),
+        pl.col("team_max").cast(pl.Float64),
+        pl.col("teams_shown").fill_null(0).cast(pl.Int64),
+        pl.col("teams").fill_null(0).cast(pl.Int64),
     )
 
 

@@ -60,10 +60,11 @@ def compute(store: Store, round_name: str | None = None, workplaces: list[str] |
     selected workplaces together, is pooled from the selected workplaces whose figure is
     shown (``anonymity.pooled``), as the all-workplaces figure is.
     """
-    round_name = round_name or store.latest_round()
+    names = _round_names(store)
+    round_name = round_name or (names[0] if names else None)
     if round_name is None:
         raise NoData("cli.no_rounds")
-    if round_name not in store.rounds()["name"].to_list():
+    if round_name not in names:
         raise NoData("cli.no_such_round", round=round_name)
     threshold = store.settings.anonymity_threshold
     item_count = len(store.instrument.items)
@@ -93,6 +94,19 @@ def _flagged(counts: pl.DataFrame, threshold: int) -> pl.DataFrame:
     )
 
 
+_NAMES: dict[tuple, list[str]] = {}
+
+
+def _round_names(store: Store) -> list[str]:
+    """The store's rounds, newest first, remembered per store file version (a summary asks
+    for its round's figures several times)."""
+    key = store.version()
+    if key not in _NAMES:
+        _NAMES.clear()
+        _NAMES[key] = store.rounds()["name"].to_list()
+    return _NAMES[key]
+
+
 _ROUNDS: dict[tuple, tuple[pl.DataFrame, pl.DataFrame]] = {}
 _ROUNDS_KEPT = 8
 
@@ -100,6 +114,7 @@ _ROUNDS_KEPT = 8
 def forget_rounds() -> None:
     """Drop the remembered whole-round figures (for measuring a cold start)."""
     _ROUNDS.clear()
+    _NAMES.clear()
 
 
 def _round_gated(store: Store, round_name: str, threshold: int, item_count: int):

@@ -29,29 +29,26 @@ st.caption(t("report.page_intro", language={"da": "Dansk", "en": "English"}[lang
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _report(
+def _why_none(
     _store: Store,
     version: tuple,
     round_name: str,
     workplace: str,
     department: str | None,
     lang: str,
-    today: date,
     _viewer: access.Viewer,
     viewer_key: tuple,
-) -> tuple[bytes | None, Skipped | None]:
-    """The PDF, or why there is none; cached per store version, selection, language, day
-    and viewer (a report holds what its reader may see)."""
-    try:
-        if department is None:
-            pdf = reports.workplace_report(_store, round_name, workplace, lang, today, _viewer)
-            return pdf, None
-        pdf = reports.department_report(
-            _store, round_name, workplace, department, lang, today, _viewer
-        )
-        return pdf, None
-    except reports.NoReport as exc:
-        return None, exc.skipped  # (picklable, for the cache)
+) -> Skipped | None:
+    """Why the selection gets no report (None: it gets one), cached like the figures."""
+    return reports.why_no_report(_store, round_name, workplace, department, lang, _viewer)
+
+
+def _report(round_name: str, workplace: str, department: str | None) -> bytes:
+    """The PDF, made when the button is pressed (drawing it takes seconds, and most visits
+    to this page do not download it), in what the reader may see."""
+    if department is None:
+        return reports.workplace_report(s, round_name, workplace, lang, today, who)
+    return reports.department_report(s, round_name, workplace, department, lang, today, who)
 
 
 def skip_reason(skipped: Skipped, threshold: int) -> str:
@@ -79,28 +76,20 @@ if filters.department:
     )
 else:
     st.write(state.md("report.selected_workplace", workplace=filters.workplace))
-with st.spinner():
-    pdf, why = _report(
-        s,
-        s.version(),
-        filters.round,
-        filters.workplace,
-        filters.department,
-        lang,
-        today,
-        who,
-        who.key(),
-    )
+why = _why_none(
+    s, s.version(), filters.round, filters.workplace, filters.department, lang, who, who.key()
+)
 single_name = _file_name(
     *[p for p in (filters.workplace, filters.department, filters.round) if p], ext=".pdf"
 )
-if pdf is None:
+if why is not None:
     threshold = s.settings.anonymity_threshold
     st.info(skip_reason(why, threshold), icon=":material/visibility_off:")
 else:
+    chosen = (filters.round, filters.workplace, filters.department)
     st.download_button(
         t("report.download"),
-        data=state.audited("report", single_name, lambda: pdf),
+        data=state.audited("report", single_name, lambda: _report(*chosen)),
         # The round in every name: next year's report of the same department is another file.
         file_name=single_name,
         mime="application/pdf",

@@ -14,6 +14,7 @@ _FROM_BUILD = (
     "department_report",
     "file_name",
     "skip_reason",
+    "why_no_report",
     "workplace_report",
 )
 __all__ = list(_FROM_BUILD)

@@ -135,6 +135,24 @@ def skip_reason(skipped: Skipped, lang: str, threshold: int) -> str:
 # -- one report -------------------------------------------------------------------------------
 
 
+def why_no_report(
+    store: Store,
+    round_name: str | None,
+    workplace: str,
+    department: str | None,
+    lang: str,
+    viewer: access.Viewer = access.LOCAL,
+) -> Skipped | None:
+    """Why the workplace (or one department) gets no report, or None when it gets one: the
+    check the report makes first, without drawing it (a page offers the file before it is
+    made, and makes it when asked)."""
+    access.require(viewer, workplace, department)
+    res = _workplace_results(store, round_name, workplace, lang, viewer)
+    name = department or workplace
+    subject = figures.group_of(res, workplace, department, name)
+    return figures.skipped(subject, res.threshold)
+
+
 def workplace_report(
     store: Store,
     round_name: str | None,

@@ -172,6 +172,18 @@ class Skipped:
     reason: str
 
 
+def skipped(subject: Group, threshold: int) -> Skipped | None:
+    """Why a group gets no report (too few respondents), or None when it gets one."""
+    if subject.respondents < threshold:
+        return Skipped(subject.name, subject.respondents, SKIP_BELOW)
+    return None
+
+
+def group_of(res: Results, workplace: str | None, department: str | None, name: str) -> Group:
+    """One group's counts and figures as a report shows them (``name`` heads it)."""
+    return _group(res, workplace, department, name)
+
+
 def _group(res: Results, workplace: str | None, department: str | None, name: str) -> Group:
     # Imported here, where figures are built: a worker process that only draws reports must
     # not pay for the statistics (scipy) and the store (DuckDB) that compare brings.
@@ -208,8 +220,8 @@ def department_data(
 ) -> ReportData | Skipped:
     """A department report's figures next to its workplace, or why it gets no report."""
     subject = _group(res, workplace, department, department)
-    if subject.respondents < res.threshold:
-        return Skipped(department, subject.respondents, SKIP_BELOW)
+    if skip := skipped(subject, res.threshold):
+        return skip
     return ReportData(
         kind=DEPARTMENT,
         round=res.round,
@@ -242,8 +254,8 @@ def workplace_data(
     ``res`` is computed for this workplace, ``all_sites`` for every workplace of the round.
     """
     subject = _group(res, workplace, None, workplace)
-    if subject.respondents < res.threshold:
-        return Skipped(workplace, subject.respondents, SKIP_BELOW)
+    if skip := skipped(subject, res.threshold):
+        return skip
     departments = [_group(res, workplace, d, d) for d in department_names(res, workplace)]
     comparator = benchmark = None
     if all_sites is not None and _site_count(all_sites) > 1:
