@@ -28,6 +28,7 @@ SERIES = (
     ("analysis", ("uncached",), "filter change, uncached"),
     ("analysis", ("cached",), "filter change, cached"),
     ("import", ("store",), "import: storing the answers"),
+    ("pages", ("first",), "dashboard: first page after start"),
 )
 
 
