@@ -285,11 +285,16 @@ def overall_from_items(gated_items: pl.DataFrame, item_count: int) -> pl.DataFra
     Shown only when every item mean of the group is shown, so that the overall cannot be
     used to work out a hidden item. With the exact sums, the mean of the exact item means
     (fractions), rounded once: the same whatever the order of the items. With ``protects``
-    in the items, the group's (the departments its hidden items protect) comes along.
+    in the items, the group's (the departments its hidden items protect) comes along; with
+    ``reason``, ``own_too_few``: one of its questions has too few answers.
     """
     keys = ("level", "workplace", "department")
     complete = pl.col("mean").is_not_null().sum() == item_count
     whom = [pl.col(PROTECTS).drop_nulls().first()] if PROTECTS in gated_items.columns else []
+    # Whether one of the group's own questions has too few answers: then the overall is
+    # hidden for that (``own_too_few``), not to protect another group.
+    if "reason" in gated_items.columns:
+        whom.append((pl.col("reason") == PRIMARY).any().alias("own_too_few"))
     if not all(c in gated_items.columns for c in EXACT):
         return gated_items.group_by(*keys, maintain_order=True).agg(
             pl.when(complete).then(pl.col("mean").mean()).alias("mean"), *whom
@@ -316,9 +321,8 @@ def overall_from_items(gated_items: pl.DataFrame, item_count: int) -> pl.DataFra
         _mean_of_fractions(totals, denominators, item_count) if complete else None
         for complete, denominators, totals in parts.select("_complete", "_d", "total").iter_rows()
     ]
-    return parts.select(*keys, *(PROTECTS for _ in whom)).with_columns(
-        pl.Series("mean", means, dtype=pl.Float64)
-    )
+    extra = [c for c in (PROTECTS, "own_too_few") if c in parts.columns]
+    return parts.select(*keys, *extra).with_columns(pl.Series("mean", means, dtype=pl.Float64))
 
 
 def _mean_of_fractions(totals: list[int], denominators: list[int], count: int) -> float:

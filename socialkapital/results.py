@@ -185,6 +185,11 @@ def _overall(
         .alias("respondents")
     )
     hidden = pl.col("mean").is_null()
+    # Hidden because of its own too few answers (to the group, or to one of its questions),
+    # or else to protect another group.
+    own = pl.col("respondents") < threshold
+    if "own_too_few" in joined.columns:
+        own = own | pl.col("own_too_few").fill_null(False)
     # No sums of its own: the overall is a mean of means (the items' sums are in their rows).
     sums = [
         pl.lit(None, dtype=gated_items.schema[c]).alias(c)
@@ -198,14 +203,14 @@ def _overall(
         pl.lit(None, dtype=pl.Float64).alias("sd"),
         pl.col("respondents").alias("n"),
         hidden.alias("suppressed"),
-        pl.when(pl.col("respondents") < threshold)
+        pl.when(hidden & own)
         .then(pl.lit(anonymity.PRIMARY))
         .when(hidden)
         .then(pl.lit(anonymity.SECONDARY))
         .alias("reason"),
         *sums,
         *[
-            pl.when(hidden).then(pl.col(c)).alias(c)
+            pl.when(hidden & ~own).then(pl.col(c)).alias(c)
             for c in [anonymity.PROTECTS]
             if c in joined.columns
         ],
