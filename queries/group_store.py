@@ -173,7 +173,9 @@ def save_layout(
             ids,
         )
         before = _moved(con, ids)
-        _run(con, query("remap_respondents"), ids)
+        moves = query("layout_moves").rstrip().rstrip(";")
+        _run(con, f"CREATE OR REPLACE TEMP TABLE layout_moves AS {moves}", {"w": workplace_id})
+        _run(con, query("remap_respondents"), {"r": round_id})
         _run(con, query("remap_roster"), ids)
         _run(con, f"INSERT INTO department_links {query('group_links').rstrip(';')}", ids)
         # A department whose answers all went to its group has no history of its own left:

@@ -65,42 +65,36 @@ JOIN invited i ON i.round_id = o.round_id
 JOIN answered a ON a.round_id = o.round_id
 ORDER BY o.date DESC NULLS LAST, o.round_id DESC;
 
+-- name: layout_moves
+-- Each department in ``layout_rows`` (department, reporting_group) of workplace $w that goes
+-- into another department, its group: the moves the statements below make.
+SELECT d.department_id AS old_id, gd.department_id AS group_id
+FROM layout_rows l
+JOIN departments d ON d.workplace_id = $w AND lower(d.name) = lower(l.department)
+JOIN departments gd ON gd.workplace_id = $w AND lower(gd.name) = lower(l.reporting_group)
+WHERE d.department_id <> gd.department_id;
+
 -- name: remap_respondents
--- Move a round's respondents of the departments in ``layout_rows`` (department,
--- reporting_group) of workplace $w to their group's department.
+-- Move a round's respondents of the departments in ``layout_moves`` to their group's
+-- department.
 UPDATE respondents SET department_id = m.group_id
-FROM (
-    SELECT d.department_id AS old_id, gd.department_id AS group_id
-    FROM layout_rows l
-    JOIN departments d ON d.workplace_id = $w AND lower(d.name) = lower(l.department)
-    JOIN departments gd ON gd.workplace_id = $w AND lower(gd.name) = lower(l.reporting_group)
-    WHERE d.department_id <> gd.department_id
-) m
+FROM layout_moves m
 WHERE respondents.round_id = $r AND respondents.department_id = m.old_id;
 
 -- name: remap_roster
 -- The same for the round's invitations, so that response rates are per group.
 UPDATE roster SET department_id = m.group_id
-FROM (
-    SELECT d.department_id AS old_id, gd.department_id AS group_id
-    FROM layout_rows l
-    JOIN departments d ON d.workplace_id = $w AND lower(d.name) = lower(l.department)
-    JOIN departments gd ON gd.workplace_id = $w AND lower(gd.name) = lower(l.reporting_group)
-    WHERE d.department_id <> gd.department_id
-) m
+FROM layout_moves m
 WHERE roster.round_id = $r AND roster.workplace_id = $w AND roster.department_id = m.old_id;
 
 -- name: group_links
--- Trend links to add for ``layout_rows``: each department that has respondents in another
+-- Trend links to add for ``layout_moves``: each department that has respondents in another
 -- round continues from round $r in its group (department_links, as the trends read them).
-SELECT DISTINCT $w AS workplace_id, d.department_id AS old_department_id,
-       gd.department_id AS new_department_id, $r AS round_id
-FROM layout_rows l
-JOIN departments d ON d.workplace_id = $w AND lower(d.name) = lower(l.department)
-JOIN departments gd ON gd.workplace_id = $w AND lower(gd.name) = lower(l.reporting_group)
-WHERE d.department_id <> gd.department_id
-  AND EXISTS (SELECT 1 FROM respondents r
-              WHERE r.department_id = d.department_id AND r.round_id <> $r);
+SELECT DISTINCT $w AS workplace_id, m.old_id AS old_department_id,
+       m.group_id AS new_department_id, $r AS round_id
+FROM layout_moves m
+WHERE EXISTS (SELECT 1 FROM respondents r
+              WHERE r.department_id = m.old_id AND r.round_id <> $r);
 
 -- name: workplace_rounds
 -- The rounds in which one workplace has respondents, newest first.
