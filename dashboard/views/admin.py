@@ -10,7 +10,7 @@ from dashboard import state
 from queries import user_store
 from socialkapital import access, audit, spreadsheet
 
-t = state.t
+t = state.words()
 lang = state.lang()
 s = state.store()
 who = state.viewer()

@@ -17,7 +17,7 @@ from socialkapital import analysis, industry, references, text
 LIMIT = 10.0  # points at which the colour is full, as on the heatmap page
 
 lang = state.lang()
-t = state.t
+t = state.words()
 filters = ui.filters_or_stop()
 s = state.store()
 ins = s.instrument

@@ -11,7 +11,7 @@ from dashboard import state
 from socialkapital import text
 
 lang = state.lang()
-t = state.t
+t = state.words()
 filters = ui.filters_or_stop()
 s = state.store()
 ins = s.instrument

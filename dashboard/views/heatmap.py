@@ -14,7 +14,7 @@ from socialkapital import analysis, compare, text
 LIMIT = 10.0  # points at which the colour is full: COPSOQ reads 5-10 points as a real difference
 
 lang = state.lang()
-t = state.t
+t = state.words()
 filters = ui.filters_or_stop()
 if st.session_state.pop("heatmap_drill", False):
     st.switch_page("views/overview.py")  # a department was picked: open it in the overview

@@ -25,7 +25,7 @@ from socialkapital.importers import mapping as mapping_mod
 from socialkapital.importers.template import template_csv, template_xlsx
 
 lang = state.lang()
-t = state.t
+t = state.words()
 s = state.store()
 ins = s.instrument
 

@@ -8,7 +8,7 @@ from dashboard import state
 from queries.store import StoreBusy, StoreError
 from socialkapital import access, kit, text
 
-t = state.t
+t = state.words()
 lang = state.lang()
 s = state.store()
 who = state.viewer()

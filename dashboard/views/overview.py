@@ -10,7 +10,7 @@ from dashboard import analysis_charts, state
 from socialkapital import advice, compare, text, why_hidden
 
 lang = state.lang()
-t = state.t
+t = state.words()
 filters = st.session_state.get("filters")
 if filters is None:
     st.title(t("app.title"))

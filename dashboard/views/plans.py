@@ -13,7 +13,7 @@ from queries import plan_store
 from socialkapital import access, plans, spreadsheet, text, trends
 
 lang = state.lang()
-t = state.t
+t = state.words()
 s = state.store()
 who = state.viewer()
 ins = s.instrument

@@ -10,7 +10,7 @@ from dashboard import state
 from socialkapital import compare, text
 
 lang = state.lang()
-t = state.t
+t = state.words()
 filters = ui.filters_or_stop()
 figs = ui.figures(filters.round)
 store = state.store()

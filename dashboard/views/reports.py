@@ -14,7 +14,7 @@ from queries.store import Store
 from socialkapital import access, reports
 from socialkapital.reports.figures import Skipped
 
-t = state.t
+t = state.words()
 lang = state.lang()
 st.title(t("report.page_heading"))
 filters = st.session_state.get("filters")

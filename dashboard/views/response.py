@@ -11,7 +11,7 @@ from dashboard import state
 from socialkapital import analysis, text
 
 lang = state.lang()
-t = state.t
+t = state.words()
 filters = ui.filters_or_stop()
 figs = ui.figures(filters.round)
 threshold = figs.threshold

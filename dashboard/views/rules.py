@@ -9,7 +9,7 @@ from dashboard import state
 from socialkapital import settings, text
 
 lang = state.lang()
-t = state.t
+t = state.words()
 s = state.store()
 ins = s.instrument
 

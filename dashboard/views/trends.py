@@ -16,7 +16,7 @@ from queries import trend_store
 from socialkapital import anonymity, text, trends
 
 lang = state.lang()
-t = state.t
+t = state.words()
 filters = ui.filters_or_stop()
 store = state.store()
 ins = store.instrument
