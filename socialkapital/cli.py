@@ -128,7 +128,7 @@ def import_(
                 lang,
                 file=p.file,
                 tool=formats.NAMES[p.format],
-                count=p.responses.height,
+                count=p.respondents,
             )
         )
         for key, values in p.notes:
@@ -185,7 +185,8 @@ def _store_parsed(store, parsed, round_name, round_date, replace, lang) -> None:
         )
         if not ask or not typer.confirm(text.t("cli.confirm_replace", lang)):
             fail(text.t("cli.cancelled", lang), 1)
-    frame = pl.concat([p.responses for p in parsed], how="vertical")
+    # The bulk reader's checked rows go from its files into the store in SQL (for_store).
+    responses = [p.for_store() for p in parsed]
     sources = ", ".join(p.file for p in parsed)
     formats = ", ".join(sorted({p.format for p in parsed}))
     wordings = wording_frame(parsed, store.instrument)
@@ -194,7 +195,7 @@ def _store_parsed(store, parsed, round_name, round_date, replace, lang) -> None:
     confirmed = True if replace else existing
     try:
         outcome = store.replace_responses(
-            frame, round_name, round_date, sources, formats, wordings, replace=confirmed
+            responses, round_name, round_date, sources, formats, wordings, replace=confirmed
         )
     except RoundHasResponses as exc:
         fail(refusal_message(exc, lang), 1)

@@ -22,8 +22,15 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from queries.incoming import ResponseFiles
 from socialkapital.importers import formats, template
-from socialkapital.importers.canonical import ANONYMOUS_IDS, META_COLUMNS, Parsed, clean_name
+from socialkapital.importers.canonical import (
+    ANONYMOUS_IDS,
+    META_COLUMNS,
+    Parsed,
+    Staged,
+    clean_name,
+)
 from socialkapital.importers.errors import ImportFailed, Problem
 from socialkapital.importers.sniff import (
     RawTable,
@@ -160,38 +167,61 @@ def _checked(
     header: list[str],
     found: dict[str, list[int]],
 ) -> Parsed | None:
-    with tempfile.TemporaryDirectory(prefix="socialkapital-") as spill:
-        con = duckdb.connect(
-            config={
-                "memory_limit": MEMORY_LIMIT,
-                "temp_directory": spill,
-            }
-        )
-        source = _source(path, delimiter, len(header))
-        cell = {
-            key: f"c{found[key][0]}" if key in found else "NULL::VARCHAR"
-            for key in (*META_COLUMNS, *instrument.item_keys)
+    """Read and check the file in DuckDB; the checked rows are written as Parquet files in a
+    folder of their own, which lives as long as the result."""
+    folder = tempfile.TemporaryDirectory(prefix="socialkapital-")
+    try:
+        parsed = _checked_in(folder, path, name, instrument, workplace, delimiter, header, found)
+    except BaseException:
+        folder.cleanup()
+        raise
+    if parsed is None:
+        folder.cleanup()
+    return parsed
+
+
+def _checked_in(
+    folder: tempfile.TemporaryDirectory,
+    path: Path,
+    name: str,
+    instrument: Instrument,
+    workplace: str | None,
+    delimiter: str,
+    header: list[str],
+    found: dict[str, list[int]],
+) -> Parsed | None:
+    spill = Path(folder.name) / "spill"
+    con = duckdb.connect(
+        config={
+            "memory_limit": MEMORY_LIMIT,
+            "temp_directory": str(spill),
         }
+    )
+    source = _source(path, delimiter, len(header))
+    cell = {
+        key: f"c{found[key][0]}" if key in found else "NULL::VARCHAR"
+        for key in (*META_COLUMNS, *instrument.item_keys)
+    }
+    try:
+        _run(con, "SET enable_progress_bar = false")
+        _define_strip(con)
         try:
-            _run(con, "SET enable_progress_bar = false")
-            _define_strip(con)
-            try:
-                _stage(con, source, len(header), cell, instrument)
-            except duckdb.Error:
-                return None  # not plain CSV after all: the exact reader says where
-            records = con.execute("SELECT count(*) FROM staged").fetchall()[0][0] + 1
-            if _shifted(path, records):
-                return None
-            names = {key: header[pos[0]] for key, pos in found.items()}
-            names.setdefault("workplace", "workplace")
-            _clean_names(con, workplace)
-            problems = _blank_name_problems(con, name, names)
-            problems += _answer_problems(con, source, cell, instrument, name, names)
-            if problems:
-                raise ImportFailed(problems)
-            return _canonical(con, name, instrument)
-        finally:
-            con.close()
+            _stage(con, source, len(header), cell, instrument)
+        except duckdb.Error:
+            return None  # not plain CSV after all: the exact reader says where
+        records = con.execute("SELECT count(*) FROM staged").fetchall()[0][0] + 1
+        if _shifted(path, records):
+            return None
+        names = {key: header[pos[0]] for key, pos in found.items()}
+        names.setdefault("workplace", "workplace")
+        _clean_names(con, workplace)
+        problems = _blank_name_problems(con, name, names)
+        problems += _answer_problems(con, source, cell, instrument, name, names)
+        if problems:
+            raise ImportFailed(problems)
+        return _canonical(con, folder, name, instrument)
+    finally:
+        con.close()
 
 
 def _run(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) -> None:
@@ -358,28 +388,45 @@ def _answer_problems(
 
 def _clean_names(con: duckdb.DuckDBPyConnection, workplace: str | None) -> None:
     """Workplace and department names as ``clean_name`` makes them, worked out once per
-    distinct name (tables ``clean_workplace``, ``clean_department``: raw, clean, blank);
-    only the rows whose name changes are rewritten."""
-    for key in ("workplace", "department"):
-        raw = [r[0] for r in con.execute(f"SELECT DISTINCT {key} FROM staged").fetchall()]
-        if key == "workplace" and workplace is not None:
-            clean = [clean_name(workplace)] * len(raw)
-        else:
-            clean = [None if v is None else clean_name(v) for v in raw]
-        con.register(
-            f"clean_{key}",
-            pl.DataFrame(
-                {"raw": raw, "clean": clean, "blank": [not c for c in clean]},
-                schema={"raw": pl.String, "clean": pl.String, "blank": pl.Boolean},
-            ),
-        )
-        _run(
-            con,
-            f"""
-            UPDATE staged SET {key} = c.clean FROM clean_{key} c
-            WHERE staged.{key} IS NOT DISTINCT FROM c.raw AND c.raw IS DISTINCT FROM c.clean
-            """,
-        )
+    distinct pair of names as written: the table ``names`` (raw_workplace, raw_department,
+    pair, workplace, place, department) gives each pair a number and its clean names, and
+    each clean workplace name a number (place)."""
+    raw = con.execute(
+        "SELECT DISTINCT workplace, department FROM staged WHERE NOT blank_record"
+    ).fetchall()
+    cleaned: dict[str | None, str | None] = {}
+
+    def clean(value: str | None) -> str | None:
+        if value not in cleaned:
+            cleaned[value] = None if value is None else clean_name(value)
+        return cleaned[value]
+
+    fixed = None if workplace is None else clean_name(workplace)
+    places = [fixed if workplace is not None else clean(w) for w, _ in raw]
+    numbers = {place: n for n, place in enumerate(dict.fromkeys(places))}
+    con.register(
+        "clean_names",
+        pl.DataFrame(
+            {
+                "raw_workplace": [w for w, _ in raw],
+                "raw_department": [d for _, d in raw],
+                "pair": list(range(1, len(raw) + 1)),
+                "workplace": places,
+                "place": [numbers[p] for p in places],
+                "department": [clean(d) for _, d in raw],
+            },
+            schema={
+                "raw_workplace": pl.String,
+                "raw_department": pl.String,
+                "pair": pl.Int64,
+                "workplace": pl.String,
+                "place": pl.Int64,
+                "department": pl.String,
+            },
+        ),
+    )
+    _run(con, "CREATE TEMP TABLE names AS SELECT * FROM clean_names")
+    con.unregister("clean_names")
 
 
 def _blank_name_problems(
@@ -388,58 +435,121 @@ def _blank_name_problems(
     """A row whose workplace or department is blank once cleaned (asked only if one is)."""
     problems = []
     for key in ("workplace", "department"):
-        if not con.execute(f"SELECT bool_or(blank) FROM clean_{key}").fetchall()[0][0]:
+        blank = f"(n.{key} IS NULL OR n.{key} = '')"
+        if not con.execute(f"SELECT bool_or({blank}) FROM names n").fetchall()[0][0]:
             continue
         rows = con.execute(
-            f"SELECT rowid FROM staged WHERE ({key} IS NULL OR {key} = '') "
-            "AND NOT blank_record ORDER BY rowid"
+            f"SELECT s.rowid FROM staged s {_NAMES_JOIN} "
+            f"WHERE {blank} AND NOT s.blank_record ORDER BY s.rowid"
         ).fetchall()
         problems += [Problem(file, _row(r[0]), names[key], "", f"blank_{key}") for r in rows]
     return problems
 
 
-def _canonical(con: duckdb.DuckDBPyConnection, file: str, instrument: Instrument) -> Parsed:
-    """The canonical frame: placeholders and blank ids are no person, rows without an
-    answer are left out, and of one person's rows in a workplace only the last is kept."""
+# Each staged row with its pair of names (``_clean_names``).
+_NAMES_JOIN = (
+    "JOIN names n ON n.raw_workplace IS NOT DISTINCT FROM s.workplace "
+    "AND n.raw_department IS NOT DISTINCT FROM s.department"
+)
+
+
+def _canonical(
+    con: duckdb.DuckDBPyConnection,
+    folder: tempfile.TemporaryDirectory,
+    file: str,
+    instrument: Instrument,
+) -> Parsed:
+    """The canonical rows, written to Parquet (``queries.incoming.ResponseFiles``):
+    placeholders and blank ids are no person, rows without an answer are left out, and of
+    one person's rows in a workplace only the last is kept."""
     keys = instrument.item_keys
     anonymous = "[" + ", ".join(map(_literal, ANONYMOUS_IDS)) + "]"
+    spaces = _literal(WHITESPACE)
     said = con.execute(
         f"""
-        SELECT strip(respondent, $ws) FROM staged
+        SELECT strip(respondent, {spaces}) FROM staged
         WHERE respondent ILIKE '%anonym%'
-          AND list_contains({anonymous}, lower(strip(respondent, $ws))) AND NOT blank_record
+          AND list_contains({anonymous}, lower(strip(respondent, {spaces}))) AND NOT blank_record
         ORDER BY rowid LIMIT 1
-        """,
-        {"ws": WHITESPACE},
+        """
     ).fetchall()
-    frame = con.sql(
+    # Kept as a table: counted, searched for repeated persons and written out from it.
+    _run(
+        con,
         f"""
-        SELECT s.rowid + 2 AS row, s.workplace, s.department,
+        CREATE TEMP TABLE canonical AS
+        SELECT s.rowid + 2 AS row, n.pair, n.place,
                CASE WHEN s.respondent ILIKE '%anonym%'
-                         AND list_contains({anonymous}, lower(strip(s.respondent, $ws))) THEN NULL
-                    ELSE nullif(strip(s.respondent, $ws), '') END AS respondent,
-               {", ".join(f"nullif(s.{k}, 0) AS {k}" for k in keys)}
-        FROM staged s
+                         AND list_contains({anonymous}, lower(strip(s.respondent, {spaces})))
+                    THEN NULL
+                    ELSE nullif(strip(s.respondent, {spaces}), '') END AS respondent,
+               {", ".join(f"nullif(s.{k}, 0) AS {k}" for k in keys)},
+               ({" OR ".join(f"s.{k} > 0" for k in keys)}) AS answered
+        FROM staged s {_NAMES_JOIN}
         WHERE NOT s.blank_record
         """,
-        params={"ws": WHITESPACE},
-    ).pl()
-    # A scan keeps the rows in file order (DuckDB preserves insertion order); sorting a
-    # million rows in SQL would take more memory than the rows themselves.
-    if not frame["row"].is_sorted():
-        frame = frame.sort("row")
-    frame = frame.with_columns(pl.col("row").cast(pl.Int64), pl.col(keys).cast(pl.Int8))
-    answered = pl.sum_horizontal(pl.col(keys).is_not_null())
-    kept = frame.filter(answered > 0)
-    empty = frame.height - kept.height
-    with_id = kept.filter(pl.col("respondent").is_not_null())
+    )
+    read, empty = con.execute(
+        "SELECT count(*), count(*) FILTER (NOT answered) FROM canonical"
+    ).fetchall()[0]
     # The same person twice (same id within a workplace): keep the last submission.
-    last = with_id.unique(subset=["workplace", "respondent"], keep="last")
-    duplicates = with_id.height - last.height
-    if duplicates:
-        kept = kept.filter(pl.col("respondent").is_null()).vstack(last).sort("row")
+    _run(
+        con,
+        """
+        CREATE TEMP TABLE repeated AS
+        SELECT place, respondent, max(row) AS last, count(*) AS times FROM canonical
+        WHERE answered AND respondent IS NOT NULL
+        GROUP BY place, respondent HAVING count(*) > 1
+        """,
+    )
+    duplicates = int(
+        con.execute("SELECT coalesce(sum(times - 1), 0) FROM repeated").fetchall()[0][0]
+    )
+    earlier = (
+        " AND NOT EXISTS (SELECT 1 FROM repeated r WHERE r.place = c.place "
+        "AND r.respondent = c.respondent AND c.row < r.last)"
+        if duplicates
+        else ""
+    )
+    at = Path(folder.name)
+    files = ResponseFiles(at / "rows.parquet", at / "pairs.parquet", folder)
+    _run(
+        con,
+        f"""
+        COPY (SELECT row, pair, respondent, {", ".join(keys)} FROM canonical c
+              WHERE answered{earlier})
+        TO {_literal(str(files.rows))} (FORMAT parquet)
+        """,
+    )
+    kept = f"read_parquet({_literal(str(files.rows))})"
+    _run(
+        con,
+        f"""
+        COPY (SELECT pair, workplace, department FROM names
+              WHERE pair IN (SELECT DISTINCT pair FROM {kept}) ORDER BY pair)
+        TO {_literal(str(files.pairs))} (FORMAT parquet)
+        """,
+    )
+    counted = con.execute(
+        f"SELECT count(*), {', '.join(f'count(*) - count({k})' for k in keys)} FROM {kept}"
+    ).fetchone()
+    workplaces = con.execute(
+        f"SELECT DISTINCT workplace FROM read_parquet({_literal(str(files.pairs))})"
+    ).fetchall()
+    staged = Staged(
+        files,
+        respondents=int(counted[0]),
+        workplaces=sorted(w for (w,) in workplaces),
+        missing={k: int(n) for k, n in zip(keys, counted[1:], strict=True)},
+    )
     parsed = Parsed(
-        file, template.FORMAT, kept, frame.height, skipped_empty=empty, duplicates=duplicates
+        file,
+        template.FORMAT,
+        None,
+        int(read),
+        skipped_empty=int(empty),
+        duplicates=duplicates,
+        staged=staged,
     )
     if empty:
         parsed.notes.append(("note.skipped_empty", {"count": empty}))

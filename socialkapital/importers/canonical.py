@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from queries.incoming import ResponseFiles
 from socialkapital.importers.errors import ImportFailed, Problem
 from socialkapital.instrument import Instrument, normalise_text
 
@@ -44,12 +45,44 @@ def clean_names(column: str) -> pl.Expr:
 
 
 @dataclass
+class Staged:
+    """Checked responses the bulk reader keeps on disk (Parquet in a temporary folder, which
+    goes when the last reference to ``files`` does): the store inserts them in SQL, with no
+    copy in Python."""
+
+    files: ResponseFiles
+    respondents: int
+    workplaces: list[str]
+    missing: dict[str, int]  # item key -> respondents without an answer to it
+
+    def load(self, item_keys: list[str]) -> pl.DataFrame:
+        """The canonical frame of these responses (read only when someone asks for it)."""
+        rows = pl.read_parquet(self.files.rows)
+        pairs = pl.read_parquet(self.files.pairs)
+        return (
+            rows.join(pairs, on="pair", how="left")
+            .select(
+                pl.col("row").cast(pl.Int64),
+                "workplace",
+                "department",
+                "respondent",
+                pl.col(item_keys).cast(pl.Int8),
+            )
+            .sort("row")
+        )
+
+
+@dataclass
 class Parsed:
-    """A file read, checked and mapped, ready for the user's confirmation."""
+    """A file read, checked and mapped, ready for the user's confirmation.
+
+    The responses are a polars frame, or (``staged``, from the bulk reader) files on disk
+    that become a frame only when ``responses`` is asked for: the CLI stores them without.
+    """
 
     file: str
     format: str
-    responses: pl.DataFrame
+    frame: pl.DataFrame | None
     rows_read: int
     skipped_empty: int = 0
     duplicates: int = 0
@@ -57,14 +90,39 @@ class Parsed:
     notes: list[tuple[str, dict]] = field(default_factory=list)  # (text key, values)
     # Item key -> the question's wording in the export (None: the file does not say).
     wordings: dict[str, str | None] = field(default_factory=dict)
+    staged: Staged | None = None
+
+    @property
+    def responses(self) -> pl.DataFrame:
+        """The canonical frame: row, workplace, department, respondent, q1..qN."""
+        if self.frame is None:
+            assert self.staged is not None
+            self.frame = self.staged.load(list(self.staged.missing))
+        return self.frame
+
+    def for_store(self) -> pl.DataFrame | ResponseFiles:
+        """What ``Store.replace_responses`` takes: the files on disk where there are any."""
+        if self.staged is not None:
+            return self.staged.files
+        return self.responses
+
+    @property
+    def respondents(self) -> int:
+        if self.staged is not None:
+            return self.staged.respondents
+        return self.responses.height
 
     def missing_per_item(self) -> dict[str, int]:
         """How many respondents left each item unanswered (blank or "don't know")."""
+        if self.staged is not None:
+            return dict(self.staged.missing)
         nulls = self.responses.select(pl.col(r"^q\d+$").null_count()).row(0, named=True)
         return {key: int(value) for key, value in nulls.items()}
 
     @property
     def workplaces(self) -> list[str]:
+        if self.staged is not None:
+            return list(self.staged.workplaces)
         return sorted(self.responses["workplace"].unique().to_list())
 
 

@@ -5,7 +5,9 @@ refused file leaves the store as it was."""
 
 from __future__ import annotations
 
+import gc
 import io
+import tempfile
 from pathlib import Path
 
 import polars as pl
@@ -105,8 +107,13 @@ def test_the_bulk_reader_stores_what_a_simple_reading_gives(tmp_path_factory, dr
     parsed = bulk.read(path, "t.csv", INS)
     assert parsed is not None  # a plain template CSV: read by DuckDB, not the exact reader
     store = Store(folder / "s.duckdb")
-    store.replace_responses(parsed.responses, "R", None, "t.csv", "template")
+    # As the CLI stores it: from the checked rows on disk, in SQL.
+    store.replace_responses([parsed.for_store()], "R", None, "t.csv", "template")
     assert stored(store) == reference(data, sep)
+    # As the dashboard stores it: the same rows as a polars frame.
+    framed = Store(folder / "f.duckdb")
+    framed.replace_responses(parsed.responses, "R", None, "t.csv", "template")
+    assert stored(framed) == stored(store)
 
 
 @settings(
@@ -145,3 +152,72 @@ def test_unusual_csv_goes_to_the_exact_reader(tmp_path: Path):
     assert bulk.read(path, "t.csv", INS) is None
     parsed = read_responses(data, "t.csv", INS)
     assert parsed.responses["row"].to_list() == [2, 4]
+
+
+def test_files_and_frames_are_stored_together_in_their_order(tmp_path: Path):
+    """The CLI stores several exports in one go: the bulk reader's files and the exact
+    reader's frame (a blank line between rows sends a file there) side by side."""
+    first = [["workplace", "department", "respondent", *KEYS]]
+    first += [["A", "Lager", f"p{i}", *([str(i % 5 + 1)] * 21)] for i in range(4)]
+    second = [["workplace", "department", "respondent", *KEYS], ["B", "Kontor", "q", *(["2"] * 21)]]
+    blank_line = to_csv(second) + b"\r\n" + to_csv([["B", "Kontor", "r", *(["5"] * 21)]])
+    (tmp_path / "a.csv").write_bytes(to_csv(first))
+    (tmp_path / "b.csv").write_bytes(blank_line)
+    bulk_read = read_responses(tmp_path / "a.csv", "a.csv", INS)
+    exact = read_responses(blank_line, "b.csv", INS)
+    assert bulk_read.staged is not None and exact.staged is None
+    store = Store(tmp_path / "s.duckdb")
+    # (The first file twice: each part's rows are numbered after the parts before it.)
+    parts = [bulk_read.for_store(), exact.for_store(), bulk_read.for_store()]
+    outcome = store.replace_responses(parts, "R", None, "a, b, a", "template")
+    assert (outcome.respondents, outcome.answers) == (10, 10 * 21)
+    first_file = [("A", "Lager", n, i % 5 + 1) for i in range(4) for n in range(1, 22)]
+    second_file = [("B", "Kontor", n, code) for code in (2, 5) for n in range(1, 22)]
+    assert stored(store) == first_file + second_file + first_file
+
+
+def test_a_refused_or_dropped_reading_leaves_no_files(tmp_path: Path, monkeypatch):
+    """The checked rows wait in a temporary folder of their own: gone with the reading,
+    and never made for a refused file."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    records = [["workplace", "department", *KEYS], ["A", "Lager", *(["3"] * 21)]]
+    good = tmp_path / "good.csv"
+    good.write_bytes(to_csv(records))
+    parsed = read_responses(good, "good.csv", INS)
+    rows, pairs = parsed.staged.files.rows, parsed.staged.files.pairs
+    assert rows.exists() and pairs.exists()
+    del parsed
+    gc.collect()
+    assert not rows.exists() and not list((tmp_path / "tmp").iterdir())
+    records[1][5] = "Måske"
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(to_csv(records))
+    with pytest.raises(ImportFailed):
+        read_responses(bad, "bad.csv", INS)
+    assert not list((tmp_path / "tmp").iterdir())
+
+
+def test_a_store_that_fails_midway_keeps_nothing_of_the_files(tmp_path: Path, monkeypatch):
+    """Checked rows from disk are stored in the store's one transaction: a failure after the
+    answers are written (here the import log) leaves the store as it was."""
+    from queries import store as store_mod
+
+    records = [["workplace", "department", "respondent", *KEYS]]
+    records += [["A", "Lager", f"p{i}", *(["4"] * 21)] for i in range(6)]
+    path = tmp_path / "t.csv"
+    path.write_bytes(to_csv(records))
+    store = Store(tmp_path / "s.duckdb")
+    store.replace_responses([read_responses(path, "t.csv", INS).for_store()], "R", None, "t", "t")
+    before = (counts(store), stored(store))
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(store_mod, "_log_import", boom)
+    records[1][5] = "1"
+    path.write_bytes(to_csv(records))
+    again = read_responses(path, "t.csv", INS)
+    with pytest.raises(RuntimeError, match="disk full"):
+        store.replace_responses([again.for_store()], "R", None, "t", "t", replace=True)
+    assert (counts(store), stored(store)) == before

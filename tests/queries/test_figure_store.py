@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import duckdb
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from queries import figure_store
+from queries.store import Store
 from socialkapital import results
 from socialkapital.importers import read_responses
+from socialkapital.settings import Settings
 from tests.conftest import template_rows, to_csv
 
 
@@ -99,3 +103,38 @@ def test_other_rules_are_not_served_the_sums_of_the_old_ones(make_store, ins):
     assert team_mean(third, "W", "A") == ((5 * 75 + 100) / 6, 6)
     rules = {r[0] for r in kept(third, "SELECT rules FROM figure_departments")}
     assert rules == {figure_store.rules_key(third)}
+
+
+ANSWER = st.one_of(st.none(), st.integers(1, 5))
+PERSON = st.tuples(
+    st.sampled_from(["W", "V"]),
+    st.sampled_from(["A", "B", "C"]),
+    st.lists(ANSWER, min_size=21, max_size=21).filter(lambda a: any(a)),
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(PERSON, min_size=1, max_size=40), st.sampled_from([0.3, 0.5, 1.0]))
+def test_the_sums_an_import_keeps_are_those_its_answers_give(tmp_path_factory, ins, rows, share):
+    """An import makes the sums from its rows side by side (figure_store.wide_sums); the same
+    sums computed from the stored answers, one row per answer (scores.sql), must agree."""
+    store = Store(tmp_path_factory.mktemp("sums") / "s.duckdb", settings=Settings(5, share))
+    load(store, ins, rows)
+    columns = {
+        "figure_sums": "department_id, measure, n, total, squares, scale",
+        "figure_pairs": "department_id, row_measure, col_measure, n, sx, sy, sxx, syy, sxy",
+    }
+    at_import = {t: sorted(kept(store, f"SELECT {c} FROM {t}")) for t, c in columns.items()}
+    with duckdb.connect(str(store.path)) as con:  # forget what the sums were made from
+        con.execute("DELETE FROM figure_departments")
+    with store.reading() as con:
+        round_id = con.execute("SELECT round_id FROM rounds").fetchall()[0][0]
+        sums, pairs, _made = figure_store.prepare(con, round_id, figure_store.rules_key(store))
+    from_answers = {
+        "figure_sums": sorted(sums.select(columns["figure_sums"].split(", ")).rows()),
+        "figure_pairs": sorted(pairs.select(columns["figure_pairs"].split(", ")).rows()),
+    }
+    assert at_import == from_answers
+    assert at_import["figure_sums"]  # (not two empty lists)
