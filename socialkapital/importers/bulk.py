@@ -1,5 +1,8 @@
 """Our template as CSV, read and checked by DuckDB: a million rows without a copy in Python.
 
+The checked rows are written as Parquet in a temporary folder (``canonical.Staged``), from
+which the store inserts them in SQL; a polars frame is made only when asked for.
+
 The file is read from disk by DuckDB's CSV reader (all text, the delimiter and encoding
 found by ``sniff`` in its first bytes). Every answer cell is turned into its code in the
 same pass through an ENUM of the answers' exact spellings; the few distinct cells spelt
