@@ -100,6 +100,14 @@ class Parsed:
             self.frame = self.staged.load(list(self.staged.missing))
         return self.frame
 
+    def __getstate__(self) -> dict:
+        """A copy (pickle, as Streamlit's cache makes one) holds the frame, not the files:
+        they go when this object does."""
+        state = dict(self.__dict__)
+        if self.staged is not None:
+            state.update(frame=self.responses, staged=None)
+        return state
+
     def for_store(self) -> pl.DataFrame | ResponseFiles:
         """What ``Store.replace_responses`` takes: the files on disk where there are any."""
         if self.staged is not None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 import io
+import pickle
 import tempfile
 from pathlib import Path
 
@@ -221,3 +222,16 @@ def test_a_store_that_fails_midway_keeps_nothing_of_the_files(tmp_path: Path, mo
     with pytest.raises(RuntimeError, match="disk full"):
         store.replace_responses([again.for_store()], "R", None, "t", "t", replace=True)
     assert (counts(store), stored(store)) == before
+
+
+def test_a_copy_of_a_reading_holds_its_rows_not_the_files(tmp_path: Path):
+    """Streamlit's cache pickles what a page reads: the copy is a frame of its own."""
+    records = [["workplace", "department", *KEYS], ["A", "Lager", *(["3"] * 21)]]
+    path = tmp_path / "t.csv"
+    path.write_bytes(to_csv(records))
+    parsed = read_responses(path, "t.csv", INS)
+    copy = pickle.loads(pickle.dumps(parsed))
+    assert copy.staged is None and parsed.staged is not None
+    assert copy.responses.equals(parsed.responses)
+    assert (copy.respondents, copy.workplaces) == (1, ["A"])
+    assert copy.missing_per_item() == parsed.missing_per_item() == dict.fromkeys(KEYS, 0)
