@@ -6,9 +6,6 @@ figure is written as a dash or "hidden", never as a number.
 
 from __future__ import annotations
 
-import io
-
-import polars as pl
 from fpdf.enums import XPos, YPos
 
 from socialkapital import advice as fitting
@@ -198,29 +195,19 @@ def forms_overview(pdf: ReportPDF, data: ReportData, instrument) -> None:
     """The four forms side by side as a chart, with the n behind each figure."""
     lang = pdf.lang
     pdf.heading(_t(pdf, "forms"), level=1)
-    rows = []
+    groups = [(_label(group, data, lang), group, colour) for group, colour in _groups(data)]
+    bars = []
     for dim in instrument.dimensions:
-        for group, _ in _groups(data):
+        for name, group, _ in groups:
             figure = group.figure(dim.key)
             label = (
                 text.t("report.hidden", lang)
                 if figure.hidden
-                else f"{score(figure, lang)}  (n = {text.integer(figure.n, lang)})"
+                else f"{score(figure, lang)} (n = {text.integer(figure.n, lang)})"
             )
-            rows.append(
-                {
-                    "form": dim.short[lang],
-                    "group": _label(group, data, lang),
-                    "score": figure.mean,
-                    "label": label,
-                }
-            )
-    frame = pl.DataFrame(
-        rows,
-        schema={"form": pl.String, "group": pl.String, "score": pl.Float64, "label": pl.String},
-    )
-    image = charts.forms_png(frame, _t(pdf, "score"))
-    pdf.image(io.BytesIO(image), w=pdf.epw, alt_text=_t(pdf, "forms"))
+            bars.append(charts.Bar(dim.short[lang], name, figure.mean, label))
+    colours = {name: colour for name, _, colour in groups}
+    charts.forms_chart(pdf, bars, colours, _t(pdf, "score"))
     pdf.ln(1)
     pdf.paragraph(_t(pdf, "forms_note"), size=8.5, colour=MUTED)
 

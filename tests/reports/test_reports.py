@@ -9,12 +9,12 @@ import sys
 import types
 import zipfile
 
-import polars as pl
 import pytest
 from pypdf import PdfReader
 
 from socialkapital import access, reports, results, text
 from socialkapital.reports import charts, figures, fonts
+from socialkapital.reports.pdf import new_pdf
 from tests.reports.conftest import ROUND, SITE, TODAY, load, numbers, pdf_text
 
 # Worked out by hand from conftest.small_rows (threshold 5):
@@ -164,8 +164,12 @@ def test_issue6_batch_skips_small_departments_and_hidden_figures_appear_nowhere(
     small, tmp_path, monkeypatch
 ):
     charted = []
-    real_png = charts.png
-    monkeypatch.setattr(charts, "png", lambda spec: charted.append(spec) or real_png(spec))
+    real_chart = charts.forms_chart
+    monkeypatch.setattr(
+        charts,
+        "forms_chart",
+        lambda pdf, bars, *a: charted.append(bars) or real_chart(pdf, bars, *a),
+    )
     out = tmp_path / "rapporter.zip"
     made = reports.batch(small, ROUND, SITE, "da", out, TODAY, workers=1)
 
@@ -181,13 +185,12 @@ def test_issue6_batch_skips_small_departments_and_hidden_figures_appear_nowhere(
 
     for name, words in texts.items():
         assert not HIDDEN & set(numbers(words)), name
-    # Nor in the charts, which are pictures: check what they were drawn from.
+    # Nor in the charts' bars (their labels are text, checked above): what they were drawn from.
     assert len(charted) == len(made.files)
-    for spec in charted:
-        for rows in spec["datasets"].values():
-            for row in rows:
-                assert row["score"] not in (pytest.approx(50 / 3), 55.0)
-                assert not HIDDEN & set(numbers(row["label"]))
+    for bars in charted:
+        for bar in bars:
+            assert bar.score not in (pytest.approx(50 / 3), 55.0)
+            assert not HIDDEN & set(numbers(bar.label))
     # The workplace report marks both in its department overview.
     overview = texts["00 Hele arbejdspladsen.pdf"]
     assert "Lager 3 75 % skjult: færre end 5 besvarelser" in overview
@@ -328,18 +331,27 @@ def test_worker_processes_make_the_same_files(make_store, tmp_path, monkeypatch)
         assert {n: a.read(n) for n in a.namelist()} == {n: b.read(n) for n in b.namelist()}
 
 
-def test_the_filled_in_chart_is_the_chart_altair_builds():
-    frame = pl.DataFrame(
-        {
-            "form": ["Inden for teamet", "Inden for teamet", "Mellem teams", "Mellem teams"],
-            "group": ["Køkken", "Hele arbejdspladsen"] * 2,
-            "score": [75.0, 70.2, None, 61.0],
-            "label": ["75,0  (n = 6)", "70,2  (n = 21)", "skjult", "61,0  (n = 21)"],
-        }
-    )
-    chart = charts.forms_chart(frame, "Score (0-100)")
-    chart.to_dict()  # valid Vega-Lite
-    assert charts.forms_png(frame, "Score (0-100)") == charts.png(chart)
+def test_the_chart_draws_a_bar_for_each_shown_figure_and_none_for_a_hidden_one():
+    bars = [
+        charts.Bar("Inden for teamet", "Køkken", 75.0, "75 (n = 6)"),
+        charts.Bar("Inden for teamet", "Hele arbejdspladsen", 70.2, "70 (n = 21)"),
+        charts.Bar("Mellem teams", "Køkken", None, "skjult"),
+        charts.Bar("Mellem teams", "Hele arbejdspladsen", 61.0, "61 (n = 21)"),
+    ]
+    colours = {"Køkken": (0, 114, 178), "Hele arbejdspladsen": (230, 159, 0)}
+    pdf = new_pdf("da", "", TODAY)
+    pdf.compress = False
+    charts.forms_chart(pdf, bars, colours, "Score (0-100)")
+    page = bytes(pdf.output())
+    # Filled rectangles: the legend's two swatches and the three shown bars.
+    assert len(re.findall(rb" re f\b", page)) == 5
+    # Bars start at 0 on one scale: 75 is as much longer than 61 as the numbers say.
+    widths = sorted(float(w) for w in re.findall(rb"[\d.]+ [\d.]+ ([\d.]+) -?[\d.]+ re f", page))
+    w61, w70, w75 = widths[2:]  # the first two: the legend's swatches
+    assert w75 / w61 == pytest.approx(75 / 61, rel=1e-3)
+    assert w70 / w61 == pytest.approx(70.2 / 61, rel=1e-3)
+    words = pdf_text(page)
+    assert "75 (n = 6)" in words and "skjult" in words and "Score (0-100)" in words
 
 
 def test_a_department_report_has_its_action_plans_as_an_appendix(make_store):
