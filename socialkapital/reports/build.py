@@ -24,6 +24,7 @@ from typing import BinaryIO
 
 import polars as pl
 
+from queries import plan_store
 from queries.store import Store
 from socialkapital import access, analysis, files, results, text, trends
 from socialkapital.reports import benchmark_section, figures
@@ -164,11 +165,12 @@ def workplace_report(
     """The report for a whole workplace, with its departments (and the other sites, if any),
     as far as the viewer may see them."""
     res = _workplace_results(store, round_name, workplace, lang, viewer)
-    data = _workplace_data(store, res, workplace, lang, _round_date(store, res.round), viewer)
-    if isinstance(data, Skipped):
-        raise NoReport(data, skip_reason(data, lang, res.threshold))
-    data = with_trend(store, with_plans(store, data, viewer), viewer=viewer)
-    data = with_correlation(store, data)
+    with store.sharing_reads():  # after the figures, which may keep what they computed
+        data = _workplace_data(store, res, workplace, lang, _round_date(store, res.round), viewer)
+        if isinstance(data, Skipped):
+            raise NoReport(data, skip_reason(data, lang, res.threshold))
+        data = with_trend(store, with_plans(store, data, viewer), viewer=viewer)
+        data = with_correlation(store, data)
     return render(data, lang, today, store.instrument)
 
 
@@ -185,15 +187,17 @@ def with_correlation(store: Store, data: ReportData) -> ReportData:
     return dataclasses.replace(data, correlation=made)
 
 
-def with_plans(store: Store, data: ReportData, viewer: access.Viewer = access.LOCAL) -> ReportData:
+def with_plans(
+    store: Store, data: ReportData, viewer: access.Viewer = access.LOCAL, plans: list | None = None
+) -> ReportData:
     """The report's data with its action plans: a department's own and the whole
     workplace's; for a workplace report, all of the workplace's that the viewer may read.
-    Dropped plans are left out."""
-    from queries import plan_store
-
+    Dropped plans are left out. ``plans``: the store's plans, when the caller has read them
+    already (a batch)."""
+    plans = plan_store.list_plans(store) if plans is None else plans
     mine = [
         p
-        for p in access.visible_plans(plan_store.list_plans(store), viewer)
+        for p in access.visible_plans(plans, viewer)
         if p.workplace == data.workplace
         and p.status != "dropped"
         and (data.department is None or p.department in (None, data.department))
@@ -314,10 +318,12 @@ def department_report(
                 round=res.round,
             )
         )
-    data = _department_data(store, res, workplace, department, _round_date(store, res.round))
-    if isinstance(data, Skipped):
-        raise NoReport(data, skip_reason(data, lang, res.threshold))
-    data = with_trend(store, with_plans(store, data, viewer), viewer=viewer)
+    with store.sharing_reads():  # after the figures, which may keep what they computed
+        when = _round_date(store, res.round)
+        data = _department_data(store, res, workplace, department, when)
+        if isinstance(data, Skipped):
+            raise NoReport(data, skip_reason(data, lang, res.threshold))
+        data = with_trend(store, with_plans(store, data, viewer), viewer=viewer)
     return render(data, lang, today, store.instrument)
 
 
@@ -359,13 +365,30 @@ def batch(
     """
     today = today or date.today()
     res = _workplace_results(store, round_name, workplace, lang, viewer)
+    with store.sharing_reads():  # after the figures, which may keep what they computed
+        made, skipped = _batch_data(store, res, workplace, lang, viewer)
+
+    whole_name, names = batch_names([d for d, _ in made if d is not None], lang)
+    named = iter(names)
+    tasks = [(whole_name if d is None else next(named), data) for d, data in made]
+    pdfs = _render_all(tasks, lang, today, store.instrument, progress, workers)
+    contents = [(name, department) for (name, _), (department, _) in zip(tasks, made, strict=True)]
+    manifest = _manifest(res, workplace, lang, today, contents, skipped)
+    _write(out, [(n, pdfs[n]) for n, _ in tasks], manifest, lang, today)
+    return BatchResult([n for n, _ in tasks], skipped, manifest)
+
+
+def _batch_data(store: Store, res: results.Results, workplace: str, lang: str, viewer):
+    """What each report of a batch shows: [(department or None, its figures)], the workplace
+    first; and the departments that get none. The store is read once for all of them."""
     when = _round_date(store, res.round)
-    made: list[tuple[str | None, ReportData]] = []  # (department or None, its figures)
+    made: list[tuple[str | None, ReportData]] = []
     skipped: list[Skipped] = []
-    history = trends.trends(store, workplace)  # once for all the reports
+    history = trends.trends(store, workplace)
+    plans = plan_store.list_plans(store)
 
     def complete(data: ReportData) -> ReportData:
-        return with_trend(store, with_plans(store, data, viewer), history, viewer)
+        return with_trend(store, with_plans(store, data, viewer, plans), history, viewer)
 
     whole = _workplace_data(store, res, workplace, lang, when, viewer)
     if isinstance(whole, Skipped):
@@ -378,15 +401,7 @@ def batch(
             skipped.append(data)
         else:
             made.append((department, complete(data)))
-
-    whole_name, names = batch_names([d for d, _ in made if d is not None], lang)
-    named = iter(names)
-    tasks = [(whole_name if d is None else next(named), data) for d, data in made]
-    pdfs = _render_all(tasks, lang, today, store.instrument, progress, workers)
-    contents = [(name, department) for (name, _), (department, _) in zip(tasks, made, strict=True)]
-    manifest = _manifest(res, workplace, lang, today, contents, skipped)
-    _write(out, [(n, pdfs[n]) for n, _ in tasks], manifest, lang, today)
-    return BatchResult([n for n, _ in tasks], skipped, manifest)
+    return made, skipped
 
 
 def _render_all(tasks, lang, today, instrument, progress, workers) -> dict[str, bytes]:

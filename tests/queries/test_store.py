@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import threading
 import time
 
 import duckdb
@@ -123,3 +124,25 @@ def test_mapping_profiles_are_saved_and_replaced(store):
     profiles = store.mapping_profiles()
     assert profiles.height == 1
     assert profiles["mapping"][0].endswith("department = 'x'\n")
+
+
+def test_reads_inside_sharing_reads_open_the_file_once_and_only_for_this_thread(store, monkeypatch):
+    opened = []
+    real = store_mod._connect_file
+    monkeypatch.setattr(store_mod, "_connect_file", lambda *a: opened.append(a) or real(*a))
+    with store.sharing_reads():
+        assert store.counts()["rounds"] == 0
+        assert store.rounds().height == 0
+        with store.sharing_reads():  # nested: still the same connection
+            store.imports()
+        assert len(opened) == 1
+        other = threading.Thread(target=store.rounds)  # another thread opens its own
+        other.start()
+        other.join()
+        assert len(opened) == 2
+        with store.reading() as shared:
+            pass
+    with pytest.raises(duckdb.Error):  # closed with the block
+        shared.execute("SELECT 1")
+    store.rounds()
+    assert len(opened) == 3
