@@ -31,8 +31,8 @@ from socialkapital.reports import benchmark_section, figures
 from socialkapital.reports.figures import ReportData, Skipped
 from socialkapital.reports.render import render, render_task
 
-# Starting a worker process costs about a second (imports, the chart renderer), so a batch
-# goes parallel only when it has enough reports to win that back.
+# Starting a worker process costs about half a second (imports), so a batch goes parallel
+# only when it has enough reports to win that back.
 PARALLEL_FROM = 24
 
 
@@ -435,8 +435,8 @@ def _render_all(tasks, lang, today, instrument, progress, workers) -> dict[str, 
             name, data = pending.popleft()
             running[pool.submit(render_task, (name, data, lang, today, instrument))] = name
 
-    # 'spawn', not fork: forking a process whose chart renderer (a V8 runtime with its own
-    # threads) has started can deadlock the child.
+    # 'spawn', not fork: forking a process whose thread pools (DuckDB's, polars') have
+    # started can deadlock the child.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         with _no_main_for_workers():  # the workers start with the first tasks

@@ -141,9 +141,23 @@ class ReportPDF(FPDF):
         for line in broken:
             if self.will_page_break(h):
                 self.add_page()
-            self.set_x(x)
-            self.cell(width, h, line, new_x=XPos.LEFT, new_y=YPos.NEXT)
+            y = self.get_y()
+            self.line_at(x, y, width, h, line)
+            self.set_y(y + h)
         self.set_x(self.l_margin)
+
+    def line_at(self, x: float, y: float, width: float, h: float, words: str, align="L") -> None:
+        """One line of text, placed where ``cell(width, h, words, align=align)`` at (x, y)
+        would put it (baseline 0.3 font sizes below the middle of the line), without moving.
+
+        The report's lines are broken already, and ``cell`` lays each one out again: drawing
+        them with ``text`` takes about half the time (``cell`` was the costliest call).
+        """
+        dx = 0.0
+        if align != "L":
+            dx = width - self.get_string_width(words)
+            dx = dx / 2 if align == "C" else dx
+        self.text(x + dx, y + 0.5 * h + 0.3 * self.font_size, words)
 
     def paragraph(self, words: str, size: float = BODY_PT, colour=INK, after: float = 2) -> None:
         self.set_x(self.l_margin)
@@ -274,8 +288,7 @@ def grid(
                 y = top + (height - len(broken) * line) / 2
             pdf.body(size, row.bold, cell.colour)
             for text_line in broken:
-                pdf.set_xy(edges[col] + pad_x, y)
-                pdf.cell(width - 2 * pad_x, line, text_line, align=align)
+                pdf.line_at(edges[col] + pad_x, y, width - 2 * pad_x, line, text_line, align)
                 y += line
         pdf.set_draw_color(*(MUTED if row.heading else RULE))
         pdf.set_line_width(0.3 if row.heading else 0.2)
