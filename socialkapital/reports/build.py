@@ -95,6 +95,7 @@ def _workplace_data(
     lang: str,
     round_date: date | None,
     viewer: access.Viewer,
+    groups: dict | None = None,
 ) -> ReportData | Skipped:
     data = figures.workplace_data(
         res,
@@ -104,6 +105,7 @@ def _workplace_data(
         store.settings.min_answered_share,
         round_date,
         text.t("report.all_sites", lang),
+        groups,
     )
     if isinstance(data, Skipped):
         return data
@@ -111,14 +113,15 @@ def _workplace_data(
 
 
 def _department_data(
-    store: Store, res: results.Results, workplace: str, department: str, round_date: date | None
+    store: Store,
+    res: results.Results,
+    workplace: str,
+    department: str,
+    round_date: date | None,
+    groups: dict | None = None,
 ) -> ReportData | Skipped:
     return figures.department_data(
-        res,
-        workplace,
-        department,
-        store.settings.min_answered_share,
-        round_date,
+        res, workplace, department, store.settings.min_answered_share, round_date, groups
     )
 
 
@@ -390,13 +393,14 @@ def _batch_data(store: Store, res: results.Results, workplace: str, lang: str, v
     def complete(data: ReportData) -> ReportData:
         return with_trend(store, with_plans(store, data, viewer, plans), history, viewer)
 
-    whole = _workplace_data(store, res, workplace, lang, when, viewer)
+    groups = figures.workplace_groups(res, workplace)  # each report takes its own from these
+    whole = _workplace_data(store, res, workplace, lang, when, viewer, groups)
     if isinstance(whole, Skipped):
         skipped.append(whole)
     else:
         made.append((None, with_correlation(store, complete(whole))))
     for department in figures.department_names(res, workplace):
-        data = _department_data(store, res, workplace, department, when)
+        data = _department_data(store, res, workplace, department, when, groups)
         if isinstance(data, Skipped):
             skipped.append(data)
         else:

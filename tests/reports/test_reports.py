@@ -450,3 +450,15 @@ def test_the_plan_appendix_has_every_field_and_marks_overdue_plans(make_store):
     for fine in ("Færdig", "I tide"):
         block = appendix[appendix.index(fine) :]
         assert "OVERSKREDET" not in block[: block.index("Ansvarlig")], fine
+
+
+def test_a_batch_takes_each_group_from_one_pass_with_the_same_figures(small):
+    # What res.group gives group by group (the single reports' way) is the reference.
+    res = results.compute(small, ROUND, [SITE])
+    groups = figures.workplace_groups(res, SITE)
+    names = figures.department_names(res, SITE)
+    assert set(groups) == {None, *names} and "Lager" in names and "Vask" in names
+    for department in [None, *names]:
+        expected = figures._group(res, SITE, department, department or SITE)
+        assert groups[department] == expected, department
+    assert groups["Lager"].figure("team").hidden and groups["Vask"].figure("team").protects
