@@ -409,8 +409,8 @@ class Store:
             existing = _round_respondents(con, round_name, workplaces)
             if not _confirmed(existing, replace):
                 raise RoundHasResponses(round_name, existing)
-            # The plain ids stay in the incoming rows (memory or a temporary file beside the
-            # export); only person keys are written.
+            # The plain ids stay in the incoming rows (memory, or the reader's Parquet in a
+            # temporary folder only its owner may read); only person keys are written.
             identified = _scalar(
                 con, "SELECT EXISTS (SELECT 1 FROM incoming WHERE respondent IS NOT NULL)"
             )
