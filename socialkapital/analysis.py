@@ -62,7 +62,8 @@ def _selection(figs: RoundFigures, workplaces: list[str] | None) -> list[str] | 
     """The selected workplaces of the round, or None when that is every one of them."""
     if workplaces is None:
         return None
-    chosen = [w for w in figs.workplaces if w in set(workplaces)]
+    wanted = set(workplaces)
+    chosen = [w for w in figs.workplaces if w in wanted]
     return None if set(chosen) == set(figs.workplaces) else chosen
 
 

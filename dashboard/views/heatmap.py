@@ -351,7 +351,7 @@ button_col.button(
 
 state.make_plan_popover(
     workplace,
-    picked if picked in figs.measures["department"].to_list() else None,
+    picked if picked in state.departments_in(filters.round, workplace) else None,
     filters.round,
     "heatmap_plan",
 )

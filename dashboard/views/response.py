@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import polars as pl
 import streamlit as st
 
@@ -53,10 +55,13 @@ def tables(frame: pl.DataFrame, name_of) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 
 def highlight(column: str):
-    """Colour the rows that carry a note (orange, as the chart's low bars)."""
+    """Colour the rows that carry a note (orange, as the chart's low bars): the whole table's
+    colours at once (a row at a time took most of the page's run with 400 workplaces)."""
 
-    def style(row):
-        return ["background-color: #fde9d9" if row[column] else "" for _ in row]
+    def style(table):
+        noted = table[column].astype(bool).to_numpy()[:, None]
+        colours = np.where(noted, "background-color: #fde9d9", "")
+        return pd.DataFrame(np.broadcast_to(colours, table.shape), table.index, table.columns)
 
     return style
 
@@ -77,7 +82,7 @@ if with_rate:
 st.subheader(state.md("response.departments", workplace=filters.workplace))
 shown, download = tables(ordered, lambda r: r["department"] or t("app.whole_workplace"))
 st.table(  # static: every row and whole notes, no inner scrolling
-    shown.to_pandas().style.apply(highlight(t("response.flags")), axis=1),
+    shown.to_pandas().style.apply(highlight(t("response.flags")), axis=None),
     hide_index=True,
     border="horizontal",
 )
@@ -120,7 +125,7 @@ st.subheader(t("response.workplaces"))
 sites = analysis.response(figs, None, limit)
 shown, download = tables(sites, lambda r: r["workplace"] or t("app.all_workplaces"))
 st.table(  # static: every row and whole notes, no inner scrolling
-    shown.to_pandas().style.apply(highlight(t("response.flags")), axis=1),
+    shown.to_pandas().style.apply(highlight(t("response.flags")), axis=None),
     hide_index=True,
     border="horizontal",
 )

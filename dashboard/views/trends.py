@@ -36,18 +36,25 @@ def reading(row: dict) -> str:
     return t(key, **values)
 
 
+_PROTECTED: dict[str, dict[tuple[str, str], list[str]]] = {}  # this run's, per round
+
+
 def protected(row: dict) -> list[str] | None:
     """Whom a department's figure, hidden in a round to protect others, protects: as that
     round's figures name them for the viewer."""
     if row["reason"] != anonymity.SECONDARY or len(row["members"]) != 1:
         return None
-    found = ui.figures(row["round"]).measures.filter(
-        (pl.col("level") == "department")
-        & (pl.col("workplace") == workplace)
-        & (pl.col("department") == row["members"][0])
-        & (pl.col("measure") == row["measure"])
-    )
-    return found[anonymity.PROTECTS].to_list()[0] if found.height else None
+    if row["round"] not in _PROTECTED:  # the workplace's hidden rows, read once per round
+        hidden = ui.figures(row["round"]).measures.filter(
+            (pl.col("level") == "department")
+            & (pl.col("workplace") == workplace)
+            & pl.col(anonymity.PROTECTS).is_not_null()
+        )
+        _PROTECTED[row["round"]] = {
+            (d, m): whom
+            for d, m, whom in hidden.select("department", "measure", anonymity.PROTECTS).rows()
+        }
+    return _PROTECTED[row["round"]].get((row["members"][0], row["measure"]))
 
 
 def cell(row: dict) -> str:
