@@ -181,10 +181,6 @@ def skipped(subject: Group, threshold: int) -> Skipped | None:
 
 def group_of(res: Results, workplace: str | None, department: str | None, name: str) -> Group:
     """One group's counts and figures as a report shows them (``name`` heads it)."""
-    return _group(res, workplace, department, name)
-
-
-def _group(res: Results, workplace: str | None, department: str | None, name: str) -> Group:
     return _made(res, res.group(workplace, department), name)
 
 
@@ -242,8 +238,8 @@ def department_data(
     """A department report's figures next to its workplace, or why it gets no report.
     ``groups``: ``workplace_groups(res, workplace)``, when the caller has them (a batch)."""
     groups = groups or {
-        department: _group(res, workplace, department, department),
-        None: _group(res, workplace, None, workplace),
+        department: group_of(res, workplace, department, department),
+        None: group_of(res, workplace, None, workplace),
     }
     subject = groups[department]
     if skip := skipped(subject, res.threshold):
@@ -318,7 +314,7 @@ def _all_sites_group(all_sites: Results, name: str) -> Group:
     if the two ever came from differently gated views, subtraction would reveal the small
     site.
     """
-    group = _group(all_sites, None, None, name)
+    group = group_of(all_sites, None, None, name)
     sites = all_sites.measures.filter(pl.col("level") == "workplace")
     unsafe = set(sites.filter(pl.col("reason") == anonymity.SECONDARY)["measure"].to_list())
     if any(m.startswith("q") for m in unsafe):

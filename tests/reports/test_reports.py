@@ -459,6 +459,6 @@ def test_a_batch_takes_each_group_from_one_pass_with_the_same_figures(small):
     names = figures.department_names(res, SITE)
     assert set(groups) == {None, *names} and "Lager" in names and "Vask" in names
     for department in [None, *names]:
-        expected = figures._group(res, SITE, department, department or SITE)
+        expected = figures.group_of(res, SITE, department, department or SITE)
         assert groups[department] == expected, department
     assert groups["Lager"].figure("team").hidden and groups["Vask"].figure("team").protects
