@@ -279,18 +279,21 @@ def summary(
         access.require_request(viewer, workplace or None)
         gated = results.compute(store, round_name, workplace or None)
         seen = access.restrict_figures(gated, viewer, lang)
-        if as_json:
-            groups = results.summary_groups(seen, store.instrument)
-            data = {"round": seen.round, "anonymity_threshold": seen.threshold}
-        else:
-            data = results.to_summary(seen, store.instrument)
-        data |= analysis.summary_extras(store, gated.round, workplace or None, viewer, lang)
-        if as_json:
-            stubs = _workplace_stubs(groups, store, gated.round, viewer, lang)
-            typer.echo(_summary_json(data, groups, stubs))
-            return
-        facts.add_to_summary(data, facts_store.all_facts(store), viewer, lang)
-        industry.add_to_summary(data, store, gated.round, viewer, lang)
+        # The rest only reads: one connection for all of it (the figures above may have
+        # kept their department sums, which needs a connection of its own).
+        with store.sharing_reads():
+            if as_json:
+                groups = results.summary_groups(seen, store.instrument)
+                data = {"round": seen.round, "anonymity_threshold": seen.threshold}
+            else:
+                data = results.to_summary(seen, store.instrument)
+            data |= analysis.summary_extras(store, gated.round, workplace or None, viewer, lang)
+            if as_json:
+                stubs = _workplace_stubs(groups, store, gated.round, viewer, lang)
+                typer.echo(_summary_json(data, groups, stubs))
+                return
+            facts.add_to_summary(data, facts_store.all_facts(store), viewer, lang)
+            industry.add_to_summary(data, store, gated.round, viewer, lang)
     except access.OutOfScope as exc:
         fail(exc.message(lang), 2)
     except results.NoData as exc:
