@@ -12,7 +12,6 @@ import polars as pl
 import typer
 
 from queries import facts_store
-from queries.store import StoreBusy, StoreError, StoreRefused
 from queries.store_errors import RoundHasResponses, refusal_message
 from socialkapital import access, audit, facts, text
 from socialkapital import instrument as instrument_mod
@@ -22,6 +21,7 @@ from socialkapital.cli_options import (
     fail,
     open_existing_store,
     open_store,
+    refusals,
 )
 from socialkapital.importers import (
     ImportFailed,
@@ -133,12 +133,8 @@ def import_(
         )
         for key, values in p.notes:
             typer.echo(text.t(key, lang, **values))
-    try:
+    with refusals(lang):
         _store_parsed(store, parsed, round_name, when, replace, lang)
-    except StoreRefused as exc:
-        fail(refusal_message(exc, lang), 2)
-    except (StoreBusy, StoreError) as exc:
-        fail(str(exc), 3)
 
 
 def _text_file(path: Path, lang: str) -> Path | None:
@@ -242,14 +238,11 @@ def roster(
         fail(exc.describe(lang), 2)
     for key, values in parsed.notes:
         typer.echo(text.t(key, lang, **values))
-    try:
+    # Refused: a misspelt workplace or round, or a new one (--create).
+    with refusals(lang, hint="store.hint_create"):
         count = store.replace_roster(
             parsed.invited, workplace, round_name, when, file.name, create=create
         )
-    except StoreRefused as exc:  # a misspelt workplace or round, or a new one: --create
-        fail(f"{refusal_message(exc, lang)} {text.t('store.hint_create', lang)}", 2)
-    except (StoreBusy, StoreError) as exc:
-        fail(str(exc), 3)
     audit.record(store.path, None, "roster", f"{round_name}: {workplace} ({file.name}), {count}")
     typer.echo(text.t("cli.roster_saved", lang, count=count, workplace=workplace, round=round_name))
     from socialkapital import groups_cli  # the reporting groups this roster calls for (issue 18)
@@ -275,9 +268,12 @@ def summary(
 
     store = open_existing_store(db, lang)
     viewer = viewer_of(store, user, lang)
-    try:
+    with refusals(lang):
         access.require_request(viewer, workplace or None)
-        gated = results.compute(store, round_name, workplace or None)
+        try:
+            gated = results.compute(store, round_name, workplace or None)
+        except results.NoData as exc:
+            fail(exc.message(lang), 1)
         seen = access.restrict_figures(gated, viewer, lang)
         # The rest only reads: one connection for all of it (the figures above may have
         # kept their department sums, which needs a connection of its own).
@@ -294,12 +290,6 @@ def summary(
                 return
             facts.add_to_summary(data, facts_store.all_facts(store), viewer, lang)
             industry.add_to_summary(data, store, gated.round, viewer, lang)
-    except access.OutOfScope as exc:
-        fail(exc.message(lang), 2)
-    except results.NoData as exc:
-        fail(exc.message(lang), 1)
-    except (StoreBusy, StoreError) as exc:
-        fail(str(exc), 3)
     typer.echo(_summary_table(data, store.instrument, lang))
 
 
@@ -467,7 +457,8 @@ def plans_export(
         fail(f"--format {fmt!r}: expected csv or json", 2)
     _refuse_overwrite(out, force, lang)
     store = open_existing_store(db, lang)
-    all_plans = access.visible_plans(plan_store.list_plans(store), viewer_of(store, user, lang))
+    with refusals(lang):
+        all_plans = access.visible_plans(plan_store.list_plans(store), viewer_of(store, user, lang))
     audit.record(store.path, user, "export", f"plans ({fmt}, {len(all_plans)})")
     body = plans_mod.export_csv(all_plans) if fmt == "csv" else plans_mod.export_json(all_plans)
     if out is None:
@@ -503,7 +494,8 @@ def plans_import(
             )
     if unknown:
         fail(ImportFailed(unknown).describe(lang), 2)
-    plan_store.save_many(store, parsed)
+    with refusals(lang):
+        plan_store.save_many(store, parsed)
     typer.echo(text.t("cli.plans_imported", lang, count=len(parsed)))
 
 

@@ -3,13 +3,16 @@ store, and leaving with a message and an exit code (1 no data, 2 bad input, 3 st
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
 
 from queries.store import Store, StoreBusy, StoreError
-from socialkapital import settings, text
+from queries.store_errors import StoreRefused, refusal_message
+from socialkapital import access, settings, text
 
 DbOption = Annotated[
     Path | None,
@@ -23,6 +26,21 @@ LangOption = Annotated[str, typer.Option("--lang", help="Language of messages: d
 def fail(message: str, code: int) -> NoReturn:
     typer.echo(message, err=True)
     raise typer.Exit(code)
+
+
+@contextmanager
+def refusals(lang: str, hint: str | None = None) -> Iterator[None]:
+    """Leave with a message for what the rules or the store refuse inside the block: a
+    request outside the viewer's scope or a refused change exit 2 (the refusal followed by
+    the text ``hint`` names, if any), a busy or unusable store exit 3."""
+    try:
+        yield
+    except access.OutOfScope as exc:
+        fail(exc.message(lang), 2)
+    except StoreRefused as exc:
+        fail(" ".join([refusal_message(exc, lang), *([text.t(hint, lang)] if hint else [])]), 2)
+    except (StoreBusy, StoreError) as exc:
+        fail(str(exc), 3)
 
 
 def _settings(lang: str | None) -> settings.Settings:

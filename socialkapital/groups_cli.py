@@ -13,10 +13,16 @@ from typing import Annotated
 import typer
 
 from queries import group_store
-from queries.store import Store, StoreBusy, StoreError, StoreRefused
-from queries.store_errors import refusal_message
+from queries.store import Store
 from socialkapital import access, audit, grouping, settings, text
-from socialkapital.cli_options import DbOption, LangOption, fail, open_existing_store, open_store
+from socialkapital.cli_options import (
+    DbOption,
+    LangOption,
+    fail,
+    open_existing_store,
+    open_store,
+    refusals,
+)
 from socialkapital.users_cli import UserOption, viewer_of
 
 groups = typer.Typer(
@@ -99,14 +105,15 @@ def propose(
         else:
             store = open_existing_store(db, lang)
             _allowed(store, user, workplace, lang)
-            plan, kind, _ = group_store.plan_for(store, workplace, round_name, from_round, typed)
+            with refusals(lang):
+                plan, kind, _ = group_store.plan_for(
+                    store, workplace, round_name, from_round, typed
+                )
             threshold = store.settings.anonymity_threshold
     except grouping.BadMerge as exc:
         fail(text.t(exc.key, lang, **exc.params), 2)
     except settings.SettingsError as exc:
         fail(exc.message(lang), 3)
-    except (StoreBusy, StoreError) as exc:
-        fail(str(exc), 3)
     if json_out:
         typer.echo(json.dumps(as_json(plan, kind, workplace, round_name), ensure_ascii=False))
         return
@@ -141,21 +148,18 @@ def accept(
     """Store a round's layout: answers and invitations of its departments go to their group."""
     store = open_store(db, lang)
     _allowed(store, user, workplace, lang)
-    try:
-        plan, _, previous = group_store.plan_for(
-            store, workplace, round_name, from_round, _typed(department)
-        )
-        units = [u.name for u in plan.units]
-        chosen = [grouping.parse_merge(m, units) for m in merge] if merge else list(plan.merges)
-        grouping.check_layout(chosen, units)
-        layout = grouping.carry(previous, chosen)
+    with refusals(lang, hint="store.hint_create"):
+        try:
+            plan, _, previous = group_store.plan_for(
+                store, workplace, round_name, from_round, _typed(department)
+            )
+            units = [u.name for u in plan.units]
+            chosen = [grouping.parse_merge(m, units) for m in merge] if merge else list(plan.merges)
+            grouping.check_layout(chosen, units)
+            layout = grouping.carry(previous, chosen)
+        except grouping.BadMerge as exc:
+            fail(text.t(exc.key, lang, **exc.params), 2)
         saved = group_store.save_layout(store, workplace, round_name, layout, create=create)
-    except grouping.BadMerge as exc:
-        fail(text.t(exc.key, lang, **exc.params), 2)
-    except StoreRefused as exc:
-        fail(f"{refusal_message(exc, lang)} {text.t('store.hint_create', lang)}", 2)
-    except (StoreBusy, StoreError) as exc:
-        fail(str(exc), 3)
     detail = "; ".join(f"{m.name} = {', '.join(m.members)}" for m in layout)
     audit.record(store.path, user, "groups", f"{round_name}: {workplace}: {detail}")
     typer.echo(
@@ -179,10 +183,8 @@ def show(
     """The reporting groups stored for a round."""
     store = open_existing_store(db, lang)
     _allowed(store, user, workplace, lang)
-    try:
+    with refusals(lang):
         stored = group_store.merges(store, workplace, round_name)
-    except (StoreBusy, StoreError) as exc:
-        fail(str(exc), 3)
     if json_out:
         data = [{"name": m.name, "members": list(m.members)} for m in stored]
         typer.echo(
@@ -208,20 +210,16 @@ def clear(
     """Forget a round's layout (answers already stored under a group stay there)."""
     store = open_existing_store(db, lang)
     _allowed(store, user, workplace, lang)
-    try:
+    with refusals(lang):
         count = group_store.clear_layout(store, workplace, round_name)
-    except (StoreBusy, StoreError) as exc:
-        fail(str(exc), 3)
     audit.record(store.path, user, "groups", f"{round_name}: {workplace}: cleared")
     typer.echo(text.t("groups.cleared", lang, count=count, workplace=workplace, round=round_name))
 
 
 def _allowed(store: Store, user: str | None, workplace: str, lang: str) -> None:
     """Planning the layout is part of importing: only roles that import, for their own."""
-    try:
+    with refusals(lang):
         access.require_import(viewer_of(store, user, lang), [workplace])
-    except access.OutOfScope as exc:
-        fail(exc.message(lang), 2)
 
 
 def advise_after_roster(store: Store, workplace: str, round_name: str, lang: str) -> None:

@@ -11,9 +11,16 @@ import polars as pl
 import typer
 
 from queries import trend_store
-from queries.store import Store, StoreBusy, StoreError
+from queries.store import Store
 from socialkapital import text
-from socialkapital.cli_options import DbOption, LangOption, fail, open_existing_store, open_store
+from socialkapital.cli_options import (
+    DbOption,
+    LangOption,
+    fail,
+    open_existing_store,
+    open_store,
+    refusals,
+)
 
 
 def _clean(value):
@@ -108,11 +115,10 @@ def link(
             fail(text.t("cli.bad_link", lang, value=pair), 2)
         mapping.setdefault(old.strip(), []).extend(names)
     store = open_store(db, lang)
-    try:
-        trend_store.save_links(store, workplace, round_name, mapping)
-    except trend_store.UnknownName as exc:
-        fail(text.t("cli.unknown_link", lang, detail=str(exc)), 2)
-    except (StoreBusy, StoreError) as exc:
-        fail(str(exc), 3)
+    with refusals(lang):
+        try:
+            trend_store.save_links(store, workplace, round_name, mapping)
+        except trend_store.UnknownName as exc:
+            fail(text.t("cli.unknown_link", lang, detail=str(exc)), 2)
     count = sum(len(v) for v in mapping.values())
     typer.echo(text.t("cli.linked", lang, count=count, workplace=workplace, round=round_name))

@@ -8,9 +8,16 @@ from typing import Annotated
 import typer
 
 from queries import user_store
-from queries.store import Store, StoreBusy, StoreError
+from queries.store import Store
 from socialkapital import access, audit, text
-from socialkapital.cli_options import DbOption, LangOption, fail, open_existing_store, open_store
+from socialkapital.cli_options import (
+    DbOption,
+    LangOption,
+    fail,
+    open_existing_store,
+    open_store,
+    refusals,
+)
 
 users = typer.Typer(
     help="Who may sign in to the dashboard: add, list and remove users.",
@@ -54,12 +61,11 @@ def add(
 ) -> None:
     """Add a user, or change the role and scope of one."""
     store = open_store(db, lang)
-    try:
-        user_store.add_user(store, email, role, workplace, department)
-    except access.InvalidUser as exc:
-        fail(exc.message(lang), 2)
-    except (StoreBusy, StoreError) as exc:
-        fail(str(exc), 3)
+    with refusals(lang):
+        try:
+            user_store.add_user(store, email, role, workplace, department)
+        except access.InvalidUser as exc:
+            fail(exc.message(lang), 2)
     detail = f"{email.strip().lower()} {role} {_scope_text(workplace, department)}"
     audit.record(store.path, None, "user_add", detail.strip())
     typer.echo(
@@ -89,10 +95,8 @@ def remove(
 ) -> None:
     """Remove a user: they can no longer see anything."""
     store = open_store(db, lang)
-    try:
+    with refusals(lang):
         found = user_store.remove_user(store, email)
-    except (StoreBusy, StoreError) as exc:
-        fail(str(exc), 3)
     if not found:
         fail(text.t("users.not_found", lang, email=email), 1)
     audit.record(store.path, None, "user_remove", email.strip().lower())

@@ -8,10 +8,8 @@ from typing import Annotated
 import typer
 
 from queries import facts_store
-from queries.store import StoreBusy, StoreError, StoreRefused
-from queries.store_errors import refusal_message
 from socialkapital import access, facts, text
-from socialkapital.cli_options import DbOption, LangOption, fail, open_existing_store
+from socialkapital.cli_options import DbOption, LangOption, fail, open_existing_store, refusals
 from socialkapital.users_cli import UserOption, viewer_of
 
 workplace = typer.Typer(
@@ -47,24 +45,19 @@ def set_(
     """Set facts of a workplace; the facts not given stay as they are."""
     store = open_existing_store(db, lang)
     viewer = viewer_of(store, user, lang)
-    try:
+    with refusals(lang):
         access.require_right(viewer, "can_import")
         known, now = facts_store.get_facts(store, name)
         access.require(viewer, known)
-        wanted = facts.checked(
-            now.cvr if cvr is None else cvr,
-            now.industry if industry is None else industry,
-            now.employees if employees is None else (employees or None),
-        )
+        try:
+            wanted = facts.checked(
+                now.cvr if cvr is None else cvr,
+                now.industry if industry is None else industry,
+                now.employees if employees is None else (employees or None),
+            )
+        except facts.BadFact as exc:
+            fail(exc.message(lang), 2)
         facts_store.set_facts(store, known, wanted)
-    except access.OutOfScope as exc:
-        fail(exc.message(lang), 2)
-    except facts.BadFact as exc:
-        fail(exc.message(lang), 2)
-    except StoreRefused as exc:
-        fail(refusal_message(exc, lang), 2)
-    except (StoreBusy, StoreError) as exc:
-        fail(str(exc), 3)
     typer.echo(text.t("facts.saved", lang, workplace=known))
     typer.echo(_lines(wanted, lang))
 
@@ -80,15 +73,9 @@ def show(
     """The facts of one workplace."""
     store = open_existing_store(db, lang)
     viewer = viewer_of(store, user, lang)
-    try:
+    with refusals(lang):
         known, found = facts_store.get_facts(store, name)
         access.require(viewer, known)
-    except access.OutOfScope as exc:
-        fail(exc.message(lang), 2)
-    except StoreRefused as exc:
-        fail(refusal_message(exc, lang), 2)
-    except (StoreBusy, StoreError) as exc:
-        fail(str(exc), 3)
     if as_json:
         data = {"workplace": known, **facts.as_json(found, lang)}
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
@@ -102,10 +89,8 @@ def list_(user: UserOption = None, db: DbOption = None, lang: LangOption = "da")
     """Every workplace (in the user's scope) with its CVR number, industry and employees."""
     store = open_existing_store(db, lang)
     viewer = viewer_of(store, user, lang)
-    try:
+    with refusals(lang):
         every = facts_store.all_facts(store)
-    except (StoreBusy, StoreError) as exc:
-        fail(str(exc), 3)
     for name in access.own_workplaces(viewer, list(every)):
         found = every[name]
         cells = [

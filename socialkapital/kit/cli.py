@@ -7,11 +7,11 @@ from typing import Annotated
 
 import typer
 
-from queries.store import Store, StoreBusy, StoreError
+from queries.store import Store
 from socialkapital import access, files, settings, text
 from socialkapital import instrument as instrument_mod
 from socialkapital import kit as kit_mod
-from socialkapital.cli_options import DbOption, fail
+from socialkapital.cli_options import DbOption, fail, refusals
 from socialkapital.users_cli import UserOption, viewer_of
 
 
@@ -45,19 +45,11 @@ def kit(
         fail(exc.message(lang), 3)
     path = settings.db_path(db)
     store = None
-    if path.is_file():  # a kit may come before any answers: then there is no store yet
-        try:
+    with refusals(lang):
+        if path.is_file():  # a kit may come before any answers: then there is no store yet
             store = Store(path, settings=chosen)
-        except (StoreBusy, StoreError) as exc:
-            fail(str(exc), 3)
-        try:
             access.require_import(viewer_of(store, user, lang), [workplace])
-        except access.OutOfScope as exc:
-            fail(exc.message(lang), 2)
-    try:
         names = departments(store, round_name, workplace)
-    except (StoreBusy, StoreError) as exc:
-        fail(str(exc), 3)
     content = kit_mod.content(
         instrument_mod.load(), workplace, round_name, lang, names, chosen.anonymity_threshold
     )

@@ -8,9 +8,10 @@ import math
 import pytest
 from typer.testing import CliRunner
 
-from queries import plan_store
+from queries import group_store, plan_store, trend_store, user_store  # noqa: F401 (patched)
 from queries.store import Store
-from socialkapital import settings
+from queries.store_errors import StoreBusy, UnknownWorkplace
+from socialkapital import plans, settings
 from socialkapital.cli import app
 from tests.conftest import template_rows, to_csv
 from tests.plans.test_plans import plan
@@ -136,3 +137,55 @@ def test_plans_export_quotes_a_formula(db):
     plan_store.save(Store(db), evil)
     out = run("plans", "export").output
     assert ",'=1+1," in out and ",=1+1," not in out
+
+
+# -- the store busy or refusing, in every command that writes -------------------------------
+
+# Each command, and the store function it writes with (made to fail below).
+WRITING = {
+    "plans import": (["plans", "import", "PLANS"], "plan_store", "save_many"),
+    "groups clear": (
+        ["groups", "clear", "--workplace", "Mejeri Øst", "--round", "R"],
+        "group_store",
+        "clear_layout",
+    ),
+    "users remove": (["users", "remove", "a@b.dk"], "user_store", "remove_user"),
+    "link": (
+        ["link", "--workplace", "Mejeri Øst", "--round", "R", "Køkken=Kantine"],
+        "trend_store",
+        "save_links",
+    ),
+}
+
+
+def _run_failing(name, exc, tmp_path, monkeypatch):
+    import queries
+
+    command, module, function = WRITING[name]
+
+    def fails(*args, **kwargs):
+        raise exc
+
+    monkeypatch.setattr(getattr(queries, module), function, fails)
+    plans_file = tmp_path / "planer.csv"
+    one = plan(workplace="Mejeri Øst", department="Køkken", round="R")
+    plans_file.write_text(plans.export_csv([one]), encoding="utf-8")
+    return run(*[plans_file if a == "PLANS" else a for a in command])
+
+
+@pytest.mark.parametrize("name", WRITING)
+def test_a_busy_store_ends_a_writing_command_with_its_message(db, tmp_path, monkeypatch, name):
+    busy = StoreBusy("cli.duckdb is busy: try again")
+    result = _run_failing(name, busy, tmp_path, monkeypatch)
+    assert result.exit_code == 3, result.output
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert "cli.duckdb is busy: try again" in result.output
+
+
+@pytest.mark.parametrize("name", WRITING)
+def test_a_refused_change_is_said_in_danish_with_exit_2(db, tmp_path, monkeypatch, name):
+    refused = UnknownWorkplace("Mejeri Vest", ["Mejeri Øst"])
+    result = _run_failing(name, refused, tmp_path, monkeypatch)
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert "Mejeri Vest" in result.output and "No workplace" not in result.output
