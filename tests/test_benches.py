@@ -33,9 +33,10 @@ def test_read_bench_measures_every_figure(tmp_path, monkeypatch):
         assert row[tool]["wall"] > 0 and row[tool]["rss"] > 0
         assert row[tool]["differs"] < 1e-9  # the baselines' means are the summary's
     assert row["summary"]["wall"] > 0 and row["summary"]["mb"] > 0
+    assert row["floor"]["wall"] > 0
     assert row["heavy"] == []  # summary loads no altair, fpdf, streamlit, vl_convert, scipy.stats
     text = bench_read.report([row])
-    assert f"{SIZE:,}" in text and "pandas" in text
+    assert f"{SIZE:,}" in text and "pandas" in text and "import duckdb, polars, typer" in text
 
 
 def test_analysis_bench_measures_every_figure(tmp_path):
