@@ -168,8 +168,10 @@ def reliability(
     A statistic of a group the gate hides is never computed."""
     ins = store.instrument
     params = {"round": figures.round, "workplace": workplace}
-    persons = store.frame("selection_person_scores", **params)
-    items = store.frame("selection_item_scores", **params)
+    with store.sharing_reads():
+        persons = store.frame("selection_person_scores", **params)
+        items = store.frame("selection_item_scores", **params)
+    codes = _codes(items, [i.number for i in ins.items])
     level = "workplace" if department is None else "department"
     shown_sel = _shown(figures, workplace, level, ins.dimension_keys)
     if department is not None:
@@ -178,12 +180,18 @@ def reliability(
     shown_depts = _shown(figures, workplace, "department", ins.dimension_keys)
     out = []
     for dim in ins.dimension_keys:
-        numbers = [i.number for i in ins.items_of(dim)]
+        columns = [str(i.number) for i in ins.items_of(dim)]
+        # Listwise: only the persons who answered every question of the form.
+        complete = codes.select("department", *columns).drop_nulls(columns)
         depts = shown_depts.filter(pl.col("measure") == dim)["department"].to_list()
         alpha = None
         if dim in shown_sel:
-            sel = items if department is None else items.filter(pl.col("department") == department)
-            alpha = stats.cronbach_alpha(_codes(sel, numbers))
+            sel = (
+                complete
+                if department is None
+                else complete.filter(pl.col("department") == department)
+            )
+            alpha = stats.cronbach_alpha(sel.select(columns).to_numpy())
         icc = None
         if len(depts) >= MIN_N["icc"]:
             scores = persons.filter(
@@ -192,25 +200,34 @@ def reliability(
             values = scores["score"].cast(pl.Float64).fill_null(np.nan).to_numpy()
             icc = stats.icc(values, scores["department"].to_numpy())
         wanted = depts if department is None else [d for d in depts if d == department]
-        rwg = {}
-        for d in wanted:
-            rwg[d] = stats.rwg_j(_codes(items.filter(pl.col("department") == d), numbers))
+        spread = _mean_item_variance(complete.filter(pl.col("department").is_in(wanted)), columns)
+        rwg = {d: stats.rwg_j_of(spread[d], len(columns)) if d in spread else None for d in wanted}
         out.append(Reliability(dim, alpha, icc, rwg, needed_n_for(dim)))
     return out
 
 
-def _codes(items: pl.DataFrame, numbers: list[int]) -> np.ndarray:
-    """Persons × items answer codes 1-5 (NaN where not answered) from item scores 0-100."""
-    if not items.height:
-        return np.empty((0, len(numbers)))
-    wide = (
-        items.filter(pl.col("item").is_in(numbers))
-        .select("respondent_id", pl.col("item").cast(pl.String), "score")
-        .pivot(on="item", index="respondent_id", values="score")
+def _codes(items: pl.DataFrame, numbers: list[int]) -> pl.DataFrame:
+    """One row per person: department and the answer code 1-5 of each of these questions, in
+    a column named by its number (null where not answered), from item scores 0-100."""
+    wide = items.select(
+        "respondent_id",
+        "department",
+        pl.col("item").cast(pl.String),
+        (pl.col("score") / 25 + 1).cast(pl.Float64).alias("code"),
+    ).pivot(on="item", index=["respondent_id", "department"], values="code")
+    missing = [str(n) for n in numbers if str(n) not in wide.columns]  # asked, never answered
+    return wide.with_columns(pl.lit(None, dtype=pl.Float64).alias(c) for c in missing)
+
+
+def _mean_item_variance(complete: pl.DataFrame, columns: list[str]) -> dict[str, float]:
+    """Per department with at least two persons: the mean over the questions of each
+    question's variance (n - 1) across its persons."""
+    found = (
+        complete.group_by("department")
+        .agg(
+            pl.len().alias("n"),
+            pl.mean_horizontal(pl.col(c).var(ddof=1) for c in columns).alias("variance"),
+        )
+        .filter(pl.col("n") >= 2)
     )
-    columns = [str(n) for n in numbers]
-    for c in columns:
-        if c not in wide.columns:
-            wide = wide.with_columns(pl.lit(None, dtype=pl.Float64).alias(c))
-    matrix = wide.select(pl.col(columns).cast(pl.Float64)).fill_null(np.nan).to_numpy()
-    return matrix / 25 + 1
+    return dict(zip(found["department"], found["variance"], strict=True))

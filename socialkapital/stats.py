@@ -186,7 +186,12 @@ def rwg_j(codes: np.ndarray, listwise: bool = True) -> float | None:
     answered = (~np.isnan(codes)).sum(axis=0)
     if (answered < 2).any():
         return None
+    return rwg_j_of(float(np.nanvar(codes, axis=0, ddof=1).mean()), j)
+
+
+def rwg_j_of(mean_item_variance: float, j: int) -> float:
+    """rwg(j) of a group from its mean item variance (n - 1) over ``j`` items."""
     expected = (A_SCALE**2 - 1) / 12
-    mean_var = min(float(np.nanvar(codes, axis=0, ddof=1).mean()), expected)
+    mean_var = min(mean_item_variance, expected)
     agreement = j * (1 - mean_var / expected)
     return float(agreement / (agreement + mean_var / expected))

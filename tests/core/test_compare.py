@@ -164,3 +164,57 @@ def test_with_uncertainty_by_hand():
     assert got["ci_high"].to_list()[:3] == pytest.approx([72.42, 63.20, 66.35], abs=0.01)
     assert got["uncertain"].to_list() == [True, False, True, None]
     assert got["ci_low"][3] is None
+
+
+def _by_hand_alpha_and_rwg(codes: np.ndarray) -> tuple[float | None, float | None]:
+    """Cronbach's alpha and rwg(j) of persons × items codes, listwise, written out plainly."""
+    complete = codes[~np.isnan(codes).any(axis=1)]
+    n, j = complete.shape
+    if n < 2:
+        return None, None
+    item_vars = [complete[:, c].var(ddof=1) for c in range(j)]
+    alpha = None
+    if n >= 3:
+        alpha = j / (j - 1) * (1 - sum(item_vars) / complete.sum(axis=1).var(ddof=1))
+    null = (5**2 - 1) / 12  # a uniform answer on 1-5
+    spread = min(sum(item_vars) / j, null)
+    rwg = j * (1 - spread / null) / (j * (1 - spread / null) + spread / null)
+    return alpha, rwg
+
+
+def test_reliability_of_every_form_with_missing_answers_matches_a_plain_computation(make_store):
+    # Every form, six departments of different sizes, 15 % unanswered; department F has one
+    # person who answered every question: no agreement figure, though it is shown.
+    store = make_store(threshold=3)
+    rng = np.random.default_rng(11)
+    rows = []
+    for dept, size in [("A", 12), ("B", 7), ("C", 20), ("D", 4), ("E", 9), ("F", 4)]:
+        level = rng.integers(1, 6)
+        for p in range(size):
+            answers = np.clip(level + rng.integers(-1, 2, 21), 1, 5).tolist()
+            gaps = rng.random(21) < 0.15
+            if dept == "F":
+                gaps = np.full(21, p > 0) & (np.arange(21) % 3 == 0)
+            rows.append(
+                ("W", dept, [None if g else int(a) for a, g in zip(answers, gaps, strict=True)])
+            )
+    load(store, rows)
+    figs = results.compute(store)
+    codes = np.array([[np.nan if a is None else a for a in r[2]] for r in rows], dtype=float)
+    depts = np.array([r[1] for r in rows])
+    got = {r.dimension: r for r in compare.reliability(store, figs, "W")}
+    for dim, numbers in DIMS.items():
+        block = codes[:, [n - 1 for n in numbers]]
+        alpha, _ = _by_hand_alpha_and_rwg(block)
+        assert got[dim].alpha.alpha == pytest.approx(alpha, abs=1e-9)
+        m = figs.measures
+        shown = m.filter((m["level"] == "department") & (m["measure"] == dim) & ~m["suppressed"])
+        assert set(got[dim].rwg) == set(shown["department"]) >= {"A", "C", "F"}
+        for dept, value in got[dim].rwg.items():
+            _, rwg = _by_hand_alpha_and_rwg(block[depts == dept])
+            assert value == pytest.approx(rwg, abs=1e-9) if rwg is not None else value is None
+        assert got[dim].rwg["F"] is None
+        one = {r.dimension: r for r in compare.reliability(store, figs, "W", "C")}[dim]
+        alpha_c, rwg_c = _by_hand_alpha_and_rwg(block[depts == "C"])
+        assert one.alpha.alpha == pytest.approx(alpha_c, abs=1e-9)
+        assert one.rwg == {"C": pytest.approx(rwg_c, abs=1e-9)}
