@@ -481,3 +481,47 @@ def response_bars(
         .encode(x="rate:Q", tooltip=[alt.Tooltip("caption:N", title=" ")])
     )
     return _finish((bars + labels + line).properties(height=alt.Step(28)))
+
+
+def trend_lines(
+    frame: pl.DataFrame,
+    rounds: list[str],
+    whole: str,
+    departments: list[str],
+    titles: dict[str, str],
+) -> alt.TopLevelMixin:
+    """A line per group across the rounds (``frame``: group, segment, round, date, mean, n;
+    a new segment where the line must break), the whole workplace (named ``whole``) first.
+
+    ``titles``: round_axis, score_axis and group (the legend's)."""
+    # The whole workplace as a thick dark line to read the departments against; departments
+    # in strong colours that stay apart on a projector (none pale), repeated past ten.
+    colours = [DARK_TEXT, *(LINE_COLOURS * 4)[: len(departments)]]
+    return (
+        alt.Chart(frame)
+        .mark_line(point=alt.OverlayMarkDef(size=70))
+        .encode(
+            x=alt.X(
+                "round:N",
+                sort=rounds,
+                title=titles["round_axis"],
+                axis=alt.Axis(labelAngle=0, labelFontSize=14, titleFontSize=14, labelLimit=320),
+            ),
+            y=alt.Y(
+                "mean:Q",
+                scale=alt.Scale(domain=[0, 100]),
+                title=titles["score_axis"],
+                axis=alt.Axis(labelFontSize=14, titleFontSize=14),
+            ),
+            color=alt.Color(
+                "group:N",
+                title=titles["group"],
+                scale=alt.Scale(domain=[whole, *departments], range=colours),
+                legend=alt.Legend(labelFontSize=14, titleFontSize=14, labelLimit=320),
+            ),
+            strokeWidth=alt.condition(alt.datum.group == whole, alt.value(4.5), alt.value(2.5)),
+            detail="segment:N",
+            tooltip=["group", "round", alt.Tooltip("mean:Q", format=".1f"), "n"],
+        )
+        .properties(height=380)
+    )

@@ -60,6 +60,24 @@ def figures(round_name: str) -> analysis.RoundFigures:
         state.stop_for(exc)
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def _sites(_figs, version, round_name, viewer_key, lang, chosen: tuple, measures: tuple):
+    keys = state.store().instrument.item_keys
+    bench = analysis.benchmark(_figs, list(chosen), list(measures), keys)
+    return bench, analysis.site_matrix(_figs, list(chosen), list(measures))
+
+
+def sites(round_name: str, chosen: list[str], measures: list[str]):
+    """``analysis.benchmark`` and ``analysis.site_matrix`` of the chosen workplaces as far as
+    the viewer may see them, cached: they do not change with the sidebar's workplace, and
+    over every workplace they read a round's figures of every department."""
+    s, who = state.store(), state.viewer()
+    figs = figures(round_name)
+    return _sites(
+        figs, s.version(), round_name, who.key(), state.lang(), tuple(chosen), tuple(measures)
+    )
+
+
 @st.cache_data(max_entries=16, show_spinner=False)
 def _rounds_in_order(_store, version: tuple) -> pl.DataFrame:
     return trends.rounds_in_order(_store)
@@ -73,7 +91,11 @@ def rounds_in_order() -> pl.DataFrame:
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _department_links(_store, version: tuple, workplace: str):
-    return trend_store.departments_by_round(_store, workplace), trend_store.links(_store, workplace)
+    with _store.sharing_reads():
+        return (
+            trend_store.departments_by_round(_store, workplace),
+            trend_store.links(_store, workplace),
+        )
 
 
 def department_links(workplace: str) -> tuple[dict[str, list[str]], pl.DataFrame]:

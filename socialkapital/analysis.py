@@ -35,7 +35,7 @@ _GROUP = ("level", "workplace", "department")
 
 
 @dataclass(frozen=True)
-class RoundFigures:
+class RoundFigures(results.ByWorkplace):
     """A round's gated figures for all of its workplaces: what every analysis reads.
 
     ``groups`` and ``measures`` as in ``results.Results``.
@@ -78,7 +78,7 @@ def selection_measures(
     chosen = _selection(figs, workplaces)
     columns = ["measure", "mean", "n", "suppressed", "reason"]
     if chosen is None:
-        return figs.measures.filter(pl.col("level") == "all").select(columns)
+        return figs.at_level("all")[1].select(columns)
     rows = figs.measures.filter((pl.col("level") != "all") & pl.col("workplace").is_in(chosen))
     counts = figs.groups.filter(
         (pl.col("level") == "workplace") & pl.col("workplace").is_in(chosen)
@@ -91,10 +91,8 @@ def left_out(figs: RoundFigures, workplaces: list[str] | None) -> list[str]:
     """The selected workplaces (all, for None) with respondents but hidden for every form:
     the ones that figures over several workplaces leave out."""
     chosen = figs.workplaces if workplaces is None else workplaces
-    sites = figs.measures.filter(
-        (pl.col("level") == "workplace")
-        & pl.col("workplace").is_in(list(chosen))
-        & (pl.col("measure") != OVERALL)
+    sites = figs.at_level("workplace")[1].filter(
+        pl.col("workplace").is_in(list(chosen)) & (pl.col("measure") != OVERALL)
     )
     hidden = sites.group_by("workplace").agg(
         pl.col("suppressed").all().alias("hidden"), pl.col("n").max().alias("n")
@@ -159,12 +157,9 @@ def site_matrix(
     """Sites × measures: workplace, measure, mean, n, suppressed, reason, respondents."""
     chosen = _selection(figs, workplaces)
     chosen = list(figs.workplaces) if chosen is None else chosen
-    rows = figs.measures.filter(
-        (pl.col("level") == "workplace")
-        & pl.col("workplace").is_in(chosen)
-        & pl.col("measure").is_in(measures)
-    )
-    sizes = figs.groups.filter(pl.col("level") == "workplace").select("workplace", "respondents")
+    groups, rows = figs.at_level("workplace")
+    rows = rows.filter(pl.col("workplace").is_in(chosen) & pl.col("measure").is_in(measures))
+    sizes = groups.select("workplace", "respondents")
     return rows.select("workplace", "measure", "mean", "n", "suppressed", "reason").join(
         sizes, on="workplace", how="left"
     )
@@ -186,10 +181,10 @@ def heatmap(
     """
     if reference not in REFERENCES:
         raise ValueError(f"unknown comparison {reference!r}")
-    mine = (pl.col("workplace") == workplace) | (pl.col("level") == "all")
-    found = figs.measures.filter(mine & pl.col("measure").is_in(measures))
+    groups, found = figs.of_workplace(workplace)  # its rows and those of all workplaces
+    found = found.filter(pl.col("measure").is_in(measures))
     # Every group with respondents gets every measure: one nobody scored is hidden, n = 0.
-    groups = figs.groups.filter(mine & (pl.col("respondents") > 0)).select(*_GROUP, "respondents")
+    groups = groups.filter(pl.col("respondents") > 0).select(*_GROUP, "respondents")
     grid = groups.join(pl.DataFrame({"measure": measures}), how="cross")
     rows = grid.join(
         found.drop("sd"), on=[*_GROUP, "measure"], how="left", nulls_equal=True
@@ -268,8 +263,10 @@ def items_comparison(
     workplace when no department is chosen, − all workplaces).
     """
 
+    mine = figs.of_workplace(workplace)[1]  # its rows and those of all workplaces
+
     def side(condition: pl.Expr, name: str) -> pl.DataFrame:
-        rows = figs.measures.filter(condition & pl.col("measure").is_in(item_keys))
+        rows = mine.filter(condition & pl.col("measure").is_in(item_keys))
         return rows.select(
             "measure", pl.col("mean").alias(f"{name}_mean"), pl.col("n").alias(f"{name}_n")
         )
@@ -309,7 +306,7 @@ def response(figs: RoundFigures, workplace: str | None, low_rate: float) -> pl.D
     if workplace is None:
         rows = figs.groups.filter(pl.col("level") != "department")
     else:
-        rows = figs.groups.filter(pl.col("workplace") == workplace)
+        rows = figs.of_workplace(workplace)[0].filter(pl.col("workplace") == workplace)
     return rows.select(
         "level",
         "workplace",
@@ -362,11 +359,15 @@ def group_figures(
     if department is not None:
         if workplaces is None or len(workplaces) != 1:
             raise ValueError("a department belongs to exactly one workplace")
-        return figs.measures.filter(
-            (pl.col("level") == "department")
-            & (pl.col("workplace") == workplaces[0])
-            & (pl.col("department") == department)
-        ).select("measure", "mean", "n", "suppressed", "reason")
+        return (
+            figs.of_workplace(workplaces[0])[1]
+            .filter(
+                (pl.col("level") == "department")
+                & (pl.col("workplace") == workplaces[0])
+                & (pl.col("department") == department)
+            )
+            .select("measure", "mean", "n", "suppressed", "reason")
+        )
     return selection_measures(figs, workplaces, item_keys)
 
 
@@ -447,9 +448,8 @@ def _shown_sites(figs: RoundFigures, chosen: list[str] | None, order: list[str])
     """The workplaces whose persons a correlation over several of them may use: those shown
     for every measure of the matrix (a hidden one is left out, as from the pooled means).
     None: every workplace of the round, when none is hidden."""
-    sites = figs.measures.filter(
-        (pl.col("level") == "workplace")
-        & pl.col("measure").is_in(order)
+    sites = figs.at_level("workplace")[1].filter(
+        pl.col("measure").is_in(order)
         & (pl.col("workplace").is_in(chosen) if chosen is not None else pl.lit(True))
     )
     hidden = set(sites.filter(pl.col("suppressed"))["workplace"].to_list())

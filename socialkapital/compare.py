@@ -56,6 +56,9 @@ class Uncertainty:
     small: bool  # fewer persons than a reliable group mean needs (ICC(2) ≥ .70)
 
 
+NOT_SHOWN = Uncertainty(None, False, False, False)  # a hidden figure: nothing to mark
+
+
 def uncertainty(
     mean: float | None, sd: float | None, n: int, dimension: str, half_width: float
 ) -> Uncertainty:
@@ -63,8 +66,28 @@ def uncertainty(
     (an interval wider than ± ``half_width`` points, or fewer persons than a reliable mean
     of the dimension needs)."""
     if mean is None or sd is None:
-        return Uncertainty(None, False, False, False)
-    interval = stats.ci95(mean, sd, n)
+        return NOT_SHOWN
+    return _judged(stats.ci95(mean, sd, n), n, dimension, half_width)
+
+
+def uncertainties(measures: pl.DataFrame, half_width: float) -> list[Uncertainty]:
+    """``uncertainty`` of each row (mean, sd, n, measure) of gated figures, the intervals
+    computed together (one t quantile per n, not per row)."""
+    low, high = stats.ci95_many(*(measures[c].cast(pl.Float64).to_numpy() for c in CI_INPUTS))
+    rows = measures.select("mean", "sd", "n", "measure").iter_rows()
+    return [
+        NOT_SHOWN
+        if mean is None or sd is None
+        else _judged(
+            None if np.isnan(lo) else stats.Interval(float(lo), float(hi)), n, m, half_width
+        )
+        for (mean, sd, n, m), lo, hi in zip(rows, low, high, strict=True)
+    ]
+
+
+def _judged(
+    interval: stats.Interval | None, n: int, dimension: str, half_width: float
+) -> Uncertainty:
     wide = interval is None or (interval.high - interval.low) / 2 > half_width
     need = needed_n_for(dimension)
     small = need is not None and n < need
@@ -90,7 +113,7 @@ _NEEDED_N = {d: needed_n(icc1) for d, icc1 in PUBLISHED_ICC1.items()}
 
 def _shown(figures, workplace: str, level: str, dimensions: list[str]) -> pl.DataFrame:
     """(department, measure) rows shown by the gate at one level of a workplace."""
-    return figures.measures.filter(
+    return figures.of_workplace(workplace)[1].filter(
         (pl.col("level") == level)
         & (pl.col("workplace") == workplace)
         & pl.col("measure").is_in(dimensions)

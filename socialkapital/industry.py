@@ -69,7 +69,7 @@ class Peers:
 
     def __init__(self, figs: analysis.RoundFigures, facts: dict[str, Facts], measures, item_keys):
         self.figs, self.facts, self.measures, self.item_keys = figs, facts, measures, item_keys
-        self.all_shown = _shown(figs.measures, list(figs.workplaces), measures)
+        self.all_shown = _shown(figs.at_level("workplace")[1], list(figs.workplaces), measures)
         self._industries: dict[str, tuple[list[str], int, pl.DataFrame]] = {}
 
     def industry(self, code: str) -> tuple[list[str], int, pl.DataFrame]:
@@ -78,7 +78,8 @@ class Peers:
             figs = self.figs
             peers = [w for w in figs.workplaces if self.industry_of(w) == code]
             bench = analysis.benchmark(figs, peers, self.measures, self.item_keys)
-            self._industries[code] = (peers, _shown(figs.measures, peers, self.measures), bench)
+            sites = figs.at_level("workplace")[1]
+            self._industries[code] = (peers, _shown(sites, peers, self.measures), bench)
         return self._industries[code]
 
     def industry_of(self, workplace: str) -> str | None:
@@ -139,9 +140,11 @@ def compare_many(
         {"measure": [], "_code": []}, schema={"measure": pl.String, "_code": pl.String}
     )
     industry_side = pl.concat(sides) if sides else empty.with_columns(_nulls("industry", _FIGURES))
-    own = figs.measures.filter(
-        (pl.col("level") == "workplace") & pl.col("workplace").is_in(workplaces)
-    ).select("workplace", "measure", pl.col("mean").alias("score"), pl.col("n").alias("score_n"))
+    own = (
+        figs.at_level("workplace")[1]
+        .filter(pl.col("workplace").is_in(workplaces))
+        .select("workplace", "measure", pl.col("mean").alias("score"), pl.col("n").alias("score_n"))
+    )
     asked = pl.DataFrame(
         {
             "workplace": workplaces,
@@ -212,7 +215,7 @@ def _nulls(side: str, columns) -> list[pl.Expr]:
 
 def _shown(figures: pl.DataFrame, workplaces: list[str], measures: list[str]) -> int:
     """How many of the workplaces have a shown figure for at least one of the measures
-    (``figures``: rows of the round's gated measures)."""
+    (``figures``: rows of the round's gated measures, its workplaces' at least)."""
     rows = figures.filter(
         (pl.col("level") == "workplace")
         & pl.col("workplace").is_in(workplaces)

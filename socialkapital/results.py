@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cached_property
 
+import numpy as np
 import polars as pl
 
 from queries import figure_store
@@ -22,8 +24,57 @@ class NoData(text.Worded, LookupError):
     """The store has no survey round (or not the one asked for)."""
 
 
+class ByWorkplace:
+    """Gated ``groups`` and ``measures`` (level, workplace, department, ...) read by workplace
+    or by level."""
+
+    groups: pl.DataFrame
+    measures: pl.DataFrame
+
+    def of_workplace(self, workplace: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """The ``groups`` and ``measures`` rows of one workplace and of all workplaces
+        together (level 'all'), in their order: what a filter on the workplace would keep,
+        from row numbers found once. A page reads one workplace many times per click, and
+        with a million respondents ``measures`` holds half a million rows."""
+        return tuple(
+            frame[np.sort(np.concatenate([rows.get(workplace, _NONE), rows.get(None, _NONE)]))]
+            for frame, rows in zip((self.groups, self.measures), self._rows, strict=True)
+        )
+
+    def at_level(self, level: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """The ``groups`` and ``measures`` rows of one level ('all', 'workplace',
+        'department'), in their order, split once."""
+        empty = (self.groups.clear(), self.measures.clear())
+        return tuple(
+            parts.get((level,), none) for parts, none in zip(self._levels, empty, strict=True)
+        )
+
+    @cached_property
+    def _levels(self) -> tuple[dict[tuple, pl.DataFrame], ...]:
+        return tuple(f.partition_by("level", as_dict=True) for f in (self.groups, self.measures))
+
+    @cached_property  # on a frozen instance: cached_property writes __dict__ directly
+    def _rows(self) -> tuple[dict[str | None, np.ndarray], ...]:
+        return tuple(_row_numbers(frame) for frame in (self.groups, self.measures))
+
+
+_NONE = np.empty(0, dtype=np.int64)
+
+
+def _row_numbers(frame: pl.DataFrame) -> dict[str | None, np.ndarray]:
+    """Workplace (None: the rows of all workplaces together) -> its rows' numbers."""
+    found = (
+        frame.select("workplace", "level")
+        .with_row_index("row")
+        .filter((pl.col("level") == "all") | pl.col("workplace").is_not_null())
+        .group_by(pl.when(pl.col("level") == "all").then(None).otherwise("workplace"))
+        .agg(pl.col("row").cast(pl.Int64))
+    )
+    return dict(zip(found[:, 0], (rows.to_numpy() for rows in found["row"]), strict=True))
+
+
 @dataclass(frozen=True)
-class Results:
+class Results(ByWorkplace):
     """A round's figures after the anonymity gate.
 
     ``groups``: one row per group (level, workplace, department, respondents, invited,

@@ -200,11 +200,25 @@ def trends(
     rounds = order["round"].to_list()
     version = dict(zip(order["round"], order["instrument_version"], strict=True))
     date = dict(zip(order["round"], order["date"], strict=True))
+    # Figures first: computing them may keep them in the store, which shared reads forbid.
+    figures = {r: figures_of(r) for r in rounds}
+    with store.sharing_reads():  # a connection costs more than most of these reads
+        return _trends(store, workplace, measures, rounds, version, date, figures)
+
+
+def _trends(
+    store: Store,
+    workplace: str,
+    measures: list[str],
+    rounds: list[str],
+    version: dict[str, str],
+    date: dict,
+    figures: dict[str, analysis.RoundFigures],
+) -> pl.DataFrame:
     lines = lineages(store, workplace, rounds)
     parts = []
     for r in rounds:
-        figs = figures_of(r)
-        mine = figs.measures.filter(
+        mine = figures[r].measures.filter(
             (pl.col("workplace") == workplace) & pl.col("measure").is_in(measures)
         )
         whole = mine.filter(pl.col("level") == "workplace")

@@ -117,7 +117,7 @@ if not chosen:
     st.stop()
 st.caption(state.md("benchmark.caption", round=filters.round, count=len(chosen)))
 
-bench = analysis.benchmark(figs, chosen, measures, ins.item_keys)
+bench, matrix = ui.sites(filters.round, chosen, measures)
 
 st.subheader(t("benchmark.table"))
 shown_rows, download_rows = [], []
@@ -171,7 +171,6 @@ state.chart(chart, width="stretch")
 ui.downloads(ui.file_name(t("benchmark.file_chart"), filters.round), "benchmark_chart", chart=chart)
 
 st.subheader(t("benchmark.matrix"))
-matrix = analysis.site_matrix(figs, chosen, measures)
 reference = dict(zip(bench["measure"], bench["mean"], strict=True))
 cells = []
 for r in matrix.iter_rows(named=True):

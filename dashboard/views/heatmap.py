@@ -33,8 +33,7 @@ MORE_LINES = ("tooltip_2", "tooltip_3", "tooltip_4")  # the tooltip's lines afte
 def with_sd(frame: pl.DataFrame) -> pl.DataFrame:
     """The heatmap rows with the SD of each shown form score (the gate hides it with the
     mean), for its 95 % interval."""
-    mine = (pl.col("workplace") == workplace) | (pl.col("level") == "all")
-    sd = figs.measures.filter(mine & pl.col("measure").is_in(ins.dimension_keys))
+    sd = figs.of_workplace(workplace)[1].filter(pl.col("measure").is_in(ins.dimension_keys))
     keys = ["level", "department", "measure"]
     return frame.join(sd.select(*keys, "sd"), on=keys, how="left", nulls_equal=True)
 
@@ -124,12 +123,12 @@ def chart_frame(
     of the uncertainty of their means."""
     bands = [t(f"heatmap.band_{i}") for i in range(len(analysis.BANDS))]
     rows = []
-    for r in frame.iter_rows(named=True):
-        sure = compare.Uncertainty(None, False, False, False)
-        if tests is not None and not r["suppressed"]:
-            sure = compare.uncertainty(
-                r["mean"], r["sd"], int(r["n"]), r["measure"], s.settings.uncertain_half_width
-            )
+    sures = [compare.NOT_SHOWN] * frame.height
+    if tests is not None:
+        sures = compare.uncertainties(frame, s.settings.uncertain_half_width)
+    for r, sure in zip(frame.iter_rows(named=True), sures, strict=True):
+        if r["suppressed"]:
+            sure = compare.NOT_SHOWN
         test = (tests or {}).get((r["department"], r["measure"]))
         if reference == "bands":
             value = None if r["band"] is None else bands[r["band"]]
@@ -182,22 +181,21 @@ def tests_against_rest() -> dict[tuple[str, str], dict]:
 
 def table_frame(frame: pl.DataFrame, labels: dict[str, str], measures: list[str], order):
     """The heatmap as a table: a row per group, a score and an n column per measure."""
+    by_group: dict[tuple[str, str | None], dict[str, dict]] = {}
+    for r in frame.iter_rows(named=True):
+        by_group.setdefault((r["level"], r["department"]), {})[r["measure"]] = r
     records = []
-    for name in [row_names["all"], row_names["workplace"], *order]:
-        level = next((k for k, v in row_names.items() if v == name), "department")
-        mine = frame.filter(
-            (pl.col("level") == level)
-            & (
-                pl.col("department").is_null()
-                if level != "department"
-                else pl.col("department") == name
-            )
-        )
-        by_measure = {r["measure"]: r for r in mine.iter_rows(named=True)}
+    for level, department in [("all", None), ("workplace", None)] + [
+        ("department", d) for d in order
+    ]:
+        by_measure = by_group.get((level, department))
         if not by_measure:
             continue
         first = next(iter(by_measure.values()))
-        record = {t("app.department"): name, t("overview.respondents"): first["respondents"]}
+        record = {
+            t("app.department"): row_names.get(level, department),
+            t("overview.respondents"): first["respondents"],
+        }
         for m in measures:
             r = by_measure.get(m)
             record[labels[m]] = None if r is None or r["mean"] is None else round(r["mean"], 1)
@@ -281,7 +279,7 @@ with tab_dims:
         needed=f"{min(needs)}-{max(needs)}" if needs else "",
     )
     st.caption(marks)
-    ui.hidden_notes(figs.measures, workplace)
+    ui.hidden_notes(figs.of_workplace(workplace)[1], workplace)
     ui.left_out_note(figs, None)
     name = ui.file_name(t("heatmap.file"), workplace)
     ui.downloads(name, "heatmap_dims", table_frame(dim_frame, labels, dims, order), chart)

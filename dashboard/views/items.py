@@ -34,14 +34,15 @@ if department:
     st.markdown(state.md("items.intro", group=department))
 else:
     st.markdown(t("items.intro_workplace"))
-group = figs.groups.filter(
+groups, measures = figs.of_workplace(workplace)
+group = groups.filter(
     (pl.col("workplace") == workplace)
     & (pl.col("department") == department if department else pl.col("level") == "workplace")
 )
 if group.height and group["suppressed"][0]:
     st.warning(t("overview.suppressed", threshold=threshold), icon=":material/visibility_off:")
 elif department:
-    ui.hidden_notes(figs.measures, workplace, department)
+    ui.hidden_notes(measures, workplace, department)
 
 
 def signed(value: float | None) -> str:

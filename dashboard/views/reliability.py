@@ -149,7 +149,7 @@ st.markdown(
         needed=f"{min(needs)}-{max(needs)}" if needs else "",
     )
 )
-measures = figs.measures.filter(
+measures = figs.of_workplace(filters.workplace)[1].filter(
     (pl.col("workplace") == filters.workplace)
     & pl.col("level").is_in(["workplace", "department"])
     & pl.col("measure").is_in(dims)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import re
 
-import altair as alt
 import polars as pl
 import streamlit as st
 
@@ -168,36 +167,14 @@ shown = (
 st.subheader(t("trends.chart", measure=measure_name(chart_measure)))
 whole = t("app.whole_workplace")
 departments = sorted(g for g in shown["group"].unique().to_list() if g != whole)
-# The whole workplace as a thick dark line to read the departments against; departments in
-# strong colours that stay apart on a projector (none pale), repeated past ten.
-colours = [charts.DARK_TEXT, *(charts.LINE_COLOURS * 4)[: len(departments)]]
-chart = (
-    alt.Chart(shown.select("group", "segment", "round", "date", "mean", "n"))
-    .mark_line(point=alt.OverlayMarkDef(size=70))
-    .encode(
-        x=alt.X(
-            "round:N",
-            sort=rounds,
-            title=t("trends.round_axis"),
-            axis=alt.Axis(labelAngle=0, labelFontSize=14, titleFontSize=14, labelLimit=320),
-        ),
-        y=alt.Y(
-            "mean:Q",
-            scale=alt.Scale(domain=[0, 100]),
-            title=t("trends.score_axis"),
-            axis=alt.Axis(labelFontSize=14, titleFontSize=14),
-        ),
-        color=alt.Color(
-            "group:N",
-            title=t("trends.group"),
-            scale=alt.Scale(domain=[whole, *departments], range=colours),
-            legend=alt.Legend(labelFontSize=14, titleFontSize=14, labelLimit=320),
-        ),
-        strokeWidth=alt.condition(alt.datum.group == whole, alt.value(4.5), alt.value(2.5)),
-        detail="segment:N",
-        tooltip=["group", "round", alt.Tooltip("mean:Q", format=".1f"), "n"],
-    )
-    .properties(height=380)
+titles = {k: t(f"trends.{k}") for k in ("round_axis", "score_axis", "group")}
+chart = state.built(
+    charts.trend_lines,
+    shown.select("group", "segment", "round", "date", "mean", "n"),
+    rounds,
+    whole,
+    departments,
+    titles,
 )
 state.chart(chart, width="stretch")
 

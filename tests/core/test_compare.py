@@ -218,3 +218,25 @@ def test_reliability_of_every_form_with_missing_answers_matches_a_plain_computat
         alpha_c, rwg_c = _by_hand_alpha_and_rwg(block[depts == "C"])
         assert one.alpha.alpha == pytest.approx(alpha_c, abs=1e-9)
         assert one.rwg == {"C": pytest.approx(rwg_c, abs=1e-9)}
+
+
+def test_uncertainties_of_a_frame_are_those_of_each_row():
+    rows = pl.DataFrame(
+        {
+            "mean": [60.0, 60.0, 60.0, None, 55.0, 70.0],
+            "sd": [10.0, 10.0, 10.0, None, None, 0.0],
+            "n": [5, 40, 12, 3, 9, 1],
+            "measure": ["team", "between", "team", "leader", "workplace", "overall"],
+        }
+    )
+    got = compare.uncertainties(rows, 10.0)
+    expected = [compare.uncertainty(*r, 10.0) for r in rows.iter_rows()]
+    assert got == expected
+    # By hand, as in test_uncertain_marker: wide; narrow and enough persons; too few persons.
+    assert [(u.wide, u.small, u.uncertain) for u in got[:3]] == [
+        (True, True, True),
+        (False, False, False),
+        (False, True, True),
+    ]
+    assert got[3] == got[4] == compare.NOT_SHOWN
+    assert got[5].interval is None and got[5].wide  # one person: no interval
