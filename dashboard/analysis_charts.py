@@ -144,8 +144,8 @@ def heatmap(
         dy=alt.ExprRef(f"indexof(datum.text, '\\n') >= 0 ? {-line / 2} : 0"),
         **tip,
     ).encode(
-        text="text:N",
-        color=alt.condition("datum.dark", alt.value("white"), alt.value(DARK_TEXT)),
+        text=alt.Text("text:N"),
+        color=alt.ColorValue(DARK_TEXT, condition={"test": "datum.dark", "value": "white"}),
     )
     layers = [shown, hidden, labels]
     if "holds" in frame.columns:
@@ -285,7 +285,7 @@ def score_bars(
     )
     spread = base.transform_filter("isValid(datum.ci_low)")
     line = spread.mark_rule(color=DARK_TEXT, strokeWidth=2).encode(
-        x=alt.X("ci_low:Q", scale=scale), x2="ci_high:Q"
+        x=alt.X("ci_low:Q", scale=scale), x2=alt.X2("ci_high:Q")
     )
     ends = [
         spread.mark_tick(color=DARK_TEXT, thickness=2, size=10).encode(
@@ -295,7 +295,7 @@ def score_bars(
     ]
     # Dark label text: orange text on white is unreadable on a projector.
     labels = base.mark_text(align="left", dx=6, fontSize=FONT, color=DARK_TEXT).encode(
-        x=alt.X("label_at:Q", scale=scale), text="label:N"
+        x=alt.X("label_at:Q", scale=scale), text=alt.Text("label:N")
     )
     chart = alt.layer(bars, line, *ends, labels).properties(height=alt.Step(24))
     return _finish(chart)
@@ -343,7 +343,7 @@ def item_dots(
     spread = (
         alt.Chart(spans)
         .mark_rule(color="#9a9a9a", strokeWidth=2)
-        .encode(y=y, x=alt.X("low:Q", scale=alt.Scale(domain=domain)), x2="high:Q")
+        .encode(y=y, x=alt.X("low:Q", scale=alt.Scale(domain=domain)), x2=alt.X2("high:Q"))
     )
     dots = (
         alt.Chart(shown)
@@ -367,7 +367,7 @@ def item_dots(
             ),
             tooltip=[
                 alt.Tooltip("item:N", title=" "),
-                "group:N",
+                alt.Tooltip("group:N"),
                 alt.Tooltip("label:N", title=" "),
             ],
         )
@@ -416,7 +416,7 @@ def ranges(frame: pl.DataFrame, legend: dict[str, str], score_title: str) -> alt
             .encode(
                 y=y,
                 x=alt.X(f"{low}:Q", scale=scale, title=score_title, axis=x_axis),
-                x2=f"{high}:Q",
+                x2=alt.X2(f"{high}:Q"),
                 color=colour,
             )
         )
@@ -430,7 +430,7 @@ def ranges(frame: pl.DataFrame, legend: dict[str, str], score_title: str) -> alt
     labels = (
         alt.Chart(means)
         .mark_text(dy=-25, fontSize=FONT, fontWeight="bold", color=DARK_TEXT)
-        .encode(y=y, x=alt.X("mean:Q", scale=scale), text="label:N")
+        .encode(y=y, x=alt.X("mean:Q", scale=scale), text=alt.Text("label:N"))
     )
     layers = bar("team_min", "team_max", legend["team"], 10)
     layers += bar("site_min", "site_max", legend["site"], 26) + ticks + labels
@@ -473,12 +473,12 @@ def response_bars(
     labels = (
         alt.Chart(shown)
         .mark_text(align="left", dx=4, fontSize=13, color=DARK_TEXT)
-        .encode(y=y, x=x, text="label:N")
+        .encode(y=y, x=x, text=alt.Text("label:N"))
     )
     line = (
         alt.Chart(pl.DataFrame({"rate": [low_rate], "caption": [titles["line"]]}))
         .mark_rule(strokeDash=[6, 4], color="#D55E00", strokeWidth=2)
-        .encode(x="rate:Q", tooltip=[alt.Tooltip("caption:N", title=" ")])
+        .encode(x=alt.X("rate:Q"), tooltip=[alt.Tooltip("caption:N", title=" ")])
     )
     return _finish((bars + labels + line).properties(height=alt.Step(28)))
 
@@ -519,9 +519,16 @@ def trend_lines(
                 scale=alt.Scale(domain=[whole, *departments], range=colours),
                 legend=alt.Legend(labelFontSize=14, titleFontSize=14, labelLimit=320),
             ),
-            strokeWidth=alt.condition(alt.datum.group == whole, alt.value(4.5), alt.value(2.5)),
-            detail="segment:N",
-            tooltip=["group", "round", alt.Tooltip("mean:Q", format=".1f"), "n"],
+            strokeWidth=alt.StrokeWidthValue(
+                2.5, condition={"test": f"(datum.group === {_js(whole)})", "value": 4.5}
+            ),
+            detail=alt.Detail("segment:N"),
+            tooltip=[
+                alt.Tooltip("group"),
+                alt.Tooltip("round"),
+                alt.Tooltip("mean:Q", format=".1f"),
+                alt.Tooltip("n"),
+            ],
         )
         .properties(height=380)
     )
