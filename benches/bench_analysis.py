@@ -95,10 +95,13 @@ def naive_baseline(db: Path, workplace: str) -> pl.DataFrame:
     )
     with duckdb.connect(str(db), read_only=True) as con:
         answers = con.sql(
-            "SELECT a.respondent_id, r.department_id, a.item, a.code FROM answers a "
-            "JOIN respondents r USING (respondent_id) JOIN departments d USING (department_id) "
+            # The stored shape read as it is: each respondent's codes (codes[n]: item n's)
+            # unnested to one row per item, the blanks left out.
+            "SELECT * FROM (SELECT r.respondent_id, r.department_id, "
+            "unnest(range(1, len(r.codes) + 1))::SMALLINT AS item, unnest(r.codes) AS code "
+            "FROM respondents r JOIN departments d USING (department_id) "
             "JOIN workplaces w USING (workplace_id) JOIN rounds o ON o.round_id = r.round_id "
-            "WHERE w.name = $w AND o.name = $r",
+            "WHERE w.name = $w AND o.name = $r) WHERE code IS NOT NULL",
             params={"w": workplace, "r": ROUND},
         ).pl()
     persons = (

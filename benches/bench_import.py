@@ -9,7 +9,8 @@ reads, checks every cell, and stores respondents and answers (hashing the ids).
     python -m benches.bench_import            # 100,000, 1,000,000 and 5,000,000 respondents
     python -m benches.bench_import --quick    # 100,000 only (docs/benchmarks.md untouched)
 
-The full run replaces the "## Import" section of docs/benchmarks.md.
+The full run replaces the "## Import" section of docs/benchmarks.md and keeps its figures in
+benches/results/import.json (for ``benches.growth``).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benches.common import heading, write_section
+from benches.common import heading, save_results, write_section
 
 SIZES = (100_000, 1_000_000, 5_000_000)
 WORKPLACES = 200
@@ -218,7 +219,8 @@ def main(argv: list[str] | None = None) -> None:
             "",
         ]
     lines += [NOTES]
-    if not args.quick and not args.sizes:
+    if not args.quick and not args.sizes:  # the full run: its figures, for benches/growth.py
+        save_results("import", results)
         write_section("## Import", "\n".join(lines))
     print("\n".join(lines))
 

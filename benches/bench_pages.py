@@ -61,12 +61,16 @@ workplace = st.sidebar.selectbox("Arbejdsplads", WORKPLACES, key="workplace")
 with duckdb.connect(os.environ["SOCIALKAPITAL_DB"], read_only=True) as con:
     answers = con.sql(
         """
-        SELECT d.name AS department, (a.item - 1) // 6 AS form, (a.code - 1) * 25.0 AS score
-        FROM answers a
-        JOIN respondents r USING (respondent_id)
-        JOIN departments d USING (department_id)
-        JOIN workplaces w USING (workplace_id)
-        WHERE w.name = $w AND r.round_id = 2
+        SELECT department, (item - 1) // 6 AS form, (code - 1) * 25.0 AS score
+        FROM (
+            SELECT d.name AS department, unnest(range(1, len(r.codes) + 1)) AS item,
+                   unnest(r.codes) AS code
+            FROM respondents r
+            JOIN departments d USING (department_id)
+            JOIN workplaces w USING (workplace_id)
+            WHERE w.name = $w AND r.round_id = 2
+        )
+        WHERE code IS NOT NULL
         """,
         params={"w": workplace},
     ).pl()

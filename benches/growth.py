@@ -27,7 +27,8 @@ SERIES = (
     ("analysis", ("cold_unkept",), "first view, store without kept sums"),
     ("analysis", ("uncached",), "filter change, uncached"),
     ("analysis", ("cached",), "filter change, cached"),
-    ("import", ("store",), "import: storing the answers"),
+    ("import", ("import_s",), "import of a template CSV (process)"),
+    ("import", ("baseline_s",), "baseline: DuckDB read_csv of the same file"),
     ("pages", ("first",), "dashboard: first page after start"),
 )
 

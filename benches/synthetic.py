@@ -44,18 +44,19 @@ def layout(respondents: int, seed: int) -> tuple[np.ndarray, list[int]]:
     return department_of, department_workplace
 
 
-def answers(rng: np.random.Generator, count: int, first_id: int, lift: float) -> pl.DataFrame:
-    """Long answer rows of ``count`` respondents: a person level plus item noise, 3 % missing."""
+def answers(rng: np.random.Generator, count: int, lift: float) -> pl.DataFrame:
+    """The codes q1..q21 of ``count`` respondents: a person level plus item noise, 3 % missing
+    (null)."""
     level = rng.normal(0, 0.8, size=(count, 1))
     codes = np.clip(np.rint(3.7 + lift + level + rng.normal(0, 0.9, (count, 21))), 1, 5)
-    keep = (rng.random((count, 21)) >= 0.03).ravel()
-    ids = np.arange(first_id, first_id + count, dtype=np.int64)
+    missing = rng.random((count, 21)) < 0.03
     return pl.DataFrame(
-        {
-            "respondent_id": np.repeat(ids, 21)[keep],
-            "item": np.tile(np.arange(1, 22, dtype=np.int16), count)[keep],
-            "code": codes.astype(np.int8).ravel()[keep],
-        }
+        [
+            pl.Series(f"q{n + 1}", codes[:, n].astype(np.int8)).scatter(
+                np.flatnonzero(missing[:, n]), None
+            )
+            for n in range(21)
+        ]
     )
 
 
@@ -103,9 +104,14 @@ def build(path: Path, respondents: int, seed: int = 1) -> tuple[Store, dict]:
                         "round_id": np.full(hi - lo, r, dtype=np.int32),
                         "department_id": department_of[lo:hi] + 1,
                     }
-                ).with_columns(pl.lit(None, pl.String).alias("person_key"))
-                _insert(con, "respondents", people)
-                _insert(con, "answers", answers(rng, hi - lo, base + lo + 1, 0.1 * (r - 1)))
+                ).hstack(answers(rng, hi - lo, 0.1 * (r - 1)))
+                codes = ", ".join(f"q{n}" for n in range(1, 22))
+                con.register("incoming", people)
+                con.execute(
+                    "INSERT INTO respondents SELECT respondent_id, round_id, department_id, "
+                    f"NULL, [{codes}]::TINYINT[] FROM incoming"
+                ).fetchall()
+                con.unregister("incoming")
     rows_s = time.perf_counter() - start
     start = time.perf_counter()
     with store.writing() as con:  # what an import does at its end, round by round
@@ -123,20 +129,15 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> 
 def export(store: Store, round_name: str, folder: Path) -> dict[str, Path]:
     """The round's answers in the template's columns (workplace, department, respondent,
     q1..q21; blank = missing) as CSV and Parquet, for the baselines that read files."""
-    columns = ", ".join(
-        f"CAST(any_value(a.code) FILTER (WHERE a.item = {i}) AS TINYINT) AS q{i}"
-        for i in range(1, 22)
-    )
+    columns = ", ".join(f"r.codes[{i}] AS q{i}" for i in range(1, 22))
     wide = f"""
         SELECT w.name AS workplace, d.name AS department, r.respondent_id AS respondent,
                {columns}
-        FROM answers a
-        JOIN respondents r ON r.respondent_id = a.respondent_id
+        FROM respondents r
         JOIN rounds o ON o.round_id = r.round_id
         JOIN departments d ON d.department_id = r.department_id
         JOIN workplaces w ON w.workplace_id = d.workplace_id
         WHERE o.name = '{round_name.replace("'", "''")}'
-        GROUP BY w.name, d.name, r.respondent_id
         ORDER BY r.respondent_id
     """
     paths = {"csv": folder / "answers.csv", "parquet": folder / "answers.parquet"}

@@ -4,9 +4,12 @@
 -- registered per connection from the instrument file.
 -- Every macro also carries the integer ids (last columns): grouping 20 million answer rows
 -- by ids is about twice as fast as by names, which are joined on at the end.
+-- A respondent's answers are the list ``codes`` (codes[n]: item n's code, null where blank);
+-- the queries below unnest it to one row per item, the persons' own rows first, so that no
+-- join over every answer of the store is needed.
 CREATE OR REPLACE TEMP MACRO scope(round_name, workplace_names) AS TABLE
     SELECT r.respondent_id, w.name AS workplace, d.name AS department,
-           w.workplace_id, d.department_id
+           w.workplace_id, d.department_id, r.codes
     FROM respondents r
     JOIN rounds o ON o.round_id = r.round_id
     JOIN departments d ON d.department_id = r.department_id
@@ -53,11 +56,14 @@ CREATE OR REPLACE TEMP MACRO exact_corr(n, sx, sy, sxx, syy, sxy) AS
     / sqrt(CAST(n * sxx - sx * sx AS DOUBLE) * CAST(n * syy - sy * sy AS DOUBLE));
 
 CREATE OR REPLACE TEMP MACRO item_scores(round_name, workplace_names) AS TABLE
-    SELECT s.respondent_id, s.workplace, s.department, a.item, i.dimension, sc.score,
+    SELECT a.respondent_id, a.workplace, a.department, a.item, i.dimension, sc.score,
            item_points(sc.score) AS points,
-           s.workplace_id, s.department_id
-    FROM scope(round_name, workplace_names) s
-    JOIN answers a ON a.respondent_id = s.respondent_id
+           a.workplace_id, a.department_id
+    FROM (
+        SELECT s.* EXCLUDE (codes), unnest(range(1, len(s.codes) + 1)) AS item,
+               unnest(s.codes) AS code
+        FROM scope(round_name, workplace_names) s
+    ) a
     JOIN instrument_items i ON i.item = a.item
     JOIN instrument_scale sc ON sc.code = a.code;
 
@@ -72,8 +78,10 @@ CREATE OR REPLACE TEMP MACRO person_scores(round_name, workplace_names) AS TABLE
     counted AS (
         SELECT a.respondent_id, i.dimension, sum(item_points(sc.score)) AS total,
                count(*) AS answered
-        FROM answers a
-        JOIN persons p ON p.respondent_id = a.respondent_id
+        FROM (
+            SELECT respondent_id, unnest(range(1, len(codes) + 1)) AS item, unnest(codes) AS code
+            FROM persons
+        ) a
         JOIN instrument_items i ON i.item = a.item
         JOIN instrument_scale sc ON sc.code = a.code
         GROUP BY a.respondent_id, i.dimension
@@ -104,20 +112,20 @@ GROUP BY department_id;
 -- name: stale_person_scores
 -- The persons of the departments in the temp table ``stale`` (department_id) of a round, with
 -- their dimension scores times the scale (exactly; none where too few items were answered).
-WITH persons AS (
-    SELECT r.respondent_id, r.department_id
+WITH answered AS (
+    SELECT r.respondent_id, r.department_id, unnest(range(1, len(r.codes) + 1)) AS item,
+           unnest(r.codes) AS code
     FROM respondents r
     JOIN stale s ON s.department_id = r.department_id
     WHERE r.round_id = $round_id
 ),
 counted AS (
-    SELECT p.department_id, a.respondent_id, i.dimension,
+    SELECT a.department_id, a.respondent_id, i.dimension,
            sum(item_points(sc.score)) AS total, count(*) AS answered
-    FROM answers a
-    JOIN persons p ON p.respondent_id = a.respondent_id
+    FROM answered a
     JOIN instrument_items i ON i.item = a.item
     JOIN instrument_scale sc ON sc.code = a.code
-    GROUP BY p.department_id, a.respondent_id, i.dimension
+    GROUP BY a.department_id, a.respondent_id, i.dimension
 )
 SELECT c.department_id, c.respondent_id, c.dimension,
        CAST(c.total AS BIGINT) * (u.scale // c.answered) AS scaled, u.scale
@@ -139,12 +147,15 @@ WITH dimensions AS (
     GROUP BY department_id, dimension
 ),
 answered AS (
-    SELECT r.department_id, a.item, item_points(sc.score) AS points
-    FROM answers a
-    JOIN respondents r ON r.respondent_id = a.respondent_id
-    JOIN stale s ON s.department_id = r.department_id
+    SELECT a.department_id, a.item, item_points(sc.score) AS points
+    FROM (
+        SELECT r.department_id, unnest(range(1, len(r.codes) + 1)) AS item,
+               unnest(r.codes) AS code
+        FROM respondents r
+        JOIN stale s ON s.department_id = r.department_id
+        WHERE r.round_id = $round_id
+    ) a
     JOIN instrument_scale sc ON sc.code = a.code
-    WHERE r.round_id = $round_id
 ),
 items AS (
     SELECT department_id, 'q' || item AS measure, count(*) AS n,

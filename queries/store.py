@@ -437,30 +437,18 @@ class Store:
                 f"SELECT {int(base)} + i.row AS respondent_id, m.department_id, "
                 "i.* EXCLUDE (row, pair) FROM incoming i JOIN incoming_departments m USING (pair)"
             )
+            # A respondent's answers are kept in their row, as the list of codes in the
+            # instrument's item order (codes[n] is item n's; items are numbered 1, 2 ...).
+            codes = ", ".join(quote_identifier(k) for k in item_keys)
             _run(
                 con,
                 f"""
                 INSERT INTO respondents
                 SELECT respondent_id, $round_id, department_id,
-                       pseudonym({_secret_literal(secret)}, respondent)
+                       pseudonym({_secret_literal(secret)}, respondent), [{codes}]::TINYINT[]
                 FROM ({written})
                 """,
                 {"round_id": round_id},
-            )
-            # One row per answered item, made in SQL (UNPIVOT leaves out the blanks).
-            named = ", ".join(
-                f"{quote_identifier(k)} AS {quote_identifier(k.removeprefix('q'))}"
-                for k in item_keys
-            )
-            numbers = ", ".join(quote_identifier(k.removeprefix("q")) for k in item_keys)
-            _run(
-                con,
-                f"""
-                INSERT INTO answers
-                SELECT respondent_id, item::SMALLINT, code::TINYINT
-                FROM (UNPIVOT (SELECT {int(base)} + row AS respondent_id, {named} FROM incoming)
-                      ON {numbers} INTO NAME item VALUE code)
-                """,
             )
             _record_questionnaire(con, round_id, self.instrument.version, wordings)
             _log_import(con, round_id, "responses", source, source_format, per_workplace)
@@ -844,7 +832,6 @@ def _delete_round_workplaces(
         {"round_id": round_id, "names": [w.lower() for w in workplaces]},
     )
     doomed = _scalar(con, "SELECT count(*) FROM doomed")
-    _run(con, "DELETE FROM answers WHERE respondent_id IN (SELECT respondent_id FROM doomed)")
     _run(con, "DELETE FROM respondents WHERE respondent_id IN (SELECT respondent_id FROM doomed)")
     _run(con, "DROP TABLE doomed")
     _run(

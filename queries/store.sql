@@ -37,7 +37,7 @@ SELECT
     (SELECT count(*) FROM workplaces) AS workplaces,
     (SELECT count(*) FROM departments) AS departments,
     (SELECT count(*) FROM respondents) AS respondents,
-    (SELECT count(*) FROM answers) AS answers,
+    (SELECT CAST(coalesce(sum(list_count(codes)), 0) AS BIGINT) FROM respondents) AS answers,
     (SELECT count(*) FROM roster) AS roster;
 
 -- name: imports

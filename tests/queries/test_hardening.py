@@ -165,7 +165,7 @@ def test_a_reader_in_the_same_process_waits_for_a_write_issue_16(store, ins):
 
     def write() -> None:
         with contextlib.suppress(RuntimeError), store.writing() as con:
-            con.execute("DELETE FROM answers").fetchall()
+            con.execute("DELETE FROM respondents").fetchall()
             writing.set()
             time.sleep(0.5)
             raise RuntimeError("changed its mind")  # rolled back

@@ -22,7 +22,7 @@ def parsed_rows(ins, n=6, workplace="Mejeri Øst", answer=4):
 
 
 def test_a_new_store_has_the_latest_schema(store):
-    assert store.schema_version() == LATEST_VERSION == 10
+    assert store.schema_version() == LATEST_VERSION == 11
     assert store.counts() == dict.fromkeys(
         ["rounds", "workplaces", "departments", "respondents", "answers", "roster"], 0
     )
@@ -39,11 +39,45 @@ def test_opening_an_older_file_migrates_it_and_keeps_the_data(tmp_path, ins):
     con.close()
 
     migrated = Store(path)
-    assert migrated.schema_version() == 10
+    assert migrated.schema_version() == 11
     assert migrated.rounds()["name"].to_list() == ["Forår 2024"]
     with migrated.reading() as con:
         columns = {r[0] for r in con.execute("DESCRIBE workplaces").fetchall()}
     assert {"cvr", "industry", "employees"} <= columns
+
+
+def test_answers_stored_one_row_per_item_move_into_their_respondents_row(tmp_path, ins):
+    """Version 11: a store of schema 10 kept one row per answered item; after the migration
+    each respondent's row holds its codes in item order (blank: null), and the view
+    ``answers`` gives back exactly the rows that were stored."""
+    path = tmp_path / "v10.duckdb"
+    old = Store.__new__(Store)
+    old.path, old.instrument, old.settings = path, ins, Store(tmp_path / "x.duckdb").settings
+    old.migrate(target=10)
+    long = [(1, 1, 4), (1, 2, 5), (1, 21, 1), (2, 7, 3), (3, 21, 2)]  # 2 and 3: mostly blank
+    con = duckdb.connect(str(path))
+    con.execute("INSERT INTO rounds VALUES (1, 'Forår 2025', DATE '2025-03-01')").fetchall()
+    con.execute("INSERT INTO workplaces VALUES (1, 'Gammel A/S', NULL, NULL, NULL)").fetchall()
+    con.execute("INSERT INTO departments VALUES (1, 1, 'Lager')").fetchall()
+    for r in (1, 2, 3):
+        con.execute(f"INSERT INTO respondents VALUES ({r}, 1, 1, NULL)").fetchall()
+    con.executemany("INSERT INTO answers VALUES (?, ?, ?)", long)
+    con.close()
+
+    migrated = Store(path)
+
+    assert migrated.schema_version() == 11
+    blank = [None] * 21
+    with migrated.reading() as con:
+        codes = con.execute("SELECT respondent_id, codes FROM respondents ORDER BY 1").fetchall()
+        back = con.execute("SELECT * FROM answers ORDER BY ALL").fetchall()
+    assert codes == [
+        (1, [4, 5, *blank[:18], 1]),
+        (2, [*blank[:6], 3, *blank[:14]]),
+        (3, [*blank[:20], 2]),
+    ]
+    assert back == long
+    assert migrated.counts()["answers"] == 5
 
 
 def test_a_file_from_a_newer_version_is_refused(tmp_path):
@@ -108,7 +142,7 @@ def test_every_named_block_is_documented():
             assert sql.startswith("--"), (
                 f"{name}:{block_name} needs a comment saying what it returns"
             )
-    assert [v for v, _, _ in migrations()] == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+    assert [v for v, _, _ in migrations()] == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
 
 
 @pytest.mark.parametrize("name", ["q1", 'evil"; DROP TABLE answers; --', "æøå"])
