@@ -162,21 +162,29 @@ rows, a title above the header) goes to the exact reader, which names the proble
 before. The checked rows wait as Parquet in a temporary folder (no polars frame; a DuckDB
 of its own with 500 MB of memory, spilling to that folder); the store inserts them from
 there in SQL: names matched once per pair, person keys hashed with the key written into the
-statement, answers unpivoted, and the kept department sums (queries/figure_store.py) made
-from the incoming rows side by side in one aggregate instead of from the 20 million stored
-answers. The CLI reads a CSV from its path and loads no scipy or PDF library.
+statement, each respondent's answers kept in its own row as one list of codes in item order
+(schema version 11: a million rows at a million respondents, where one row per answered item
+made 20 million; `answers` is a view in that old shape), and the kept department sums
+(queries/figure_store.py) made from the incoming rows side by side in one aggregate instead
+of from the stored answers. The CLI reads a CSV from its path and loads no scipy or PDF
+library.
 
-Where the time goes at 1 million respondents (CPU seconds, one run, load about 10): the
-reading pass 2.3, checks and the Parquet rows 1.3, person keys and respondents 2.2, the
-20 million answer rows 1.9, the department sums 0.5; DuckDB's `read_csv` into a table
-takes 3.5 in all. The answer rows and the keyed hashes alone cost about what the baseline
-does, so the ratio stays above 1.5× on a busy machine whatever the rest does.
+Where the time goes at 1 million respondents (CPU seconds of each statement, one run, load
+about 2.5): the reading pass 2.2, checks and the Parquet rows 1.3, the respondents with their
+person keys and lists of codes 2.9 (of which the two SHA-256 hashes of each person key 1.3
+and making the lists 0.5), the department sums 0.5; about 7.7 in all with Python's start.
+DuckDB's `read_csv` into a table takes 3.5 in all. Storing the answers one row per
+respondent took 1.4 CPU seconds off the import (7.3 against 8.7 user CPU seconds at 1
+million, the same file, in turn with the import before it).
 
-What is left: storing the answers one row per answered item (20 million rows at 1 million
-respondents) is the largest cost the baseline does not have; a table of one row per
-respondent with a column per item (and a view in today's shape for the queries that read
-answers) would remove most of it, but is a schema migration for every query that reads
-answers.
+What is left: the reading pass and the keyed hashes alone cost as much CPU as the whole
+baseline, so an import at 1.5× would leave about 1.7 CPU seconds for everything else (now
+about 4) while the person key stays what it is (two SHA-256 hashes of the key and the id;
+a cheaper hash would give every person a new key, and earlier rounds could no longer be
+matched). The round trip of the checked rows through Parquet (about 1 CPU
+second with the table it is written from) could be skipped by the CLI, which needs no
+confirmation between reading and storing, if the reader wrote into the store's own
+connection.
 """
 
 
