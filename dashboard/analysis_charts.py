@@ -165,7 +165,7 @@ def heatmap(
     # Without a cell width the chart takes the width of its container (on screen).
     sizing = {"width": alt.Step(width) if width else "container", "height": alt.Step(height)}
     if group_order is None:
-        return _finish(layered.properties(**sizing))
+        return _finish(layered, **sizing)
     return _finish(
         layered.properties(**sizing)
         .facet(
@@ -192,15 +192,21 @@ _WRAP = (
 )
 
 
-def _finish(chart) -> alt.TopLevelMixin:
-    """Dark labels and titles (Streamlit's grey fades on a projector), no frame."""
-    return (
-        chart.configure_view(stroke=None)
-        .configure_axis(labelColor=DARK_TEXT, titleColor=DARK_TEXT, titleFontSize=FONT)
-        .configure_legend(
-            labelColor=DARK_TEXT, titleColor=DARK_TEXT, labelFontSize=FONT, titleFontSize=FONT
-        )
-        .configure_title(color=DARK_TEXT)
+def _finish(chart, **properties) -> alt.TopLevelMixin:
+    """Dark labels and titles (Streamlit's grey fades on a projector), no frame; with the
+    chart's other ``properties``."""
+    # All set at once: each ``configure_*`` or ``properties`` copies the whole (layered)
+    # chart again.
+    return chart.properties(
+        **properties,
+        config=alt.Config(
+            view=alt.ViewConfig(stroke=None),
+            axis=alt.AxisConfig(labelColor=DARK_TEXT, titleColor=DARK_TEXT, titleFontSize=FONT),
+            legend=alt.LegendConfig(
+                labelColor=DARK_TEXT, titleColor=DARK_TEXT, labelFontSize=FONT, titleFontSize=FONT
+            ),
+            title=alt.TitleConfig(color=DARK_TEXT),
+        ),
     )
 
 
@@ -434,7 +440,7 @@ def ranges(frame: pl.DataFrame, legend: dict[str, str], score_title: str) -> alt
     )
     layers = bar("team_min", "team_max", legend["team"], 10)
     layers += bar("site_min", "site_max", legend["site"], 26) + ticks + labels
-    return _finish(layers.properties(height=alt.Step(70)))
+    return _finish(layers, height=alt.Step(70))
 
 
 def response_bars(
@@ -480,7 +486,7 @@ def response_bars(
         .mark_rule(strokeDash=[6, 4], color="#D55E00", strokeWidth=2)
         .encode(x=alt.X("rate:Q"), tooltip=[alt.Tooltip("caption:N", title=" ")])
     )
-    return _finish((bars + labels + line).properties(height=alt.Step(28)))
+    return _finish(bars + labels + line, height=alt.Step(28))
 
 
 def trend_lines(
