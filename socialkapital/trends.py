@@ -26,6 +26,7 @@ as unchanged.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -196,30 +197,38 @@ def trends(
     """
     measures = measures or store.instrument.dimension_keys
     figures_of = figures_of or (lambda r: analysis.round_figures(store, r))
-    order = rounds_in_order(store)
-    rounds = order["round"].to_list()
+    with store.sharing_reads():  # a connection costs more than most of these reads
+        order = rounds_in_order(store)
+        rounds = order["round"].to_list()
+        lines = lineages(store, workplace, rounds)
+        reworded = reworded_items(store, workplace)
     version = dict(zip(order["round"], order["instrument_version"], strict=True))
     date = dict(zip(order["round"], order["date"], strict=True))
-    # Figures first: computing them may keep them in the store, which shared reads forbid.
+    # Figures outside shared reads: computing them may keep them in the store.
     figures = {r: figures_of(r) for r in rounds}
-    with store.sharing_reads():  # a connection costs more than most of these reads
-        return _trends(store, workplace, measures, rounds, version, date, figures)
+    # Only departments followed together are read again (their figure together).
+    together = any(len(group) > 1 for lin in lines for group in lin.members.values())
+    with store.sharing_reads() if together else contextlib.nullcontext():
+        frame = _figures(store, workplace, measures, rounds, date, lines, figures)
+    return _changes(frame, rounds, version, reworded)
 
 
-def _trends(
+def _figures(
     store: Store,
     workplace: str,
     measures: list[str],
     rounds: list[str],
-    version: dict[str, str],
     date: dict,
+    lines: list[Lineage],
     figures: dict[str, analysis.RoundFigures],
 ) -> pl.DataFrame:
-    lines = lineages(store, workplace, rounds)
+    """The trend rows of every group and round (``trends`` without the changes)."""
     parts = []
     for r in rounds:
-        mine = figures[r].measures.filter(
-            (pl.col("workplace") == workplace) & pl.col("measure").is_in(measures)
+        mine = (
+            figures[r]
+            .of_workplace(workplace)[1]
+            .filter((pl.col("workplace") == workplace) & pl.col("measure").is_in(measures))
         )
         whole = mine.filter(pl.col("level") == "workplace")
         whole = whole.with_columns(pl.lit(workplace).alias("group"), pl.lit([]).alias("members"))
@@ -240,10 +249,9 @@ def _trends(
             if len(group) > 1:
                 rows = _group_rows(store, workplace, lin.label, r, group, depts, measures)
                 parts.append(pl.DataFrame(rows, schema=_SCHEMA, orient="row"))
-    frame = pl.concat(parts).with_columns(
+    return pl.concat(parts).with_columns(
         pl.col("round").replace_strict(date, return_dtype=pl.Date).alias("date")
     )
-    return _changes(frame, rounds, version, reworded_items(store, workplace))
 
 
 _SCHEMA = {
