@@ -290,16 +290,27 @@ def _stage(
     exact = _exact_answers(instrument)
     _run(con, f"CREATE TYPE answer AS ENUM ({', '.join(map(_literal, exact))})")
     codes = "[" + ", ".join(str(c) for c in exact.values()) + "]"
+    # The cells as our template writes them (blank, or a label of the scale in Danish) are
+    # compared first, with the same codes: comparing a short text is cheaper than the cast
+    # to the ENUM, which only the other cells get.
+    usual = ["", *(p.labels.get("da", "") for p in instrument.scale)]
+    whens = "".join(
+        f"WHEN {_literal(s)} THEN {exact[s]} " for s in dict.fromkeys(usual) if s in exact
+    )
     keys = instrument.item_keys
+
+    def code(text: str) -> str:
+        cast = f"coalesce({codes}[enum_code(TRY_CAST({text} AS answer)) + 1], -1)"
+        return f"(CASE {text} {whens}ELSE {cast} END)" if whens else cast
+
     inner = [
         f"{cell['workplace']} AS workplace",
         f"{cell['department']} AS department",
         f"{cell['respondent']} AS respondent",
-        *(f"TRY_CAST({cell[k]} AS answer) AS answer_{k}" for k in keys),
+        *(f"{code(cell[k])}::TINYINT AS {k}" for k in keys),
     ]
-    outer = ["workplace", "department", "respondent"]
-    outer += [f"coalesce({codes}[enum_code(answer_{k}) + 1], -1)::TINYINT AS {k}" for k in keys]
-    outer.append(f"({' OR '.join(f'answer_{k} IS NULL' for k in keys)}) AS odd")
+    outer = ["workplace", "department", "respondent", *keys]
+    outer.append(f"({' OR '.join(f'{k} = -1' for k in keys)}) AS odd")
     # A record of blank cells is no record (as in ``sniff``); looked at only where the
     # department is blank.
     every = ", ".join(f"c{i}" for i in range(width))
