@@ -153,8 +153,9 @@ def before_table(results: list[dict]) -> list[str]:
 NOTES = """\
 How the import works now (issue 19): a template CSV is read from the disk by DuckDB's
 `read_csv` (every column text, the delimiter and encoding found in the file's first
-256 kB); each answer becomes its code in the same pass through an ENUM of the answers'
-exact spellings, the few distinct cells spelt otherwise ("i HØJ grad ") are looked up with
+256 kB); each answer becomes its code in the same pass (a blank or a Danish label of the
+scale by a comparison, any other exact spelling through an ENUM of them), the few distinct
+cells spelt otherwise ("i HØJ grad ") are looked up with
 the same normalisation as before, names are cleaned once per distinct pair of names, and
 every bad cell is found in SQL with its row, column and value. Anything unusual about the
 file as CSV (a short row, a stray quote, a byte that is not UTF-8, a blank line between
