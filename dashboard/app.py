@@ -44,3 +44,4 @@ page = st.navigation(pages, expanded=True)  # every page in view, also on a proj
 st.session_state["filters"] = state.sidebar_filters()
 state.threshold_note()
 page.run()
+state.settle()
