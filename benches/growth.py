@@ -51,17 +51,41 @@ def points() -> pl.DataFrame:
 
 
 def chart(frame: pl.DataFrame) -> alt.Chart:
+    sizes = sorted(frame["respondents"].unique().to_list())
+    # A colour of its own for each of the dozen series, and the baselines dashed.
+    kind = pl.when(pl.col("what").str.starts_with("baseline")).then(pl.lit("baseline"))
+    frame = frame.with_columns(kind.otherwise(pl.lit("product")).alias("kind"))
     return (
         alt.Chart(frame)
         .mark_line(point=True)
         .encode(
-            x=alt.X("respondents:Q", scale=alt.Scale(type="log"), title="respondents per round"),
+            x=alt.X(
+                "respondents:Q",
+                scale=alt.Scale(type="log", domain=[sizes[0] * 0.8, sizes[-1] * 1.25]),
+                axis=alt.Axis(values=sizes, format=",", grid=True),
+                title="respondents per round",
+            ),
             y=alt.Y("seconds:Q", scale=alt.Scale(type="log"), title="seconds (log)"),
             color=alt.Color(
-                "what:N", title=None, legend=alt.Legend(orient="right", labelLimit=320)
+                "what:N",
+                title=None,
+                scale=alt.Scale(scheme="tableau20"),
+                legend=alt.Legend(orient="right", labelLimit=320),
+            ),
+            strokeDash=alt.StrokeDash(
+                "kind:N",
+                title=None,
+                legend=None,  # said in the subtitle
+                scale=alt.Scale(domain=["product", "baseline"], range=[[1, 0], [6, 4]]),
             ),
         )
-        .properties(width=520, height=340, title="Cost against size (log-log)")
+        .properties(
+            width=520,
+            height=340,
+            title=alt.Title(
+                "Cost against size (log-log)", subtitle="solid: the product · dashed: a baseline"
+            ),
+        )
     )
 
 
