@@ -22,7 +22,7 @@ import json
 import duckdb
 import polars as pl
 
-from queries.sql import query, quote_identifier
+from queries.sql import query, quote_identifier, subquery
 
 SUMS = "figure_sums"
 PAIRS = "figure_pairs"
@@ -68,7 +68,9 @@ def prepare(con: duckdb.DuckDBPyConnection, round_id: int, rules: str):
     kept ones where they are still true, the rest computed now. Returns the newly computed
     (sums, pairs, fingerprints), ready to keep, or None when every department's were kept."""
     run = _runner(con, {"round_id": round_id})
-    run("CREATE OR REPLACE TEMP TABLE current_departments AS " + _q("department_fingerprints"))
+    run(
+        "CREATE OR REPLACE TEMP TABLE current_departments AS " + subquery("department_fingerprints")
+    )
     kept = _has_tables(con)
     if kept:
         run(
@@ -89,9 +91,9 @@ def prepare(con: duckdb.DuckDBPyConnection, round_id: int, rules: str):
         {},
     )
     stale = con.execute("SELECT count(*) FROM stale").fetchone()[0]
-    run("CREATE OR REPLACE TEMP TABLE stale_scores AS " + _q("stale_person_scores"))
-    run("CREATE OR REPLACE TEMP TABLE computed_sums AS " + _q("department_sums"))
-    run("CREATE OR REPLACE TEMP TABLE computed_pairs AS " + _q("department_pairs"))
+    run("CREATE OR REPLACE TEMP TABLE stale_scores AS " + subquery("stale_person_scores"))
+    run("CREATE OR REPLACE TEMP TABLE computed_sums AS " + subquery("department_sums"))
+    run("CREATE OR REPLACE TEMP TABLE computed_pairs AS " + subquery("department_pairs"))
     for view, table, columns in (
         ("sums", SUMS, "measure, n, total, squares, scale"),
         ("pairs", PAIRS, "row_measure, col_measure, n, sx, sy, sxx, syy, sxy"),
@@ -160,7 +162,7 @@ def keep_written(store, con: duckdb.DuckDBPyConnection, round_id: int, written: 
     run(f"CREATE OR REPLACE TEMP TABLE made_pairs AS {pairs}", {})
     run(
         "CREATE OR REPLACE TEMP TABLE made_from AS SELECT * FROM ("
-        + _q("department_fingerprints")
+        + subquery("department_fingerprints")
         + ") WHERE department_id IN (SELECT department_id FROM department_totals)"
     )
     _keep_made(con, round_id, rules)
@@ -278,10 +280,6 @@ def refresh(store, con: duckdb.DuckDBPyConnection, round_id: int) -> None:
     made = prepare(con, round_id, rules)
     if made is not None:
         keep(con, round_id, rules, made)
-
-
-def _q(name: str) -> str:
-    return query(name).rstrip(";")
 
 
 def _runner(con: duckdb.DuckDBPyConnection, default: dict):

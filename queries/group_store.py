@@ -14,7 +14,7 @@ from datetime import date
 
 import polars as pl
 
-from queries.sql import query
+from queries.sql import query, subquery
 from queries.store import (
     Store,
     _require_known,
@@ -173,11 +173,11 @@ def save_layout(
             ids,
         )
         before = _moved(con, ids)
-        moves = query("layout_moves").rstrip().rstrip(";")
+        moves = subquery("layout_moves")
         _run(con, f"CREATE OR REPLACE TEMP TABLE layout_moves AS {moves}", {"w": workplace_id})
         _run(con, query("remap_respondents"), {"r": round_id})
         _run(con, query("remap_roster"), ids)
-        _run(con, f"INSERT INTO department_links {query('group_links').rstrip(';')}", ids)
+        _run(con, f"INSERT INTO department_links {subquery('group_links')}", ids)
         # A department whose answers all went to its group has no history of its own left:
         # its links would only repeat the group's lineage on the trends page.
         _run(

@@ -27,6 +27,11 @@ def query(name: str) -> str:
     raise KeyError(f"no SQL block named {name!r}")
 
 
+def subquery(name: str) -> str:
+    """A named block without its closing semicolon, to be placed inside another statement."""
+    return query(name).rstrip(";")
+
+
 def migrations() -> list[tuple[int, str, str]]:
     """(version, file name, SQL) of every migration, in order."""
     found = []

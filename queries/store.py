@@ -34,7 +34,7 @@ import polars as pl
 from queries import figure_store
 from queries import incoming as incoming_mod
 from queries.incoming import ResponseFiles
-from queries.sql import migrations, query, quote_identifier
+from queries.sql import migrations, query, quote_identifier, subquery
 from queries.store_errors import (
     BlankName,
     RoundHasResponses,
@@ -543,7 +543,7 @@ def _pairs_in_reporting_groups(con: duckdb.DuckDBPyConnection, round_name: str) 
         con,
         f"""
         UPDATE incoming_pairs SET department = l.reporting_group
-        FROM ({query("round_layout").rstrip(";")}) l
+        FROM ({subquery("round_layout")}) l
         WHERE l._w = lower(incoming_pairs.workplace) AND l._d = lower(incoming_pairs.department)
         """,
         {"round": round_name},

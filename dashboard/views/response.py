@@ -88,9 +88,8 @@ st.table(  # static: every row and whole notes, no inner scrolling
 )
 if ordered["no_roster"].any():
     st.caption(t("response.no_roster_note"))
-ui.hidden_notes(
-    figs.of_workplace(filters.workplace)[1], filters.workplace
-)  # enough answers, yet no figures: why
+# Enough answers, yet no figures: why.
+ui.hidden_notes(figs.of_workplace(filters.workplace)[1], filters.workplace)
 ui.downloads(ui.file_name(t("response.file"), filters.workplace), "response_table", download)
 
 bars = ordered.with_columns(
