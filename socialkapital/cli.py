@@ -23,15 +23,6 @@ from socialkapital.cli_options import (
     open_store,
     refusals,
 )
-from socialkapital.importers import (
-    ImportFailed,
-    Mapping,
-    Problem,
-    formats,
-    read_responses,
-    read_roster,
-    wording_frame,
-)
 from socialkapital.users_cli import UserOption, viewer_of
 
 app = typer.Typer(
@@ -89,6 +80,7 @@ def import_(
     lang: LangOption = "da",
 ) -> None:
     """Check answer files and store them in a survey round (all files, or none)."""
+    from socialkapital.importers import ImportFailed, Mapping, formats, read_responses
     from socialkapital.importers.canonical import clean_name
 
     when = _round_date(round_date, lang)  # checked before any file is read
@@ -156,6 +148,8 @@ def _text_file(path: Path, lang: str) -> Path | None:
 
 def _exports(paths: list[Path], lang: str) -> list[dict[str, bytes | Path]]:
     """The exports among the files, each with its SurveyXact companions."""
+    from socialkapital.importers import ImportFailed, formats
+
     files: dict[str, bytes | Path] = {}
     for path in paths:
         files[str(path)] = _text_file(path, lang) or _read_file(path, lang)
@@ -171,6 +165,8 @@ def _exports(paths: list[Path], lang: str) -> list[dict[str, bytes | Path]]:
 
 
 def _store_parsed(store, parsed, round_name, round_date, replace, lang) -> None:
+    from socialkapital.importers import wording_frame
+
     workplaces = sorted({w for p in parsed for w in p.workplaces})
     existing = store.existing_respondents(round_name, workplaces)
     if existing and not replace:
@@ -223,6 +219,7 @@ def roster(
     lang: LangOption = "da",
 ) -> None:
     """Store the invitation roster of a workplace (the denominator of response rates)."""
+    from socialkapital.importers import ImportFailed, read_roster
     from socialkapital.importers.canonical import clean_name
 
     when = _round_date(round_date, lang)
@@ -395,6 +392,7 @@ def demo(
 ) -> None:
     """Write a realistic synthetic data set (answers and rosters), and optionally load it."""
     from socialkapital import demo as demo_mod
+    from socialkapital.importers import read_responses, read_roster
 
     store = open_store(db, lang) if load else None
     if store is not None and if_empty and store.counts()["respondents"]:
@@ -477,6 +475,7 @@ def plans_import(
     """Add or update action plans (a plan_id that exists is updated); all of them, or none."""
     from queries import plan_store
     from socialkapital import plans as plans_mod
+    from socialkapital.importers import ImportFailed, Problem
 
     store = open_store(db, lang)
     try:
@@ -527,7 +526,7 @@ def mapping_draft(
 ) -> None:
     """Write a draft mapping for an export: what was found, and the file's columns to choose
     from, for you to complete and pass to ``import --mapping``."""
-    from socialkapital.importers import load_export
+    from socialkapital.importers import ImportFailed, formats, load_export
     from socialkapital.importers import mapping as mapping_mod
 
     to_stdout = str(out) == "-"
@@ -601,7 +600,7 @@ def template(
 
 from socialkapital import serve  # noqa: E402
 from socialkapital.groups_cli import groups  # noqa: E402
-from socialkapital.kit.cli import kit  # noqa: E402
+from socialkapital.kit_cli import kit  # noqa: E402
 from socialkapital.reports.cli import report  # noqa: E402  (registered last: no import cycle)
 from socialkapital.trends_cli import link, trends_command  # noqa: E402
 from socialkapital.users_cli import users  # noqa: E402

@@ -10,7 +10,6 @@ import typer
 from queries.store import Store
 from socialkapital import access, files, settings, text
 from socialkapital import instrument as instrument_mod
-from socialkapital import kit as kit_mod
 from socialkapital.cli_options import DbOption, fail, refusals
 from socialkapital.users_cli import UserOption, viewer_of
 
@@ -33,6 +32,8 @@ def kit(
     db: DbOption = None,
 ) -> None:
     """Write the questionnaire for a round (the departments from the store) for a survey tool."""
+    from socialkapital import kit as kit_mod  # the survey tools' formats: only for this command
+
     if lang not in text.LANGS:
         fail(text.t("kit.bad_lang", "en", value=lang), 2)
     if fmt not in kit_mod.FORMATS:
