@@ -18,8 +18,15 @@ $(VENV)/.installed-dev: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
+# Our modules compiled to bytecode, as installing a package does: where Python is told not
+# to write bytecode (PYTHONDONTWRITEBYTECODE), every command would otherwise compile them
+# afresh, about 0.1 s of each start. Only changed files are compiled again.
+COMPILE := $(PY) -m compileall -q socialkapital queries dashboard benches
+
 install: $(VENV)/.installed
+	$(COMPILE)
 install-dev: $(VENV)/.installed-dev
+	$(COMPILE)
 
 ## run: install, load the demo data into an empty store, start the dashboard (on 127.0.0.1
 ## only, unless sign-in is set up in .streamlit/secrets.toml)
