@@ -18,8 +18,10 @@ def blocks(filename: str) -> dict[str, str]:
     return {name: body.strip() for name, body in zip(parts[1::2], parts[2::2], strict=True)}
 
 
+@cache
 def query(name: str) -> str:
-    """The SQL of a named block, looked up across all SQL files of the store."""
+    """The SQL of a named block, looked up across all SQL files of the store (once: a page
+    asks for the same few blocks on every click)."""
     for path in sorted(_HERE.glob("*.sql")):
         found = blocks(path.name).get(name)
         if found is not None:
