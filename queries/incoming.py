@@ -1,8 +1,10 @@
 """The responses an import is about to store, as relations of the store's write connection.
 
-They come as a polars frame (the exact reader's, the dashboard's) or as Parquet files the
-bulk reader wrote (``ResponseFiles``): a million checked rows then go from the disk into the
-store in SQL, never through Python. Either way they become
+They come as a polars frame (the exact reader's), as Parquet files the bulk reader wrote
+(``ResponseFiles``: the dashboard's, whose reading waits for the user to confirm it), or as
+temp tables the bulk reader made in the write connection itself (``ResponseTables``: the
+CLI's, which stores at once). A million checked rows then go into the store in SQL, never
+through Python. Either way they become
 
 - ``incoming_pairs`` (pair, workplace, department): a temp table, one row per workplace and
   department as the file names them (a reporting group may rename the department), and
@@ -22,6 +24,9 @@ import polars as pl
 
 from queries.sql import quote_identifier
 
+# DuckDB may use this much memory for reading an import, and spills what does not fit to disk.
+MEMORY_LIMIT = "500MB"
+
 
 @dataclass(frozen=True)
 class ResponseFiles:
@@ -35,9 +40,20 @@ class ResponseFiles:
     folder: object = field(default=None, compare=False, repr=False)
 
 
+@dataclass(frozen=True)
+class ResponseTables:
+    """Checked responses as two temp tables of the connection ``con`` (the store's write
+    connection, which read the file): ``rows`` and ``pairs``, as the files of a
+    ``ResponseFiles`` (``rows`` may have more columns)."""
+
+    rows: str
+    pairs: str
+    con: duckdb.DuckDBPyConnection = field(compare=False, repr=False)
+
+
 def register(
     con: duckdb.DuckDBPyConnection,
-    parts: Sequence[pl.DataFrame | ResponseFiles],
+    parts: Sequence[pl.DataFrame | ResponseFiles | ResponseTables],
     item_keys: list[str],
 ) -> None:
     """Make ``incoming_pairs`` and ``incoming`` of these parts, one after the other."""
@@ -51,12 +67,15 @@ def register(
     rows_before = 0
     for number, part in enumerate(parts):
         pairs_before = _scalar(con, "SELECT coalesce(max(pair), 0) FROM incoming_pairs")
-        if isinstance(part, ResponseFiles):
-            rows = f"read_parquet({_literal(part.rows)})"
+        if isinstance(part, ResponseFiles | ResponseTables):
+            if isinstance(part, ResponseFiles):
+                rows, pairs = (f"read_parquet({_literal(f)})" for f in (part.rows, part.pairs))
+            else:
+                rows, pairs = part.rows, part.pairs
             _run(
                 con,
                 f"INSERT INTO incoming_pairs SELECT pair + {pairs_before}, workplace, department "
-                f"FROM read_parquet({_literal(part.pairs)})",
+                f"FROM {pairs}",
             )
         else:
             rows = f"incoming_rows_{number}"

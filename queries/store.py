@@ -20,6 +20,7 @@ import hashlib
 import os
 import secrets
 import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -33,7 +34,7 @@ import polars as pl
 
 from queries import figure_store
 from queries import incoming as incoming_mod
-from queries.incoming import ResponseFiles
+from queries.incoming import MEMORY_LIMIT, ResponseFiles, ResponseTables
 from queries.sql import migrations, query, quote_identifier, subquery
 from queries.store_errors import (
     BlankName,
@@ -161,6 +162,60 @@ class Store:
                 raise file_problem(self.path, exc) from exc
             with _transaction(self._connect(read_only=False)) as con:
                 yield con
+
+    @contextmanager
+    def importing(
+        self, round_name: str, replace: bool
+    ) -> Iterator[duckdb.DuckDBPyConnection | None]:
+        """The write connection for an import that reads its files in it and stores them at
+        once (the CLI's): the bulk reader keeps the checked rows there as temp tables
+        (``importers.read_responses(..., con=)``) and ``replace_responses`` writes them in one
+        transaction, with no copy on disk between. The store is held from the reading to the
+        end of the block; the reading runs outside a transaction (a file DuckDB cannot read
+        fails only its own statement), within the bulk reader's memory limit, spilling to a
+        folder only this user may read (the plain ids are in the rows).
+
+        None when the round holds responses and ``replace`` is false: replacing them must
+        be confirmed between reading and writing, with the store free meanwhile."""
+        with _one_writer(self.path):
+            with self._translated(write=True):
+                try:
+                    self.path.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise file_problem(self.path, exc) from exc
+                con = self._connect(read_only=False)
+            try:
+                held = _scalar(
+                    con,
+                    "SELECT EXISTS (SELECT 1 FROM respondents JOIN rounds USING (round_id) "
+                    "WHERE name = $round)",
+                    {"round": round_name},
+                )
+                if held and not replace:
+                    yield None
+                    return
+                with tempfile.TemporaryDirectory(prefix="socialkapital-") as spill:
+                    _run(con, f"SET memory_limit = '{MEMORY_LIMIT}'")
+                    _run(con, f"SET temp_directory = {_quote_literal(spill)}")
+                    yield con
+            finally:
+                con.close()
+
+    @contextmanager
+    def _writing_on(
+        self, con: duckdb.DuckDBPyConnection | None
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
+        """``writing``, or one transaction on ``con``: the connection ``importing`` holds."""
+        if con is None:
+            with self.writing() as con:
+                yield con
+            return
+        with (
+            _one_writer(self.path),
+            self._translated(write=True),
+            _transaction(con, close=False),
+        ):
+            yield con
 
     @contextmanager
     def writing_if_free(self) -> Iterator[duckdb.DuckDBPyConnection | None]:
@@ -370,7 +425,7 @@ class Store:
 
     def replace_responses(
         self,
-        responses: pl.DataFrame | Sequence[pl.DataFrame | ResponseFiles],
+        responses: pl.DataFrame | Sequence[pl.DataFrame | ResponseFiles | ResponseTables],
         round_name: str,
         round_date: date | None,
         source: str,
@@ -383,7 +438,9 @@ class Store:
 
         ``responses`` is a frame with columns workplace, department, respondent and q1..qN
         (codes or null), or several such frames and ``ResponseFiles`` (the bulk reader's
-        checked rows on disk, inserted from SQL without a copy in Python); every row has at
+        checked rows on disk, inserted from SQL without a copy in Python) or
+        ``ResponseTables`` (its rows in the connection ``importing`` holds, which then makes
+        the write); every row has at
         least one answer (the importer drops non-respondents). ``wordings`` (workplace, item,
         wording) says how each question was put; the round also records the questionnaire
         version it was imported with.
@@ -397,7 +454,8 @@ class Store:
         _require_name(round_name, "round")
         item_keys = self.instrument.item_keys
         parts = [responses] if isinstance(responses, pl.DataFrame) else list(responses)
-        with self.writing() as con:
+        held = next((p.con for p in parts if isinstance(p, ResponseTables)), None)
+        with self._writing_on(held) as con:
             incoming_mod.register(con, parts, item_keys)
             per_workplace = dict(
                 con.execute(
@@ -623,8 +681,11 @@ def _one_writer(path: Path) -> Iterator[None]:
 
 
 @contextmanager
-def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """One transaction on ``con``, which is closed after it: all of it lands, or none."""
+def _transaction(
+    con: duckdb.DuckDBPyConnection, close: bool = True
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One transaction on ``con``, which is closed after it (unless not to ``close``): all
+    of it lands, or none."""
     try:
         con.begin()
         yield con
@@ -633,7 +694,8 @@ def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConn
         _rollback(con)
         raise
     finally:
-        con.close()
+        if close:
+            con.close()
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:

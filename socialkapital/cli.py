@@ -80,7 +80,7 @@ def import_(
     lang: LangOption = "da",
 ) -> None:
     """Check answer files and store them in a survey round (all files, or none)."""
-    from socialkapital.importers import ImportFailed, Mapping, formats, read_responses
+    from socialkapital.importers import ImportFailed, Mapping
     from socialkapital.importers.canonical import clean_name
 
     when = _round_date(round_date, lang)  # checked before any file is read
@@ -95,8 +95,23 @@ def import_(
             chosen = Mapping.from_toml(raw, mapping.name)
     except ImportFailed as exc:
         fail(exc.describe(lang), 2)
+    exports = _exports(files, lang)
+    with refusals(lang), store.importing(round_name, replace) as con:
+        if con is not None:  # nothing to confirm: read in the store's connection, store at once
+            parsed = _read_exports(exports, store, workplace, chosen, lang, con)
+            _store_parsed(store, parsed, round_name, when, replace, lang, held=True)
+            return
+    parsed = _read_exports(exports, store, workplace, chosen, lang)
+    with refusals(lang):
+        _store_parsed(store, parsed, round_name, when, replace, lang)
+
+
+def _read_exports(exports, store, workplace, chosen, lang, con=None) -> list:
+    """Every export read and checked (in ``con`` if given), or the first refusal said."""
+    from socialkapital.importers import ImportFailed, formats, read_responses
+
     parsed = []
-    for export in _exports(files, lang):
+    for export in exports:
         name = next(iter(export))
         try:
             extras = {n: d for n, d in export.items() if n != name}
@@ -108,6 +123,7 @@ def import_(
                     workplace,
                     chosen,
                     extras,
+                    con,
                 )
             )
         except ImportFailed as exc:
@@ -125,8 +141,7 @@ def import_(
         )
         for key, values in p.notes:
             typer.echo(text.t(key, lang, **values))
-    with refusals(lang):
-        _store_parsed(store, parsed, round_name, when, replace, lang)
+    return parsed
 
 
 def _text_file(path: Path, lang: str) -> Path | None:
@@ -164,11 +179,13 @@ def _exports(paths: list[Path], lang: str) -> list[dict[str, bytes | Path]]:
         fail(exc.describe(lang), 2)
 
 
-def _store_parsed(store, parsed, round_name, round_date, replace, lang) -> None:
+def _store_parsed(store, parsed, round_name, round_date, replace, lang, held=False) -> None:
+    """Store what was read; ``held``: in ``Store.importing``'s connection, which found the
+    round without responses (or ``replace`` given), so there is nothing to ask."""
     from socialkapital.importers import wording_frame
 
     workplaces = sorted({w for p in parsed for w in p.workplaces})
-    existing = store.existing_respondents(round_name, workplaces)
+    existing = {} if held else store.existing_respondents(round_name, workplaces)
     if existing and not replace:
         ask = sys.stdin.isatty()
         names = ", ".join(existing)

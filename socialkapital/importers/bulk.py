@@ -1,7 +1,9 @@
 """Our template as CSV, read and checked by DuckDB: a million rows without a copy in Python.
 
 The checked rows are written as Parquet in a temporary folder (``canonical.Staged``), from
-which the store inserts them in SQL; a polars frame is made only when asked for.
+which the store inserts them in SQL; a polars frame is made only when asked for. Read in the
+store's write connection instead (``Store.importing``: the CLI, which stores at once), they
+stay there as temp tables and go into the store without a copy on disk.
 
 The file is read from disk by DuckDB's CSV reader (all text, the delimiter and encoding
 found by ``sniff`` in its first bytes). Every answer cell is turned into its code in the
@@ -19,13 +21,14 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import tempfile
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from queries.incoming import ResponseFiles
+from queries.incoming import MEMORY_LIMIT, ResponseFiles, ResponseTables
 from socialkapital.importers import formats, template
 from socialkapital.importers.canonical import (
     ANONYMOUS_IDS,
@@ -55,15 +58,24 @@ WHITESPACE = (
 )
 # What Python's ``str.strip()`` strips: the reader skips a record whose cells strip to "".
 PY_WHITESPACE = WHITESPACE + "\x1c\x1d\x1e\x1f"
-# DuckDB may use this much memory for an import, and spills what does not fit to disk.
-MEMORY_LIMIT = "500MB"
+# The tables a reading makes on its way, dropped after it where the connection is not its own.
+_SCRATCH = ("staged", "names", "repeated", "odd_rows", "odd_cells", "fixes")
+_TABLES = itertools.count()  # numbers the checked rows kept in a connection: one per file
 
 
 def read(
-    path: Path, name: str, instrument: Instrument, workplace: str | None = None
+    path: Path,
+    name: str,
+    instrument: Instrument,
+    workplace: str | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
 ) -> Parsed | None:
     """The template CSV at ``path`` read and checked (or refused), or None when the file is
-    not a plain template CSV this reader takes: then the exact reader must read it."""
+    not a plain template CSV this reader takes: then the exact reader must read it.
+
+    Read on a connection of its own unless ``con`` is given (the store's write connection
+    outside a transaction, ``Store.importing``): the checked rows then stay in it as temp
+    tables (``ResponseTables``)."""
     with open(path, "rb") as handle:
         head = handle.read(HEAD_BYTES)
     if not head.strip() or head.startswith(_TEXT_MAGIC) or head.startswith(_OTHER_BOMS):
@@ -71,7 +83,7 @@ def read(
     try:  # the head may end inside a character: judge only up to its last line break
         text = head[: head.rfind(b"\n") + 1 or len(head)].decode("utf-8")
     except UnicodeDecodeError:
-        return _transcoded(path, name, instrument, workplace)
+        return _transcoded(path, name, instrument, workplace, con)
     _refuse_binary(text, name)
     text = text.lstrip("\ufeff")
     bom = len(head) - len(head.lstrip(b"\xef\xbb\xbf"))
@@ -91,7 +103,7 @@ def read(
     problems = template._header_problems(table, header, found, instrument, workplace)
     if problems:
         raise ImportFailed(problems)
-    return _checked(path, name, instrument, workplace, delimiter, header, found)
+    return _checked(path, name, instrument, workplace, delimiter, header, found, con)
 
 
 def _records(text: str, delimiter: str) -> list[list[str]]:
@@ -135,7 +147,11 @@ def _shifted(path: Path, records: int) -> bool:
 
 
 def _transcoded(
-    path: Path, name: str, instrument: Instrument, workplace: str | None
+    path: Path,
+    name: str,
+    instrument: Instrument,
+    workplace: str | None,
+    con: duckdb.DuckDBPyConnection | None,
 ) -> Parsed | None:
     """A file in another encoding: decoded as the exact reader does, then read as UTF-8."""
     data = path.read_bytes()
@@ -148,7 +164,7 @@ def _transcoded(
         del text
         if not _plain_utf8(utf8):
             return None
-        return read(utf8, name, instrument, workplace)
+        return read(utf8, name, instrument, workplace, con)
 
 
 def _plain_utf8(path: Path) -> bool:
@@ -169,12 +185,31 @@ def _checked(
     delimiter: str,
     header: list[str],
     found: dict[str, list[int]],
+    con: duckdb.DuckDBPyConnection | None,
 ) -> Parsed | None:
-    """Read and check the file in DuckDB; the checked rows are written as Parquet files in a
-    folder of their own, which lives as long as the result."""
+    """Read and check the file in DuckDB. On a connection of its own, the checked rows are
+    written as Parquet files in a folder of their own, which lives as long as the result; on
+    the connection given, they stay there as temp tables."""
+    shape = (path, name, instrument, workplace, delimiter, header, found)
+    if con is not None:
+        try:
+            return _checked_in(con, None, *shape)
+        finally:
+            for table in _SCRATCH:
+                _run(con, f"DROP TABLE IF EXISTS {table}")
+            _run(con, "DROP TYPE IF EXISTS answer")
     folder = tempfile.TemporaryDirectory(prefix="socialkapital-")
     try:
-        parsed = _checked_in(folder, path, name, instrument, workplace, delimiter, header, found)
+        own = duckdb.connect(
+            config={
+                "memory_limit": MEMORY_LIMIT,
+                "temp_directory": str(Path(folder.name) / "spill"),
+            }
+        )
+        try:
+            parsed = _checked_in(own, folder, *shape)
+        finally:
+            own.close()
     except BaseException:
         folder.cleanup()
         raise
@@ -184,7 +219,8 @@ def _checked(
 
 
 def _checked_in(
-    folder: tempfile.TemporaryDirectory,
+    con: duckdb.DuckDBPyConnection,
+    folder: tempfile.TemporaryDirectory | None,
     path: Path,
     name: str,
     instrument: Instrument,
@@ -193,38 +229,28 @@ def _checked_in(
     header: list[str],
     found: dict[str, list[int]],
 ) -> Parsed | None:
-    spill = Path(folder.name) / "spill"
-    con = duckdb.connect(
-        config={
-            "memory_limit": MEMORY_LIMIT,
-            "temp_directory": str(spill),
-        }
-    )
     source = _source(path, delimiter, len(header))
     cell = {
         key: f"c{found[key][0]}" if key in found else "NULL::VARCHAR"
         for key in (*META_COLUMNS, *instrument.item_keys)
     }
+    _run(con, "SET enable_progress_bar = false")
+    _define_strip(con)
     try:
-        _run(con, "SET enable_progress_bar = false")
-        _define_strip(con)
-        try:
-            _stage(con, source, len(header), cell, instrument)
-        except duckdb.Error:
-            return None  # not plain CSV after all: the exact reader says where
-        records = con.execute("SELECT count(*) FROM staged").fetchall()[0][0] + 1
-        if _shifted(path, records):
-            return None
-        names = {key: header[pos[0]] for key, pos in found.items()}
-        names.setdefault("workplace", "workplace")
-        _clean_names(con, workplace)
-        problems = _blank_name_problems(con, name, names)
-        problems += _answer_problems(con, source, cell, instrument, name, names)
-        if problems:
-            raise ImportFailed(problems)
-        return _canonical(con, folder, name, instrument)
-    finally:
-        con.close()
+        _stage(con, source, len(header), cell, instrument)
+    except duckdb.Error:
+        return None  # not plain CSV after all: the exact reader says where
+    records = con.execute("SELECT count(*) FROM staged").fetchall()[0][0] + 1
+    if _shifted(path, records):
+        return None
+    names = {key: header[pos[0]] for key, pos in found.items()}
+    names.setdefault("workplace", "workplace")
+    _clean_names(con, workplace)
+    problems = _blank_name_problems(con, name, names)
+    problems += _answer_problems(con, source, cell, instrument, name, names)
+    if problems:
+        raise ImportFailed(problems)
+    return _canonical(con, folder, name, instrument)
 
 
 def _run(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) -> None:
@@ -240,7 +266,7 @@ def _define_strip(con: duckdb.DuckDBPyConnection) -> None:
     _run(
         con,
         f"""
-        CREATE TEMP MACRO strip(text, chars) AS CASE
+        CREATE OR REPLACE TEMP MACRO strip(text, chars) AS CASE
             WHEN {edge.format("text")} OR {edge.format("right(text, 1)")} THEN trim(text, chars)
             ELSE text END
         """,
@@ -288,7 +314,7 @@ def _stage(
     """One pass over the file into ``staged``: the names as written, each answer as its code
     (0 missing, -1 not spelt exactly), and whether the row has a cell not spelt exactly."""
     exact = _exact_answers(instrument)
-    _run(con, f"CREATE TYPE answer AS ENUM ({', '.join(map(_literal, exact))})")
+    _run(con, f"CREATE TEMP TYPE answer AS ENUM ({', '.join(map(_literal, exact))})")
     codes = "[" + ", ".join(str(c) for c in exact.values()) + "]"
     # The cells as our template writes them (blank, or a label of the scale in Danish) are
     # compared first, with the same codes: comparing a short text is cheaper than the cast
@@ -377,6 +403,7 @@ def _answer_problems(
             "SELECT id, item, value FROM odd_cells "
             "WHERE value IN (SELECT raw FROM unknown) ORDER BY id, item"
         ).fetchall()
+        con.unregister("unknown")
         return [
             Problem(file, _row(id_), names[f"q{item}"], value, "not_on_scale")
             for id_, item, value in found
@@ -391,6 +418,7 @@ def _answer_problems(
         "CREATE TEMP TABLE fixes AS SELECT id, item, s.code FROM odd_cells c "
         "JOIN spelt s ON s.raw = c.value",
     )
+    con.unregister("spelt")
     for n, key in enumerate(keys, 1):
         _run(
             con,
@@ -469,13 +497,14 @@ _NAMES_JOIN = (
 
 def _canonical(
     con: duckdb.DuckDBPyConnection,
-    folder: tempfile.TemporaryDirectory,
+    folder: tempfile.TemporaryDirectory | None,
     file: str,
     instrument: Instrument,
 ) -> Parsed:
-    """The canonical rows, written to Parquet (``queries.incoming.ResponseFiles``):
-    placeholders and blank ids are no person, rows without an answer are left out, and of
-    one person's rows in a workplace only the last is kept."""
+    """The canonical rows, written to Parquet in ``folder`` (``ResponseFiles``), or without
+    a folder kept as temp tables (``ResponseTables``): placeholders and blank ids are no
+    person, rows without an answer are left out, and of one person's rows in a workplace
+    only the last is kept."""
     keys = instrument.item_keys
     anonymous = "[" + ", ".join(map(_literal, ANONYMOUS_IDS)) + "]"
     spaces = _literal(WHITESPACE)
@@ -487,11 +516,13 @@ def _canonical(
         ORDER BY rowid LIMIT 1
         """
     ).fetchall()
-    # Kept as a table: counted, searched for repeated persons and written out from it.
+    # Kept as a table: counted, searched for repeated persons and written out from it (or,
+    # with the rows left out deleted, the rows the store takes).
+    table = "canonical" if folder else f"bulk_rows_{next(_TABLES)}"
     _run(
         con,
         f"""
-        CREATE TEMP TABLE canonical AS
+        CREATE TEMP TABLE {table} AS
         SELECT s.rowid + 2 AS row, n.pair, n.place,
                CASE WHEN s.respondent ILIKE '%anonym%'
                          AND list_contains({anonymous}, lower(strip(s.respondent, {spaces})))
@@ -504,14 +535,14 @@ def _canonical(
         """,
     )
     read, empty = con.execute(
-        "SELECT count(*), count(*) FILTER (NOT answered) FROM canonical"
+        f"SELECT count(*), count(*) FILTER (NOT answered) FROM {table}"
     ).fetchall()[0]
     # The same person twice (same id within a workplace): keep the last submission.
     _run(
         con,
-        """
+        f"""
         CREATE TEMP TABLE repeated AS
-        SELECT place, respondent, max(row) AS last, count(*) AS times FROM canonical
+        SELECT place, respondent, max(row) AS last, count(*) AS times FROM {table}
         WHERE answered AND respondent IS NOT NULL
         GROUP BY place, respondent HAVING count(*) > 1
         """,
@@ -525,33 +556,39 @@ def _canonical(
         if duplicates
         else ""
     )
-    at = Path(folder.name)
-    files = ResponseFiles(at / "rows.parquet", at / "pairs.parquet", folder)
-    _run(
-        con,
-        f"""
-        COPY (SELECT row, pair, respondent, {", ".join(keys)} FROM canonical c
-              WHERE answered{earlier})
-        TO {_literal(str(files.rows))} (FORMAT parquet)
-        """,
-    )
-    kept = f"read_parquet({_literal(str(files.rows))})"
-    _run(
-        con,
-        f"""
-        COPY (SELECT pair, workplace, department FROM names
-              WHERE pair IN (SELECT DISTINCT pair FROM {kept}) ORDER BY pair)
-        TO {_literal(str(files.pairs))} (FORMAT parquet)
-        """,
-    )
+    # The names of the pairs the rows use.
+    used = "SELECT pair, workplace, department FROM names WHERE pair IN (SELECT pair FROM {})"
+    if folder is None:
+        if empty or duplicates:
+            _run(con, f"DELETE FROM {table} c WHERE NOT (answered{earlier})")
+        kept = table
+        found: ResponseFiles | ResponseTables = ResponseTables(table, f"{table}_pairs", con)
+        _run(con, f"CREATE TEMP TABLE {found.pairs} AS {used.format(table)} ORDER BY pair")
+        pairs = found.pairs
+    else:
+        at = Path(folder.name)
+        found = ResponseFiles(at / "rows.parquet", at / "pairs.parquet", folder)
+        _run(
+            con,
+            f"""
+            COPY (SELECT row, pair, respondent, {", ".join(keys)} FROM canonical c
+                  WHERE answered{earlier})
+            TO {_literal(str(found.rows))} (FORMAT parquet)
+            """,
+        )
+        kept = f"read_parquet({_literal(str(found.rows))})"
+        _run(
+            con,
+            f"COPY ({used.format(kept)} ORDER BY pair) TO {_literal(str(found.pairs))} "
+            "(FORMAT parquet)",
+        )
+        pairs = f"read_parquet({_literal(str(found.pairs))})"
     counted = con.execute(
         f"SELECT count(*), {', '.join(f'count(*) - count({k})' for k in keys)} FROM {kept}"
     ).fetchone()
-    workplaces = con.execute(
-        f"SELECT DISTINCT workplace FROM read_parquet({_literal(str(files.pairs))})"
-    ).fetchall()
+    workplaces = con.execute(f"SELECT DISTINCT workplace FROM {pairs}").fetchall()
     staged = Staged(
-        files,
+        found,
         respondents=int(counted[0]),
         workplaces=sorted(w for (w,) in workplaces),
         missing={k: int(n) for k, n in zip(keys, counted[1:], strict=True)},

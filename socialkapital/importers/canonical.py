@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from queries.incoming import ResponseFiles
+from queries.incoming import ResponseFiles, ResponseTables
 from socialkapital.importers.errors import ImportFailed, Problem
 from socialkapital.instrument import Instrument, normalise_text
 
@@ -47,18 +47,23 @@ def clean_names(column: str) -> pl.Expr:
 @dataclass
 class Staged:
     """Checked responses the bulk reader keeps on disk (Parquet in a temporary folder, which
-    goes when the last reference to ``files`` does): the store inserts them in SQL, with no
-    copy in Python."""
+    goes when the last reference to ``files`` does) or in the store's write connection that
+    read them (temp tables): the store inserts them in SQL, with no copy in Python."""
 
-    files: ResponseFiles
+    files: ResponseFiles | ResponseTables
     respondents: int
     workplaces: list[str]
     missing: dict[str, int]  # item key -> respondents without an answer to it
 
     def load(self, item_keys: list[str]) -> pl.DataFrame:
         """The canonical frame of these responses (read only when someone asks for it)."""
-        rows = pl.read_parquet(self.files.rows)
-        pairs = pl.read_parquet(self.files.pairs)
+        if isinstance(self.files, ResponseTables):
+            columns = ", ".join(["row", "pair", "respondent", *item_keys])
+            rows = self.files.con.sql(f"SELECT {columns} FROM {self.files.rows}").pl()
+            pairs = self.files.con.sql(f"SELECT * FROM {self.files.pairs}").pl()
+        else:
+            rows = pl.read_parquet(self.files.rows)
+            pairs = pl.read_parquet(self.files.pairs)
         return (
             rows.join(pairs, on="pair", how="left")
             .select(
@@ -108,8 +113,9 @@ class Parsed:
             state.update(frame=self.responses, staged=None)
         return state
 
-    def for_store(self) -> pl.DataFrame | ResponseFiles:
-        """What ``Store.replace_responses`` takes: the files on disk where there are any."""
+    def for_store(self) -> pl.DataFrame | ResponseFiles | ResponseTables:
+        """What ``Store.replace_responses`` takes: the checked rows in place where the bulk
+        reader keeps them (files or tables)."""
         if self.staged is not None:
             return self.staged.files
         return self.responses
