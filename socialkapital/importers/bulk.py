@@ -316,10 +316,12 @@ def _stage(
     exact = _exact_answers(instrument)
     _run(con, f"CREATE TEMP TYPE answer AS ENUM ({', '.join(map(_literal, exact))})")
     codes = "[" + ", ".join(str(c) for c in exact.values()) + "]"
-    # The cells as our template writes them (blank, or a label of the scale in Danish) are
-    # compared first, with the same codes: comparing a short text is cheaper than the cast
-    # to the ENUM, which only the other cells get.
+    # The cells as our template writes them (blank, or a label of the scale in Danish) and
+    # the bare codes (1-5, as many exports write them) are compared first, with the same
+    # codes: comparing a short text is cheaper than the cast to the ENUM, which only the
+    # other cells get (a third of the pass for a file of codes).
     usual = ["", *(p.labels.get("da", "") for p in instrument.scale)]
+    usual += [str(p.code) for p in instrument.scale]
     whens = "".join(
         f"WHEN {_literal(s)} THEN {exact[s]} " for s in dict.fromkeys(usual) if s in exact
     )
