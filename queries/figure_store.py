@@ -158,16 +158,22 @@ def keep_written(store, con: duckdb.DuckDBPyConnection, round_id: int, written: 
     run = _runner(con, {"round_id": round_id})
     totals, sums, pairs = wide_sums(store, written)
     run(f"CREATE OR REPLACE TEMP TABLE department_totals AS {totals}", {})
-    run(f"CREATE OR REPLACE TEMP TABLE made_sums AS {sums}", {})
-    run(f"CREATE OR REPLACE TEMP TABLE made_pairs AS {pairs}", {})
+    # Views: the sums go from the totals straight into the kept tables, with no copy between.
+    run(f"CREATE OR REPLACE TEMP VIEW made_sums AS {sums}", {})
+    run(f"CREATE OR REPLACE TEMP VIEW made_pairs AS {pairs}", {})
     run(
         "CREATE OR REPLACE TEMP TABLE made_from AS SELECT * FROM ("
         + subquery("department_fingerprints")
         + ") WHERE department_id IN (SELECT department_id FROM department_totals)"
     )
     _keep_made(con, round_id, rules)
-    for name in ("department_totals", "made_sums", "made_pairs", "made_from"):
-        run(f"DROP TABLE {name}", {})
+    for kind, name in (
+        ("VIEW", "made_sums"),
+        ("VIEW", "made_pairs"),
+        ("TABLE", "made_from"),
+        ("TABLE", "department_totals"),
+    ):
+        run(f"DROP {kind} {name}", {})
     refresh(store, con, round_id)
 
 

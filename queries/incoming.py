@@ -84,7 +84,8 @@ def register(
             f"SELECT row + {rows_before} AS row, pair + {pairs_before} AS pair, respondent, "
             f"{items} FROM {rows}"
         )
-        rows_before += _scalar(con, f"SELECT coalesce(max(row), 0) FROM {rows}")
+        if number < len(parts) - 1:  # the next part's rows are numbered after these
+            rows_before += _scalar(con, f"SELECT coalesce(max(row), 0) FROM {rows}")
     if not selects:
         nulls = ", ".join(f"NULL::TINYINT AS {quote_identifier(k)}" for k in item_keys)
         selects.append(

@@ -457,21 +457,21 @@ class Store:
         held = next((p.con for p in parts if isinstance(p, ResponseTables)), None)
         with self._writing_on(held) as con:
             incoming_mod.register(con, parts, item_keys)
-            per_workplace = dict(
-                con.execute(
-                    "SELECT p.workplace, count(*) FROM incoming i "
-                    "JOIN incoming_pairs p USING (pair) GROUP BY p.workplace"
-                ).fetchall()
-            )
+            # Respondents, answers and ids per workplace: one pass over the incoming rows.
+            counted = con.execute(
+                "SELECT p.workplace, count(*), "
+                + " + ".join(f"count(i.{quote_identifier(k)})" for k in item_keys)
+                + ", count(i.respondent) FROM incoming i "
+                "JOIN incoming_pairs p USING (pair) GROUP BY p.workplace"
+            ).fetchall()
+            per_workplace = {workplace: n for workplace, n, _, _ in counted}
             workplaces = sorted(per_workplace)
             existing = _round_respondents(con, round_name, workplaces)
             if not _confirmed(existing, replace):
                 raise RoundHasResponses(round_name, existing)
             # The plain ids stay in the incoming rows (memory, or the reader's Parquet in a
             # temporary folder only its owner may read); only person keys are written.
-            identified = _scalar(
-                con, "SELECT EXISTS (SELECT 1 FROM incoming WHERE respondent IS NOT NULL)"
-            )
+            identified = any(ids for *_, ids in counted)
             secret = self._secret(con) if identified else None
             _define_pseudonym(con)
             round_id = _upsert_round(con, round_name, round_date)
@@ -514,11 +514,8 @@ class Store:
             # view of the round then reads sums instead of every answer (figure_store). They
             # are made from the incoming rows, one pass with no join over the answers.
             figure_store.keep_written(self, con, round_id, written)
-            respondents, answers = con.execute(
-                "SELECT count(*), "
-                + " + ".join(f"count({quote_identifier(k)})" for k in item_keys)
-                + " FROM incoming"
-            ).fetchall()[0]
+        respondents = sum(per_workplace.values())
+        answers = sum(n for _, _, n, _ in counted)
         return ImportOutcome(round_name, workplaces, int(respondents), int(answers), replaced)
 
     def replace_roster(
