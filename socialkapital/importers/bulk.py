@@ -536,6 +536,7 @@ def _canonical(
         WHERE NOT s.blank_record
         """,
     )
+    _run(con, "DROP TABLE staged")  # (its memory is wanted for what follows)
     read, empty = con.execute(
         f"SELECT count(*), count(*) FILTER (NOT answered) FROM {table}"
     ).fetchall()[0]
