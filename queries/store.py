@@ -440,10 +440,9 @@ class Store:
         (codes or null), or several such frames and ``ResponseFiles`` (the bulk reader's
         checked rows on disk, inserted from SQL without a copy in Python) or
         ``ResponseTables`` (its rows in the connection ``importing`` holds, which then makes
-        the write); every row has at
-        least one answer (the importer drops non-respondents). ``wordings`` (workplace, item,
-        wording) says how each question was put; the round also records the questionnaire
-        version it was imported with.
+        the write); every row has at least one answer (the importer drops non-respondents).
+        ``wordings`` (workplace, item, wording) says how each question was put; the round
+        also records the questionnaire version it was imported with.
 
         Responses already stored for the round in these workplaces are replaced only when
         ``replace`` says so: ``True`` (whatever is there, as ``--replace``) or the
@@ -681,8 +680,8 @@ def _one_writer(path: Path) -> Iterator[None]:
 def _transaction(
     con: duckdb.DuckDBPyConnection, close: bool = True
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """One transaction on ``con``, which is closed after it (unless not to ``close``): all
-    of it lands, or none."""
+    """One transaction on ``con``, which is then closed unless ``close`` is false: all of it
+    lands, or none."""
     try:
         con.begin()
         yield con

@@ -139,3 +139,26 @@ def test_a_refused_file_changes_nothing_and_says_where(tmp_path):
     assert result.exit_code == 2
     assert "bad.csv, row 8, column “q5”" in result.output and "'Måske'" in result.output
     assert stored(Store(db)) == before
+
+
+def test_rows_read_in_the_stores_connection_are_the_files_rows(tmp_path):
+    """The reading ``Store.importing`` holds gives the same canonical frame as the bulk
+    reader's own connection (its files)."""
+    path = tmp_path / "svar.csv"
+    path.write_bytes(to_csv(RECORDS))
+    store = Store(tmp_path / "s.duckdb")
+    on_disk = read_responses(path, "svar.csv", INS)
+    with store.importing("R", replace=False) as con:
+        held = read_responses(path, "svar.csv", INS, con=con)
+        assert held.staged is not None and held.staged.files.con is con
+        assert held.responses.equals(on_disk.responses)
+        assert (held.respondents, held.workplaces) == (6, ["Mejeri A", "Mejeri B"])
+        assert held.missing_per_item() == on_disk.missing_per_item()
+        assert held.notes == on_disk.notes
+    assert on_disk.responses["row"].to_list() == [4, 5, 7, 8, 9, 10]
+    # Once the round holds responses, replacing them is asked about first: no held store.
+    store.replace_responses([on_disk.for_store()], "R", None, "svar.csv", "template")
+    with store.importing("R", replace=False) as con:
+        assert con is None
+    with store.importing("R", replace=True) as con:
+        assert con is not None
