@@ -177,7 +177,8 @@ class Store:
 
         None when the round holds responses and ``replace`` is false: replacing them must
         be confirmed between reading and writing, with the store free meanwhile."""
-        with _one_writer(self.path):
+        # (The folder goes after the connection, which may still have files in it.)
+        with _one_writer(self.path), tempfile.TemporaryDirectory(prefix="socialkapital-") as spill:
             with self._translated(write=True):
                 try:
                     self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -194,10 +195,9 @@ class Store:
                 if held and not replace:
                     yield None
                     return
-                with tempfile.TemporaryDirectory(prefix="socialkapital-") as spill:
-                    _run(con, f"SET memory_limit = '{MEMORY_LIMIT}'")
-                    _run(con, f"SET temp_directory = {_quote_literal(spill)}")
-                    yield con
+                _run(con, f"SET memory_limit = '{MEMORY_LIMIT}'")
+                _run(con, f"SET temp_directory = {_quote_literal(spill)}")
+                yield con
             finally:
                 con.close()
 
