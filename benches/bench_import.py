@@ -153,39 +153,37 @@ def before_table(results: list[dict]) -> list[str]:
 NOTES = """\
 How the import works now (issue 19): a template CSV is read from the disk by DuckDB's
 `read_csv` (every column text, the delimiter and encoding found in the file's first
-256 kB); each answer becomes its code in the same pass (a blank or a Danish label of the
-scale by a comparison, any other exact spelling through an ENUM of them), the few distinct
-cells spelt otherwise ("i HØJ grad ") are looked up with
-the same normalisation as before, names are cleaned once per distinct pair of names, and
-every bad cell is found in SQL with its row, column and value. Anything unusual about the
-file as CSV (a short row, a stray quote, a byte that is not UTF-8, a blank line between
-rows, a title above the header) goes to the exact reader, which names the problem as
-before. The checked rows wait as Parquet in a temporary folder (no polars frame; a DuckDB
-of its own with 500 MB of memory, spilling to that folder); the store inserts them from
-there in SQL: names matched once per pair, person keys hashed with the key written into the
-statement, each respondent's answers kept in its own row as one list of codes in item order
-(schema version 11: a million rows at a million respondents, where one row per answered item
-made 20 million; `answers` is a view in that old shape), and the kept department sums
-(queries/figure_store.py) made from the incoming rows side by side in one aggregate instead
-of from the stored answers. The CLI reads a CSV from its path and loads no scipy or PDF
-library.
+256 kB); each answer becomes its code in the same pass (a blank, a bare code 1-5 or a Danish
+label of the scale by a comparison, any other exact spelling through an ENUM of them), the
+few distinct cells spelt otherwise ("i HØJ grad ") are looked up with the same
+normalisation as before, names are cleaned once per distinct pair of names, and every bad
+cell is found in SQL with its row, column and value. Anything unusual about the file as CSV
+(a short row, a stray quote, a byte that is not UTF-8, a blank line between rows, a title
+above the header) goes to the exact reader, which names the problem as before. The command
+line reads the file in the store's own connection (`Store.importing`, 500 MB of memory,
+spilling to a folder only its user may read) and stores the checked rows from the temp
+tables there in one transaction; the dashboard, which shows what it read and waits for the
+user to confirm, keeps them as Parquet in a temporary folder meanwhile. The store matches
+names once per pair, hashes the person keys with the key written into the statement, keeps
+each respondent's answers in its own row as one list of codes in item order (schema version
+11), and makes the kept department sums (queries/figure_store.py) from the incoming rows in
+one aggregate.
 
-Where the time goes at 1 million respondents (CPU seconds of each statement, one run, load
-about 2.5): the reading pass 2.2, checks and the Parquet rows 1.3, the respondents with their
-person keys and lists of codes 2.9 (of which the two SHA-256 hashes of each person key 1.3
-and making the lists 0.5), the department sums 0.5; about 7.7 in all with Python's start.
-DuckDB's `read_csv` into a table takes 3.5 in all. Storing the answers one row per
-respondent took 1.4 CPU seconds off the import (7.3 against 8.7 user CPU seconds at 1
-million, the same file, in turn with the import before it).
+Where the time goes at 1 million respondents (wall-clock seconds of each statement, one
+run at load 0.5, 3.36 s in all): reading and coding every cell 0.84, the checked rows
+(ids cleaned, placeholders and repeated persons found) 0.32, the respondents with their
+person keys and lists of codes 1.12 (of which the two SHA-256 hashes of each person key
+about 0.65: the same INSERT without them takes 0.50), the kept department sums 0.27, and
+Python around it 0.8 (starting, loading polars and DuckDB, counting the file's line breaks
+to be sure DuckDB's row numbers are the file's, cleaning the names, opening and committing
+the store). DuckDB's `read_csv` of the same file into a table takes 1.9 in all.
 
-What is left: the reading pass and the keyed hashes alone cost as much CPU as the whole
-baseline, so an import at 1.5× would leave about 1.7 CPU seconds for everything else (now
-about 4) while the person key stays what it is (two SHA-256 hashes of the key and the id;
-a cheaper hash would give every person a new key, and earlier rounds could no longer be
-matched). The round trip of the checked rows through Parquet (about 1 CPU
-second with the table it is written from) could be skipped by the CLI, which needs no
-confirmation between reading and storing, if the reader wrote into the store's own
-connection.
+What is left: the keyed hash alone costs about a third of the baseline, and the kept sums
+(which make the first view of a round after an import quick) a seventh; without either the
+import would stand at about 1.3×. The person key must stay what it is (two SHA-256 hashes
+of the key and the id: another hash would give every person a new key), and DuckDB already
+hashes on both cores: Python's hashlib takes longer for a million ids on one, and
+`polars-hash` took as long as DuckDB.
 """
 
 

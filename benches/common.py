@@ -99,12 +99,16 @@ def heading(section: str, module: str) -> list[str]:
 
 
 def write_section(heading: str, body: str, path: Path = DOCS) -> None:
-    """Replace (or add) one ``## heading`` section of the benchmarks page; leave the others."""
+    """Replace one ``## heading`` section of the benchmarks page where it stands (or add it
+    at the end); leave the others."""
     text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    parts = text.split("\n## ")
+    sections = [part.rstrip("\n") for part in text.split("\n## ")]
+    titles = [part.split("\n", 1)[0].strip() for part in sections]
     name = heading.removeprefix("## ")
-    kept = [parts[0].rstrip("\n")] + [
-        p.rstrip("\n") for p in parts[1:] if p.split("\n", 1)[0].strip() != name
-    ]
+    new = body.strip("\n").removeprefix("## ")
+    if name in titles[1:]:
+        sections[titles.index(name, 1)] = new
+    else:
+        sections.append(new)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n\n## ".join(kept) + "\n\n" + body.rstrip("\n") + "\n", encoding="utf-8")
+    path.write_text("\n\n## ".join(sections) + "\n", encoding="utf-8")

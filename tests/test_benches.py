@@ -7,7 +7,15 @@ from __future__ import annotations
 
 import pytest
 
-from benches import bench_analysis, bench_pages, bench_read, bench_reports, bench_trends, synthetic
+from benches import (
+    bench_analysis,
+    bench_pages,
+    bench_read,
+    bench_reports,
+    bench_trends,
+    common,
+    synthetic,
+)
 from queries import figure_store
 from socialkapital import results
 
@@ -76,3 +84,15 @@ def test_trends_bench_measures_every_figure(tmp_path):
     for key in ("forms", "question", "cold", "baseline", "load"):
         assert row[key] > 0, key
     assert "| four forms, cold |" in bench_trends.report([row])
+
+
+def test_a_section_is_rewritten_where_it_stands(tmp_path):
+    """A bench rewrites its own section of the page in place, and adds a new one at the end:
+    the page keeps its order whichever bench runs last."""
+    page = tmp_path / "benchmarks.md"
+    page.write_text("# Benchmarks\n\n## A\n\none\n\n## B\n\ntwo\n\n## C\n\nthree\n", "utf-8")
+    common.write_section("## B", "## B\n\nnew two\n", page)
+    common.write_section("## D", "## D\n\nfour", page)
+    assert page.read_text("utf-8") == (
+        "# Benchmarks\n\n## A\n\none\n\n## B\n\nnew two\n\n## C\n\nthree\n\n## D\n\nfour\n"
+    )
