@@ -162,3 +162,38 @@ def test_rows_read_in_the_stores_connection_are_the_files_rows(tmp_path):
         assert con is None
     with store.importing("R", replace=True) as con:
         assert con is not None
+
+
+def test_a_blank_line_between_rows(tmp_path):
+    """DuckDB skips a blank line, so its row numbers after one are not the file's. Rows
+    stored at once need only their order: the CLI stores the file as the exact reader reads
+    it. Where a row must be named, the exact reader reads the file and names the file's row."""
+    lines = to_csv(RECORDS[:3]) + b"\r\n" + to_csv(RECORDS[3:])  # the blank line is row 4
+    path = tmp_path / "svar.csv"
+    path.write_bytes(lines)
+    db = tmp_path / "cli.duckdb"
+    result = CliRunner().invoke(app, ["import", str(path), "--round", "R", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    secret = db.with_suffix(".key").read_text().strip()
+    expected = [
+        (w, d, None if i is None else person_key(secret, i), codes) for w, d, i, codes in EXPECTED
+    ]
+    assert stored(Store(db)) == expected
+    # Read in the store's connection, the bulk reader keeps the file; its files for a
+    # confirmation, and the bytes the dashboard gets, go to the exact reader.
+    with Store(tmp_path / "s.duckdb").importing("R", replace=False) as con:
+        assert read_responses(path, "svar.csv", INS, con=con).staged is not None
+    assert read_responses(path, "svar.csv", INS).staged is None
+    exact = read_responses(lines, "svar.csv", INS)
+    assert exact.staged is None  # the exact reader's frame: the file's own row numbers
+    assert exact.responses["row"].to_list() == [5, 6, 8, 9, 10, 11]
+
+    records = [row[:] for row in RECORDS]
+    records[7][3 + 4] = "Måske"  # q5 of the file's row 9, after the blank line
+    path.write_bytes(to_csv(records[:3]) + b"\r\n" + to_csv(records[3:]))
+    result = CliRunner().invoke(
+        app, ["import", str(path), "--round", "R", "--replace", "--db", str(db), "--lang", "en"]
+    )
+    assert result.exit_code == 2
+    assert "svar.csv, row 9, column “q5”" in result.output and "'Måske'" in result.output
+    assert stored(Store(db)) == expected
