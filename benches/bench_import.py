@@ -170,17 +170,20 @@ each respondent's answers in its own row as one list of codes in item order (sch
 one aggregate.
 
 Where the time goes at 1 million respondents (wall-clock seconds of each statement, one
-run at load 0.5, 3.36 s in all): reading and coding every cell 0.84, the checked rows
+run at load 0.5, about 3.2 s in all): reading and coding every cell 0.84 (DuckDB only
+reading the file into a table in memory, every cell as text, takes 0.99), the checked rows
 (ids cleaned, placeholders and repeated persons found) 0.32, the respondents with their
 person keys and lists of codes 1.12 (of which the two SHA-256 hashes of each person key
 about 0.65: the same INSERT without them takes 0.50), the kept department sums 0.27, and
-Python around it 0.8 (starting, loading polars and DuckDB, counting the file's line breaks
-to be sure DuckDB's row numbers are the file's, cleaning the names, opening and committing
-the store). DuckDB's `read_csv` of the same file into a table takes 1.9 in all.
+Python around it about 0.65 (starting, loading polars and DuckDB, cleaning the names,
+opening and committing the store). The file's line breaks are counted (0.14 s at 1M) only
+when a row must be named or the rows wait for a confirmation: a blank line between rows
+shifts DuckDB's row numbers, which rows stored at once do not keep. DuckDB's `read_csv` of
+the same file into a table takes 1.9 in all.
 
 What is left: the keyed hash alone costs about a third of the baseline, and the kept sums
 (which make the first view of a round after an import quick) a seventh; without either the
-import would stand at about 1.3×. The person key must stay what it is (two SHA-256 hashes
+import would stand at about 1.2×. The person key must stay what it is (two SHA-256 hashes
 of the key and the id: another hash would give every person a new key), and DuckDB already
 hashes on both cores: Python's hashlib takes longer for a million ids on one, and
 `polars-hash` took as long as DuckDB.
