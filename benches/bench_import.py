@@ -159,9 +159,9 @@ few distinct cells spelt otherwise ("i HØJ grad ") are looked up with the same
 normalisation as before, names are cleaned once per distinct pair of names, and every bad
 cell is found in SQL with its row, column and value. Anything unusual about the file as CSV
 (a short row, a stray quote, a byte that is not UTF-8, a title above the header; a blank
-line between rows, as below) goes to the exact reader, which names the problem as before. The command
-line reads the file in the store's own connection (`Store.importing`, 500 MB of memory,
-spilling to a folder only its user may read) and stores the checked rows from the temp
+line between rows, as below) goes to the exact reader, which names the problem as before.
+The command line reads the file in the store's own connection (`Store.importing`, 500 MB
+of memory, spilling to a folder only its user may read) and stores the checked rows from the temp
 tables there in one transaction; the dashboard, which shows what it read and waits for the
 user to confirm, keeps them as Parquet in a temporary folder meanwhile. The store matches
 names once per pair, hashes the person keys with the key written into the statement, keeps
