@@ -39,6 +39,10 @@ class ResponseFiles:
     pairs: Path
     folder: object = field(default=None, compare=False, repr=False)
 
+    def relations(self) -> tuple[str, str]:
+        """``rows`` and ``pairs`` as a statement reads them."""
+        return f"read_parquet({_literal(self.rows)})", f"read_parquet({_literal(self.pairs)})"
+
 
 @dataclass(frozen=True)
 class ResponseTables:
@@ -49,6 +53,10 @@ class ResponseTables:
     rows: str
     pairs: str
     con: duckdb.DuckDBPyConnection = field(compare=False, repr=False)
+
+    def relations(self) -> tuple[str, str]:
+        """``rows`` and ``pairs`` as a statement reads them."""
+        return self.rows, self.pairs
 
 
 def register(
@@ -67,19 +75,16 @@ def register(
     rows_before = 0
     for number, part in enumerate(parts):
         pairs_before = _scalar(con, "SELECT coalesce(max(pair), 0) FROM incoming_pairs")
-        if isinstance(part, ResponseFiles | ResponseTables):
-            if isinstance(part, ResponseFiles):
-                rows, pairs = (f"read_parquet({_literal(f)})" for f in (part.rows, part.pairs))
-            else:
-                rows, pairs = part.rows, part.pairs
+        if isinstance(part, pl.DataFrame):
+            rows = f"incoming_rows_{number}"
+            _frame_rows(con, part, rows, pairs_before, item_keys)
+        else:
+            rows, pairs = part.relations()
             _run(
                 con,
                 f"INSERT INTO incoming_pairs SELECT pair + {pairs_before}, workplace, department "
                 f"FROM {pairs}",
             )
-        else:
-            rows = f"incoming_rows_{number}"
-            _frame_rows(con, part, rows, pairs_before, item_keys)
         selects.append(
             f"SELECT row + {rows_before} AS row, pair + {pairs_before} AS pair, respondent, "
             f"{items} FROM {rows}"

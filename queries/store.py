@@ -155,13 +155,20 @@ class Store:
         transactions that both append would never conflict, so a check made inside one of
         them ("does the round have responses?") could not see the other's rows.
         """
-        with _one_writer(self.path), self._translated(write=True):
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise file_problem(self.path, exc) from exc
-            with _transaction(self._connect(read_only=False)) as con:
-                yield con
+        with (
+            _one_writer(self.path),
+            self._translated(write=True),
+            _transaction(self._connect_writable()) as con,
+        ):
+            yield con
+
+    def _connect_writable(self) -> duckdb.DuckDBPyConnection:
+        """A read-write connection, the store's folder made first where it is missing."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise file_problem(self.path, exc) from exc
+        return self._connect(read_only=False)
 
     @contextmanager
     def importing(
@@ -180,19 +187,15 @@ class Store:
         # (The folder goes after the connection, which may still have files in it.)
         with _one_writer(self.path), tempfile.TemporaryDirectory(prefix="socialkapital-") as spill:
             with self._translated(write=True):
-                try:
-                    self.path.parent.mkdir(parents=True, exist_ok=True)
-                except OSError as exc:
-                    raise file_problem(self.path, exc) from exc
-                con = self._connect(read_only=False)
+                con = self._connect_writable()
             try:
-                held = _scalar(
+                answered = _scalar(
                     con,
                     "SELECT EXISTS (SELECT 1 FROM respondents JOIN rounds USING (round_id) "
                     "WHERE name = $round)",
                     {"round": round_name},
                 )
-                if held and not replace:
+                if answered and not replace:
                     yield None
                     return
                 _run(con, f"SET memory_limit = '{MEMORY_LIMIT}'")

@@ -60,7 +60,7 @@ WHITESPACE = (
 PY_WHITESPACE = WHITESPACE + "\x1c\x1d\x1e\x1f"
 # The tables a reading makes on its way, dropped after it where the connection is not its own.
 _SCRATCH = ("staged", "names", "repeated", "odd_rows", "odd_cells", "fixes")
-_TABLES = itertools.count()  # numbers the checked rows kept in a connection: one per file
+_TABLES = itertools.count()  # names each file's checked rows apart in one connection
 
 
 def read(
@@ -528,7 +528,7 @@ def _canonical(
     ).fetchall()
     # Kept as a table: counted, searched for repeated persons and written out from it (or,
     # with the rows left out deleted, the rows the store takes).
-    table = "canonical" if folder else f"bulk_rows_{next(_TABLES)}"
+    table = f"bulk_rows_{next(_TABLES)}"
     _run(
         con,
         f"""
@@ -582,7 +582,7 @@ def _canonical(
         _run(
             con,
             f"""
-            COPY (SELECT row, pair, respondent, {", ".join(keys)} FROM canonical c
+            COPY (SELECT row, pair, respondent, {", ".join(keys)} FROM {table} c
                   WHERE answered{earlier})
             TO {_literal(str(found.rows))} (FORMAT parquet)
             """,
